@@ -1,0 +1,184 @@
+using System.IO.Pipelines;
+
+namespace Streams.Pipelines;
+
+/// <summary>Runs stages concurrently as coroutines joined by bounded byte pipes.</summary>
+/// <remarks>
+/// <para>Stages are joined by <see cref="System.IO.Pipelines.Pipe"/>s with 64 KiB segments and a 1 MiB pause
+/// threshold (<see cref="StageOptions"/>): a fast producer waits for a slow consumer, and bytes cross threads
+/// in large batches (the default <see cref="PipeOptions"/> are several times slower).</para>
+/// <para>When a stage ends, its stdin is completed, so the stage before it stops at its next flush with a
+/// <see cref="BrokenPipeException"/> (counted as success), and its stdout is completed, so the stage after it
+/// sees the end of its input. A stage that throws anything else fails the pipeline: the other stages are
+/// cancelled and the failure is reported with the stage's name.</para>
+/// </remarks>
+public static class Pipeline
+{
+    /// <summary>The options of the pipes between stages.</summary>
+    public static PipeOptions StageOptions { get; } = new(
+        pool: null,
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 1024 * 1024,
+        resumeWriterThreshold: 512 * 1024,
+        minimumSegmentSize: 64 * 1024,
+        useSynchronizationContext: false);
+
+    /// <summary>Runs the stages until all have ended.</summary>
+    /// <param name="stages">The stages in order; the first needs an <see cref="StageStart.Input"/> and the last
+    /// an <see cref="StageStart.Output"/>.</param>
+    /// <param name="error">The stderr of stages that have none of their own.</param>
+    /// <param name="workingDirectory">The working directory of every stage.</param>
+    /// <param name="environment">The environment of stages that have none of their own.</param>
+    /// <param name="cancellationToken">Cancels every stage (Ctrl-C).</param>
+    public static async Task<PipelineResult> RunAsync(
+        IReadOnlyList<StageStart> stages,
+        PipeWriter error,
+        string? workingDirectory = null,
+        IDictionary<string, string>? environment = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        ArgumentNullException.ThrowIfNull(error);
+        if (stages.Count == 0)
+        {
+            return new PipelineResult([]);
+        }
+
+        if (stages[0].Input is null)
+        {
+            throw new ArgumentException("The first stage needs an input.", nameof(stages));
+        }
+
+        if (stages[^1].Output is null)
+        {
+            throw new ArgumentException("The last stage needs an output.", nameof(stages));
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inputs = new PipeReader[stages.Count];
+        var outputs = new PipeWriter[stages.Count];
+        var owned = new bool[stages.Count, 2];
+        for (int i = 0; i < stages.Count; i++)
+        {
+            if (stages[i].Input is { } input)
+            {
+                inputs[i] = input;
+            }
+
+            if (stages[i].Output is { } output)
+            {
+                outputs[i] = output;
+            }
+        }
+
+        for (int i = 0; i + 1 < stages.Count; i++)
+        {
+            if (outputs[i] is null || inputs[i + 1] is null)
+            {
+                var pipe = new Pipe(StageOptions);
+                if (outputs[i] is null)
+                {
+                    outputs[i] = pipe.Writer;
+                    owned[i, 1] = true;
+                }
+                else
+                {
+                    // The stage writes elsewhere (a redirection): its successor reads an empty pipe.
+                    pipe.Writer.Complete();
+                }
+
+                if (inputs[i + 1] is null)
+                {
+                    inputs[i + 1] = pipe.Reader;
+                    owned[i + 1, 0] = true;
+                }
+                else
+                {
+                    pipe.Reader.Complete();
+                }
+            }
+        }
+
+        var tasks = new Task<StageResult>[stages.Count];
+        for (int i = 0; i < stages.Count; i++)
+        {
+            StageStart start = stages[i];
+            var context = new StageContext(
+                inputs[i],
+                outputs[i],
+                start.Error ?? error,
+                start.Arguments,
+                start.Environment ?? environment,
+                workingDirectory,
+                stop.Token);
+            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop);
+        }
+
+        StageResult[] results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return new PipelineResult(results);
+    }
+
+    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop)
+    {
+        // Start every stage on the thread pool so that one stage's synchronous prologue never delays the others.
+        await Task.Yield();
+        StageResult result;
+        try
+        {
+            int status = await stage.RunAsync(context).ConfigureAwait(false);
+            result = new StageResult(stage.Name, status, StageEndKind.Completed, null);
+        }
+        catch (BrokenPipeException)
+        {
+            result = new StageResult(stage.Name, 0, StageEndKind.StoppedByReader, null);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            result = new StageResult(stage.Name, 130, StageEndKind.Cancelled, null);
+        }
+        catch (Exception ex)
+        {
+            result = new StageResult(stage.Name, ex is StageFailedException failed ? failed.ExitStatus : 1, StageEndKind.Failed, ex);
+            await context.WriteErrorLineAsync(ex is StageFailedException ? ex.Message : $"{stage.Name}: {ex.Message}").ConfigureAwait(false);
+            try
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        if (ownsInput)
+        {
+            await context.Input.CompleteAsync().ConfigureAwait(false);
+        }
+
+        if (ownsOutput)
+        {
+            try
+            {
+                await context.Output.FlushAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already completed by the stage itself.
+            }
+
+            await context.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                await context.Output.FlushAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,55 @@
+using System.IO.Pipelines;
+
+namespace Streams.Pipelines;
+
+/// <summary>What a running <see cref="PipelineStage"/> sees: stdin, stdout, stderr, arguments, environment,
+/// working directory and a cancellation token.</summary>
+/// <remarks>The pipes belong to the pipeline; the stage reads and writes them but need not complete them.</remarks>
+public sealed class StageContext
+{
+    /// <summary>Creates a context.</summary>
+    public StageContext(
+        PipeReader input,
+        PipeWriter output,
+        PipeWriter error,
+        IReadOnlyList<string>? arguments = null,
+        IDictionary<string, string>? environment = null,
+        string? workingDirectory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        Input = input;
+        Output = output;
+        Error = error;
+        Arguments = arguments ?? [];
+        Environment = environment ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Standard input.</summary>
+    public PipeReader Input { get; }
+
+    /// <summary>Standard output.</summary>
+    public PipeWriter Output { get; }
+
+    /// <summary>Standard error.</summary>
+    public PipeWriter Error { get; }
+
+    /// <summary>The arguments after the command name.</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The environment variables the stage sees (exported shell variables and assignments).</summary>
+    public IDictionary<string, string> Environment { get; }
+
+    /// <summary>The working directory; relative paths are resolved against it.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>Signalled when the pipeline is cancelled (Ctrl-C) or stopped.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Resolves <paramref name="path"/> against <see cref="WorkingDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(WorkingDirectory, path));
+}
