@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Streams;
+
+/// <summary>Rents messages and their payload buffers, and counts what is outstanding so that tests can fail a
+/// leak.</summary>
+/// <remarks>
+/// <para>Payloads come from <see cref="ArrayPool{T}.Shared"/> with <see cref="HeadRoom"/> bytes before and
+/// <see cref="TailRoom"/> bytes after them; message objects are recycled, so steady-state traffic allocates
+/// nothing.</para>
+/// <para>Every message remembers its pool and returns to it on <see cref="Message.Release"/>. Use one pool per
+/// test (the test harness does) and assert <see cref="Outstanding"/> is zero at the end: that is the leak check.
+/// Thread-safe.</para>
+/// </remarks>
+[DebuggerDisplay("Outstanding = {Outstanding}")]
+public sealed class MessagePool
+{
+    /// <summary>Bytes reserved before each payload for headers (<see cref="Message.TryPrepend"/>).</summary>
+    public const int HeadRoom = 32;
+
+    /// <summary>Bytes reserved after each payload for trailers (<see cref="Message.TryAppend"/>).</summary>
+    public const int TailRoom = 16;
+
+    private const int MaxCached = 4096;
+    private readonly ConcurrentQueue<Message> _free = new();
+    private long _outstanding;
+    private long _rented;
+
+    /// <summary>The pool used when none is given.</summary>
+    public static MessagePool Shared { get; } = new();
+
+    /// <summary>Messages rented and not yet released.</summary>
+    public long Outstanding => Interlocked.Read(ref _outstanding);
+
+    /// <summary>Messages rented since the pool was made.</summary>
+    public long TotalRented => Interlocked.Read(ref _rented);
+
+    /// <summary>Rents a data message with a payload of <paramref name="length"/> bytes to fill.</summary>
+    public Message Rent(int length, MessageKind kind = MessageKind.Data)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        Message message = Take(kind);
+        message._buffer = ArrayPool<byte>.Shared.Rent(HeadRoom + length + TailRoom);
+        message._offset = HeadRoom;
+        message._length = length;
+        return message;
+    }
+
+    /// <summary>Rents a data message holding a copy of <paramref name="payload"/>.</summary>
+    public Message Data(ReadOnlySpan<byte> payload)
+    {
+        Message message = Rent(payload.Length);
+        payload.CopyTo(message.WritableSpan);
+        return message;
+    }
+
+    /// <summary>Rents a data message holding a copy of <paramref name="payload"/>.</summary>
+    public Message Data(in ReadOnlySequence<byte> payload)
+    {
+        Message message = Rent(checked((int)payload.Length));
+        payload.CopyTo(message.WritableSpan);
+        return message;
+    }
+
+    /// <summary>Rents a data message holding <paramref name="text"/> as UTF-8.</summary>
+    public Message Data(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Message message = Rent(System.Text.Encoding.UTF8.GetByteCount(text));
+        System.Text.Encoding.UTF8.GetBytes(text, message.WritableSpan);
+        return message;
+    }
+
+    /// <summary>Rents a protocol message: a copy of <paramref name="payload"/> with control information.</summary>
+    public Message Proto(ReadOnlySpan<byte> payload, object? protocol)
+    {
+        Message message = Rent(payload.Length, MessageKind.Proto);
+        payload.CopyTo(message.WritableSpan);
+        message.Protocol = protocol;
+        return message;
+    }
+
+    /// <summary>Rents a control request.</summary>
+    public Message Control(string command, object? argument = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        Message message = Take(MessageKind.Control);
+        message.Command = command;
+        message.Protocol = argument;
+        return message;
+    }
+
+    /// <summary>Rents a positive answer to <paramref name="request"/> carrying <paramref name="value"/>.</summary>
+    public Message Ack(Message request, object? value, string? origin = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Message message = Take(MessageKind.Ack);
+        message.ControlId = request.ControlId;
+        message.Command = request.Command;
+        message.Protocol = value;
+        message.Origin = origin;
+        return message;
+    }
+
+    /// <summary>Rents a negative answer to <paramref name="request"/>.</summary>
+    public Message Nak(Message request, Exception error, string? origin = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Message message = Take(MessageKind.Nak);
+        message.ControlId = request.ControlId;
+        message.Command = request.Command;
+        message.Error = error;
+        message.Origin = origin;
+        return message;
+    }
+
+    /// <summary>Rents a flush of <paramref name="sides"/>.</summary>
+    public Message Flush(FlushSides sides)
+    {
+        Message message = Take(MessageKind.Flush);
+        message.FlushSides = sides;
+        return message;
+    }
+
+    /// <summary>Rents a hangup.</summary>
+    public Message Hangup(HangupKind reason = HangupKind.PeerClosed)
+    {
+        Message message = Take(MessageKind.Hangup);
+        message.Hangup = reason;
+        return message;
+    }
+
+    /// <summary>Rents an error raised by <paramref name="origin"/>.</summary>
+    public Message Error(Exception error, string origin)
+    {
+        Message message = Take(MessageKind.Error);
+        message.Error = error;
+        message.Origin = origin;
+        return message;
+    }
+
+    internal void Return(Message message)
+    {
+        message._live = false;
+        if (message._buffer is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        message.Reset();
+        Interlocked.Decrement(ref _outstanding);
+        if (_free.Count < MaxCached)
+        {
+            _free.Enqueue(message);
+        }
+    }
+
+    private Message Take(MessageKind kind)
+    {
+        if (!_free.TryDequeue(out Message? message))
+        {
+            message = new Message { _pool = this };
+        }
+
+        message.Kind = kind;
+        message._live = true;
+        Interlocked.Increment(ref _outstanding);
+        Interlocked.Increment(ref _rented);
+        return message;
+    }
+}
