@@ -68,6 +68,8 @@ public sealed partial class StreamHead
         _ = StopDriverAsync(abort: true);
     }
 
+    internal bool IsTornDown => _closed;
+
     internal void OnDriverWritesCompleted() => _writesCompleted.TrySetResult();
 
     internal void OnDriverReadEnabled(StreamQueue queue)

@@ -131,6 +131,12 @@ public sealed partial class StreamHead
     // Inside the serial context: a message reached the top of the read side.
     internal void Deliver(StreamQueue queue, Message message)
     {
+        if (_closed && message.Kind is not (MessageKind.Ack or MessageKind.Nak))
+        {
+            message.Release();
+            return;
+        }
+
         switch (message.Kind)
         {
             case MessageKind.Data or MessageKind.Proto:

@@ -291,6 +291,13 @@ public sealed partial class StreamQueue
 
     internal void Put(Message message)
     {
+        if (Detached || Stream.IsTornDown)
+        {
+            // The stream is gone (or this module left it): nothing may be queued where nobody will release it.
+            message.Release();
+            return;
+        }
+
         _messagesIn++;
         _bytesIn += message.Length;
         try

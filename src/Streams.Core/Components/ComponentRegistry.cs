@@ -104,12 +104,8 @@ public sealed class ComponentRegistry
 
         var options = descriptor.Options.Append(new OptionSpec("raw", OptionKind.Flag, "carry bytes, not one message per line")).ToArray();
         ComponentArguments parsed = ComponentArguments.Parse(descriptor.Name, options, arguments);
-        return ModuleCommandFactory(descriptor, parsed, decode || parsed.Decode, parsed.GetFlag("raw"));
+        return new ModuleCommand(descriptor, parsed, decode || parsed.Decode, parsed.GetFlag("raw"));
     }
-
-    // Set by the stream core once modules can run as commands (see ModuleCommand).
-    internal static Func<ComponentDescriptor, ComponentArguments, bool, bool, PipelineStage> ModuleCommandFactory { get; set; } =
-        (d, _, _, _) => throw new ComponentArgumentException(d.Name, "cannot run as a command yet");
 
     /// <summary>The help text of every component, one line each, as <c>modules</c> prints it.</summary>
     public string Describe(bool modulesOnly)
