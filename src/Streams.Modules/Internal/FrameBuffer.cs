@@ -160,10 +160,15 @@ internal abstract class PrefixFrameDecoder : IDisposable
         int pos = 0;
         try
         {
-            while (!_buffer.IsEmpty && pos < span.Length)
+            while (!_buffer.IsEmpty)
             {
                 if (!TryParse(_buffer.Span, Offset, out FrameInfo f))
                 {
+                    if (pos == span.Length)
+                    {
+                        break;
+                    }
+
                     // The header is incomplete: take just enough to decide (any surplus is given back below).
                     int take = Math.Min(Math.Max(HeaderLimit - _buffer.Length, 1), span.Length - pos);
                     _buffer.Append(span.Slice(pos, take));
@@ -184,14 +189,16 @@ internal abstract class PrefixFrameDecoder : IDisposable
                     pos += take;
                 }
 
-                if (_buffer.Length == f.Total)
+                if (_buffer.Length < f.Total)
                 {
-                    CheckFrame(_buffer.Span, Offset);
-                    Message frame = queue.Pool.Data(_buffer.Span.Slice(f.PayloadStart, f.PayloadLength));
-                    Offset += f.Total;
-                    _buffer.Clear();
-                    queue.PutNext(frame);
+                    break;
                 }
+
+                CheckFrame(_buffer.Span, Offset);
+                Message frame = queue.Pool.Data(_buffer.Span.Slice(f.PayloadStart, f.PayloadLength));
+                Offset += f.Total;
+                _buffer.Clear();
+                queue.PutNext(frame);
             }
 
             while (pos < span.Length)
