@@ -112,7 +112,15 @@ public abstract class ModuleContractTests<TModule>
         // DisposeAsync runs the leak check.
         var up = new EmbeddedStream(Create());
         up.WriteUp(encoded.AsSpan(0, encoded.Length / 2));
-        up.ReadAllUp();
+        try
+        {
+            up.ReadAllUp();
+        }
+        catch (StreamException)
+        {
+            // A module that checks whole messages may refuse half of one: the point is what is left behind.
+        }
+
         await up.DisposeAsync();
         Assert.Equal(0, up.Pool.Outstanding);
     }
