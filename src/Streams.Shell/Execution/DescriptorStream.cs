@@ -1,0 +1,155 @@
+using System.Runtime.InteropServices;
+
+namespace Streams.Shell.Execution;
+
+/// <summary>A stream over one of the process's standard descriptors, using <c>read(2)</c> and
+/// <c>write(2)</c>.</summary>
+/// <remarks>
+/// <para><see cref="FileStream"/> writes a regular file with <c>pwrite</c> at its own position and never moves
+/// the descriptor's offset, so in <c>(streams -c 'echo a'; echo b) &gt; file</c> the second write would overwrite
+/// the first; <c>write(2)</c> shares the offset as sh expects.</para>
+/// <para>With <c>poll</c> set (stdin on a terminal), a read waits with <c>poll</c> in 50 ms steps and honours
+/// its cancellation token: a plain read of a terminal blocks until a key is pressed whatever the token says, and
+/// after Ctrl-C cancelled a command reading the terminal it would steal the next line typed at the prompt.</para>
+/// <para>A write to a pipe whose reader has gone fails with an <see cref="IOException"/> (EPIPE; .NET ignores
+/// SIGPIPE).</para>
+/// </remarks>
+internal sealed partial class DescriptorStream : Stream
+{
+    private const short PollIn = 0x1;
+    private const int EINTR = 4;
+    private const int EAGAIN = 11;
+    private readonly int _fd;
+    private readonly bool _poll;
+
+    public DescriptorStream(int fd, bool poll = false)
+    {
+        _fd = fd;
+        _poll = poll;
+    }
+
+    public override bool CanRead => _fd == 0;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => _fd != 0;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count), CancellationToken.None);
+
+    public override int Read(Span<byte> buffer) => Read(buffer, CancellationToken.None);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => new(Task.Run(() => Read(buffer.Span, cancellationToken), CancellationToken.None));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private unsafe int Read(Span<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_poll)
+            {
+                var poll = new PollFd { Fd = _fd, Events = PollIn };
+                int ready = Poll(ref poll, 1, 50);
+                if (ready == 0 || (ready < 0 && Marshal.GetLastPInvokeError() == EINTR))
+                {
+                    continue;
+                }
+            }
+
+            fixed (byte* p = buffer)
+            {
+                nint read = ReadFd(_fd, p, (nuint)buffer.Length);
+                if (read >= 0)
+                {
+                    return (int)read;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is EINTR or EAGAIN)
+                {
+                    continue;
+                }
+
+                throw new IOException($"read error on fd {_fd} (errno {errno})", errno);
+            }
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override unsafe void Write(ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            int done = 0;
+            while (done < buffer.Length)
+            {
+                nint written = WriteFd(_fd, start + done, (nuint)(buffer.Length - done));
+                if (written >= 0)
+                {
+                    done += (int)written;
+                    continue;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is EINTR or EAGAIN)
+                {
+                    continue;
+                }
+
+                throw new IOException($"write error on fd {_fd} (errno {errno})", errno);
+            }
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        return default;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Write(buffer.AsSpan(offset, count));
+        return Task.CompletedTask;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint ReadFd(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteFd(int fd, byte* buffer, nuint count);
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using Streams.Shell.Syntax;
+
+namespace Streams.Shell.Execution;
+
+/// <summary>Where a descriptor of a command points.</summary>
+internal enum FdKind
+{
+    /// <summary>The shell's own stdin.</summary>
+    ShellInput,
+
+    /// <summary>The shell's own stdout.</summary>
+    ShellOutput,
+
+    /// <summary>The shell's own stderr.</summary>
+    ShellError,
+
+    /// <summary>The pipe from the previous stage or to the next one.</summary>
+    Pipe,
+
+    /// <summary>A file opened by a redirection.</summary>
+    File,
+
+    /// <summary>Nothing: an empty input (a background job's stdin) or a discarded output (<c>&gt;&amp;-</c>).</summary>
+    Empty,
+}
+
+/// <summary>One descriptor: its kind and, for pipes and files, the reader or writer.</summary>
+internal readonly record struct Fd(FdKind Kind, PipeReader? Reader = null, PipeWriter? Writer = null);
+
+/// <summary>The descriptors 0, 1 and 2 of one command, changed by its redirections from left to right, then
+/// turned into the readers and writers of its stage.</summary>
+internal sealed class FdTable
+{
+    private readonly PipeReader? _pipeIn;
+    private readonly PipeWriter? _pipeOut;
+    private readonly List<PipeReader> _fileReaders = [];
+    private readonly List<PipeWriter> _fileWriters = [];
+
+    public FdTable(bool background, PipeReader? pipeIn, PipeWriter? pipeOut)
+    {
+        _pipeIn = pipeIn;
+        _pipeOut = pipeOut;
+        Input = pipeIn is not null ? new Fd(FdKind.Pipe, pipeIn) : background ? new Fd(FdKind.Empty) : new Fd(FdKind.ShellInput);
+        Output = pipeOut is not null ? new Fd(FdKind.Pipe, Writer: pipeOut) : new Fd(FdKind.ShellOutput);
+        Error = new Fd(FdKind.ShellError);
+    }
+
+    public Fd Input { get; private set; }
+
+    public Fd Output { get; private set; }
+
+    public Fd Error { get; private set; }
+
+    /// <summary>Applies the redirections; returns the message of the first that fails (the command then does
+    /// not run), or null.</summary>
+    public string? Apply(IReadOnlyList<RedirectionNode> redirections, ShellSession session)
+    {
+        foreach (RedirectionNode redirection in redirections)
+        {
+            string? target = Expander.ExpandTarget(redirection.Target, session);
+            if (target is null)
+            {
+                return $"streams: {redirection.Target.Raw}: ambiguous redirect";
+            }
+
+            if (redirection.Fd > 2)
+            {
+                return $"streams: {redirection.Fd}: unsupported file descriptor (only 0, 1 and 2)";
+            }
+
+            try
+            {
+                switch (redirection.Kind)
+                {
+                    case RedirectionKind.Input:
+                        if (redirection.Fd != 0)
+                        {
+                            return $"streams: {redirection.Fd}: cannot read from an output descriptor";
+                        }
+
+                        var read = new FileStream(session.ResolvePath(target), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                        PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
+                        _fileReaders.Add(reader);
+                        Input = new Fd(FdKind.File, reader);
+                        break;
+                    case RedirectionKind.Output:
+                    case RedirectionKind.Append:
+                        if (redirection.Fd == 0)
+                        {
+                            return "streams: 0: cannot write to the input descriptor";
+                        }
+
+                        Set(redirection.Fd, OpenWrite(session.ResolvePath(target), redirection.Kind == RedirectionKind.Append));
+                        break;
+                    case RedirectionKind.Duplicate:
+                        if (Duplicate(redirection.Fd, target, session) is { } error)
+                        {
+                            return error;
+                        }
+
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return $"streams: {target}: {Describe(ex, session.ResolvePath(target))}";
+            }
+        }
+
+        return null;
+    }
+
+    private string? Duplicate(int fd, string target, ShellSession session)
+    {
+        if (target == "-")
+        {
+            if (fd == 0)
+            {
+                Input = new Fd(FdKind.Empty);
+            }
+            else
+            {
+                Set(fd, new Fd(FdKind.Empty));
+            }
+
+            return null;
+        }
+
+        if (!int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int source))
+        {
+            if (fd != 1)
+            {
+                return $"streams: {target}: ambiguous redirect";
+            }
+
+            // ">&file": stdout and stderr to the file.
+            Fd file = OpenWrite(session.ResolvePath(target), append: false);
+            Output = file;
+            Error = file;
+            return null;
+        }
+
+        if (source > 2 || (fd == 0) != (source == 0))
+        {
+            return $"streams: {source}: Bad file descriptor";
+        }
+
+        if (fd != 0)
+        {
+            Set(fd, source == 1 ? Output : Error);
+        }
+
+        return null;
+    }
+
+    private Fd OpenWrite(string path, bool append)
+    {
+        var stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+        PipeWriter writer = ShellStdio.CreateWriter(stream, leaveOpen: false);
+        _fileWriters.Add(writer);
+        return new Fd(FdKind.File, Writer: writer);
+    }
+
+    private void Set(int fd, Fd value)
+    {
+        if (fd == 1)
+        {
+            Output = value;
+        }
+        else
+        {
+            Error = value;
+        }
+    }
+
+    private static string Describe(Exception ex, string path) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+        UnauthorizedAccessException when Directory.Exists(path) => "Is a directory",
+        UnauthorizedAccessException => "Permission denied",
+        _ when Directory.Exists(path) => "Is a directory",
+        _ => ex.Message,
+    };
+
+    /// <summary>Completes the files opened (a command that has no stage).</summary>
+    public void CloseFiles()
+    {
+        foreach (PipeWriter writer in _fileWriters)
+        {
+            writer.Complete();
+        }
+
+        foreach (PipeReader reader in _fileReaders)
+        {
+            reader.Complete();
+        }
+    }
+
+    /// <summary>The stage's stdin, stdout and stderr, and what the stage must close when it ends (in order:
+    /// wrappers before what they wrap).</summary>
+    public (PipeReader Input, PipeWriter Output, PipeWriter Error, List<PipeWriter> Writers, List<PipeReader> Readers) Materialize(ShellStdio stdio, Func<PipeReader> shellInput)
+    {
+        var writers = new List<PipeWriter>();
+        var readers = new List<PipeReader>();
+        PipeReader input = Input.Kind switch
+        {
+            FdKind.ShellInput => shellInput(),
+            FdKind.Empty => EmptyReader(),
+            _ => Input.Reader!,
+        };
+
+        PipeWriter output, error;
+        if (Output.Writer is { } shared && ReferenceEquals(shared, Error.Writer))
+        {
+            // stdout and stderr into the same pipe or file: two writers, one lock.
+            var stream = new PipeWriterStream(shared);
+            output = ShellStdio.CreateWriter(stream);
+            error = ShellStdio.CreateWriter(stream);
+            writers.Add(output);
+            writers.Add(error);
+        }
+        else
+        {
+            output = Writer(Output, stdio, writers);
+            error = Writer(Error, stdio, writers);
+        }
+
+        writers.AddRange(_fileWriters);
+        if (_pipeOut is not null)
+        {
+            writers.Add(_pipeOut);
+        }
+
+        readers.AddRange(_fileReaders);
+        if (_pipeIn is not null)
+        {
+            readers.Add(_pipeIn);
+        }
+
+        return (input, output, error, writers, readers);
+    }
+
+    private static PipeWriter Writer(Fd fd, ShellStdio stdio, List<PipeWriter> writers)
+    {
+        PipeWriter writer;
+        switch (fd.Kind)
+        {
+            case FdKind.ShellOutput:
+                writer = ShellStdio.CreateWriter(stdio.Output);
+                writers.Add(writer);
+                return writer;
+            case FdKind.ShellError:
+                writer = ShellStdio.CreateWriter(stdio.Error);
+                writers.Add(writer);
+                return writer;
+            case FdKind.Empty:
+                writer = ShellStdio.CreateWriter(Stream.Null);
+                writers.Add(writer);
+                return writer;
+            default:
+                return fd.Writer!;
+        }
+    }
+
+    public static PipeReader EmptyReader()
+    {
+        var pipe = new Pipe();
+        pipe.Writer.Complete();
+        return pipe.Reader;
+    }
+}

@@ -1,0 +1,129 @@
+using Streams.Pipelines;
+
+namespace Streams.Shell.Execution;
+
+/// <summary>A write-only stream over the shell's stdout or stderr that serializes writers and turns a failed
+/// write (EPIPE: the reader has gone) into a <see cref="BrokenPipeException"/>.</summary>
+/// <remarks>.NET ignores SIGPIPE, so a write to a closed pipe fails with an <see cref="IOException"/>; once it
+/// has, <see cref="IsBroken"/> stays set and every later write fails the same way at once, so the shell can
+/// stop quietly instead of reporting an error per command.</remarks>
+internal sealed class LockedStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _broken;
+
+    public LockedStream(Stream inner)
+    {
+        _inner = inner;
+    }
+
+    /// <summary>Whether a write has failed because the reader went away.</summary>
+    public bool IsBroken => _broken;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+        _gate.Wait();
+        try
+        {
+            Guard(_inner.Flush);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            ThrowIfBroken();
+            await _inner.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex is not BrokenPipeException)
+        {
+            _broken = true;
+            throw new BrokenPipeException("broken pipe", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _gate.Wait();
+        try
+        {
+            Guard(() => _inner.Write(buffer, offset, count));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // Never cancel a write half-way: the bytes of one flush stay together.
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            ThrowIfBroken();
+            await _inner.WriteAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex is not BrokenPipeException)
+        {
+            _broken = true;
+            throw new BrokenPipeException("broken pipe", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private void ThrowIfBroken()
+    {
+        if (_broken)
+        {
+            throw new BrokenPipeException();
+        }
+    }
+
+    private void Guard(Action action)
+    {
+        ThrowIfBroken();
+        try
+        {
+            action();
+        }
+        catch (IOException ex) when (ex is not BrokenPipeException)
+        {
+            _broken = true;
+            throw new BrokenPipeException("broken pipe", ex);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using Streams.Shell.Execution;
+using Streams.Shell.Syntax;
+
+namespace Streams.Shell.Interactive;
+
+/// <summary>The interactive prompt: reads a command with the line editor (more lines while it is incomplete),
+/// runs it, reports finished background jobs, and goes on until <c>exit</c> or Ctrl-D.</summary>
+internal sealed class Repl
+{
+    private readonly ShellSession _session;
+    private readonly Executor _executor;
+
+    public Repl(ShellSession session, Executor executor)
+    {
+        _session = session;
+        _executor = executor;
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        string? home = _session.GetVariable("HOME");
+        string? historyPath = _session.GetVariable("STREAMS_HISTORY") ?? (home is null ? null : Path.Combine(home, ".streams_history"));
+        var editor = new LineEditor(new History(historyPath), Console.Error);
+        History history = GetHistory(editor);
+        int lineNumber = 0;
+        while (_session.ExitRequested is null && !cancellationToken.IsCancellationRequested)
+        {
+            ReportFinishedJobs();
+            var text = new StringBuilder();
+            int firstLine = lineNumber + 1;
+            ScriptNode? script = null;
+            while (true)
+            {
+                string prompt = text.Length == 0 ? _session.GetVariable("PS1") ?? "streams$ " : _session.GetVariable("PS2") ?? "> ";
+                string? line = editor.ReadLine(prompt);
+                if (line is null)
+                {
+                    if (text.Length == 0)
+                    {
+                        _session.Jobs.CancelAll();
+                        return _session.LastStatus;
+                    }
+
+                    break;
+                }
+
+                if (editor.Cancelled)
+                {
+                    _session.LastStatus = 130;
+                    text.Clear();
+                    break;
+                }
+
+                lineNumber++;
+                text.Append(line).Append('\n');
+                try
+                {
+                    script = Parser.Parse(text.ToString(), firstLine);
+                    break;
+                }
+                catch (SyntaxException ex) when (ex.Incomplete)
+                {
+                }
+                catch (SyntaxException ex)
+                {
+                    _session.Stdio.WriteError(ex.Format());
+                    _session.LastStatus = 2;
+                    break;
+                }
+            }
+
+            if (text.Length > 0)
+            {
+                history.Add(text.ToString().TrimEnd('\n'));
+            }
+
+            if (script is not null)
+            {
+                await _executor.RunScriptAsync(script, _session, cancellationToken).ConfigureAwait(false);
+                if (_executor.Interrupted)
+                {
+                    _session.Stdio.WriteError("\n");
+                }
+            }
+        }
+
+        _session.Jobs.CancelAll();
+        return _session.ExitRequested ?? _session.LastStatus;
+    }
+
+    private static History GetHistory(LineEditor editor) => editor.History;
+
+    private void ReportFinishedJobs()
+    {
+        foreach (Job job in _session.Jobs.TakeFinished())
+        {
+            string state = job.Status == 0 ? "Done" : $"Exit {job.Status}";
+            _session.Stdio.WriteError($"[{job.Id}]  {state.PadRight(10)}{job.Text}\n");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Streams.Shell;
+using Streams.Shell.Execution;
+
+// The process's stdio as raw descriptors: Console's streams ignore EPIPE (a shell must notice that the reader of
+// its stdout has gone), and FileStream would not share the descriptors' offsets with other processes.
+bool terminal = !Console.IsInputRedirected;
+using var stdin = new DescriptorStream(0, poll: terminal);
+using var stdout = new DescriptorStream(1);
+using var stderr = new DescriptorStream(2);
+return await ShellHost.RunAsync(args, stdin, stdout, stderr, new ShellHostOptions
+{
+    RealDescriptors = true,
+    InputIsTerminal = terminal,
+    HandleSignals = true,
+});

@@ -1,0 +1,193 @@
+namespace Streams.Shell.Syntax;
+
+/// <summary>A recursive-descent parser for the shell's POSIX sh subset (grammar in docs/shell.md).</summary>
+internal sealed class Parser
+{
+    private readonly string _text;
+    private readonly List<Token> _tokens;
+    private readonly Lexer _lexer;
+    private int _index;
+
+    private Parser(string text, int firstLine)
+    {
+        _text = text;
+        _lexer = new Lexer(text, firstLine);
+        _tokens = Lexer.Tokenize(text, firstLine);
+    }
+
+    /// <summary>Parses a whole script.</summary>
+    /// <param name="text">The source.</param>
+    /// <param name="firstLine">The line number of its first line (when a script is fed line by line).</param>
+    /// <exception cref="SyntaxException">The source is not valid.</exception>
+    public static ScriptNode Parse(string text, int firstLine = 1) => new Parser(text, firstLine).Script();
+
+    private Token Current => _tokens[_index];
+
+    private Token Advance() => _tokens[_index++];
+
+    private SyntaxException Unexpected(Token token)
+        => _lexer.Error($"unexpected '{token.Display}'", token.Offset, token.Line, token.Column, token.Text.Length, token.Kind == TokenKind.EndOfFile);
+
+    private void SkipNewlines()
+    {
+        while (Current.Kind == TokenKind.Newline)
+        {
+            _index++;
+        }
+    }
+
+    private ScriptNode Script()
+    {
+        var lists = new List<AndOrNode>();
+        while (true)
+        {
+            SkipNewlines();
+            if (Current.Kind == TokenKind.EndOfFile)
+            {
+                break;
+            }
+
+            int startOffset = Current.Offset;
+            (List<PipelineNode> pipelines, List<AndOrKind> joins) = AndOr();
+            int endOffset = Current.Offset;
+            bool background = false;
+            switch (Current.Kind)
+            {
+                case TokenKind.Ampersand:
+                    background = true;
+                    Advance();
+                    break;
+                case TokenKind.Semicolon:
+                case TokenKind.Newline:
+                    Advance();
+                    break;
+                case TokenKind.EndOfFile:
+                    break;
+                default:
+                    throw Unexpected(Current);
+            }
+
+            lists.Add(new AndOrNode(pipelines, joins, background, _text[startOffset..endOffset].Trim()));
+        }
+
+        return new ScriptNode(lists);
+    }
+
+    private (List<PipelineNode>, List<AndOrKind>) AndOr()
+    {
+        var pipelines = new List<PipelineNode> { Pipeline() };
+        var joins = new List<AndOrKind> { AndOrKind.First };
+        while (Current.Kind is TokenKind.AndIf or TokenKind.OrIf)
+        {
+            joins.Add(Advance().Kind == TokenKind.AndIf ? AndOrKind.And : AndOrKind.Or);
+            SkipNewlines();
+            pipelines.Add(Pipeline());
+        }
+
+        return (pipelines, joins);
+    }
+
+    private PipelineNode Pipeline()
+    {
+        bool negated = false;
+        if (Current.Kind == TokenKind.Word && Current.Word!.IsPlain("!"))
+        {
+            negated = true;
+            Advance();
+        }
+
+        var commands = new List<CommandNode> { Command() };
+        while (Current.Kind == TokenKind.Pipe)
+        {
+            Advance();
+            SkipNewlines();
+            commands.Add(Command());
+        }
+
+        return new PipelineNode(negated, commands);
+    }
+
+    private CommandNode Command()
+    {
+        Token first = Current;
+        var assignments = new List<AssignmentNode>();
+        var words = new List<WordNode>();
+        var redirections = new List<RedirectionNode>();
+        while (true)
+        {
+            Token token = Current;
+            if (token.Kind == TokenKind.Word)
+            {
+                Advance();
+                if (words.Count == 0 && AsAssignment(token.Word!) is { } assignment)
+                {
+                    assignments.Add(assignment);
+                }
+                else
+                {
+                    words.Add(token.Word!);
+                }
+            }
+            else if (token.IsRedirection)
+            {
+                Advance();
+                Token target = Current;
+                if (target.Kind != TokenKind.Word)
+                {
+                    throw _lexer.Error($"unexpected '{(target.Kind == TokenKind.EndOfFile ? "newline" : target.Display)}'", target.Offset, target.Line, target.Column, target.Text.Length, incomplete: false);
+                }
+
+                Advance();
+                redirections.Add(Redirection(token, target.Word!));
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (assignments.Count == 0 && words.Count == 0 && redirections.Count == 0)
+        {
+            throw Unexpected(Current);
+        }
+
+        return new CommandNode(assignments, words, redirections, first.Line, first.Column);
+    }
+
+    private static RedirectionNode Redirection(Token op, WordNode target)
+    {
+        (int defaultFd, RedirectionKind kind) = op.Kind switch
+        {
+            TokenKind.Less => (0, RedirectionKind.Input),
+            TokenKind.Great => (1, RedirectionKind.Output),
+            TokenKind.DoubleGreat => (1, RedirectionKind.Append),
+            TokenKind.GreatAnd => (1, RedirectionKind.Duplicate),
+            _ => (0, RedirectionKind.Duplicate),
+        };
+        return new RedirectionNode(op.IoNumber >= 0 ? op.IoNumber : defaultFd, kind, target);
+    }
+
+    private static AssignmentNode? AsAssignment(WordNode word)
+    {
+        if (word.Parts.Count == 0 || word.Parts[0] is not LiteralPart { Quoted: false } first)
+        {
+            return null;
+        }
+
+        int eq = first.Text.IndexOf('=');
+        if (eq <= 0 || !Lexer.IsName(first.Text[..eq]))
+        {
+            return null;
+        }
+
+        var valueParts = new List<WordPart>();
+        string rest = first.Text[(eq + 1)..];
+        if (rest.Length > 0)
+        {
+            valueParts.Add(new LiteralPart(rest, false));
+        }
+
+        valueParts.AddRange(word.Parts.Skip(1));
+        return new AssignmentNode(first.Text[..eq], new WordNode(valueParts, word.Raw[(eq + 1)..], word.Line, word.Column + eq + 1));
+    }
+}

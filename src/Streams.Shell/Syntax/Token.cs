@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Streams.Shell.Syntax;
+
+/// <summary>The kinds of token the lexer produces.</summary>
+internal enum TokenKind
+{
+    Word,
+    Newline,
+    EndOfFile,
+    Pipe,
+    AndIf,
+    OrIf,
+    Semicolon,
+    DoubleSemicolon,
+    Ampersand,
+    Less,
+    Great,
+    DoubleGreat,
+    GreatAnd,
+    LessAnd,
+    LeftParen,
+    RightParen,
+}
+
+/// <summary>One token with its position; <see cref="Word"/> is set for words, <see cref="IoNumber"/> for a
+/// redirection written with a descriptor (<c>2&gt;</c>).</summary>
+[DebuggerDisplay("{Kind} {Text}")]
+internal sealed record Token(TokenKind Kind, string Text, int Offset, int Line, int Column, WordNode? Word = null, int IoNumber = -1)
+{
+    /// <summary>The token as an error message names it.</summary>
+    public string Display => Kind switch
+    {
+        TokenKind.Newline => "newline",
+        TokenKind.EndOfFile => "end of file",
+        _ => Text,
+    };
+
+    public bool IsRedirection => Kind is TokenKind.Less or TokenKind.Great or TokenKind.DoubleGreat or TokenKind.GreatAnd or TokenKind.LessAnd;
+}
