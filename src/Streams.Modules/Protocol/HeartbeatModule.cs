@@ -23,7 +23,8 @@ namespace Streams.Modules.Protocol;
 /// reads at the head end and <see cref="StreamHead.EndReason"/> says why; later bytes from the peer are
 /// dropped. A message coming up that is empty or has an unknown type byte fails the stream with a
 /// <see cref="StreamException"/> naming this module and the message's offset in the bytes read.</para>
-/// <para>The control <c>heartbeat.ping</c> sends a ping at once and is acknowledged. The timer (from
+/// <para>Once the local writer has finished (a hangup went down), no pings or pongs follow it. The control
+/// <c>heartbeat.ping</c> sends a ping at once and is acknowledged. The timer (from
 /// <see cref="HeartbeatOptions.TimeProvider"/>, a <see cref="System.Threading.Timer"/> by default) re-enters the
 /// stream with <see cref="StreamQueue.Invoke"/> and is disposed when the module leaves.</para>
 /// </remarks>
@@ -45,6 +46,7 @@ public sealed class HeartbeatModule : StreamModule
     private long _lastWrite;
     private long _readOffset;
     private bool _done;
+    private bool _writeClosed;
 
     /// <summary>Creates the module with <paramref name="options"/> (default: ping after 5 s idle, time out after
     /// 15 s of silence).</summary>
@@ -63,6 +65,7 @@ public sealed class HeartbeatModule : StreamModule
     {
         _read = read;
         _done = false;
+        _writeClosed = false;
         _lastRead = _lastWrite = Options.TimeProvider.GetTimestamp();
         TimeSpan shortest = Options.Interval < Options.Timeout ? Options.Interval : Options.Timeout;
         TimeSpan period = TimeSpan.FromTicks(Math.Max(shortest.Ticks / 4, TimeSpan.TicksPerMillisecond));
@@ -101,7 +104,12 @@ public sealed class HeartbeatModule : StreamModule
                 _lastWrite = Options.TimeProvider.GetTimestamp();
                 queue.PutNext(message);
                 return;
-            case MessageKind.Control when message.Command == "heartbeat.ping":
+            case MessageKind.Hangup:
+                // The writer finished (a half-close): nothing more may follow it down, pings included.
+                _writeClosed = true;
+                queue.PutNext(message);
+                return;
+            case MessageKind.Control when message.Command == "heartbeat.ping" && !_writeClosed:
                 SendSignal(queue, PingType);
                 queue.Reply(queue.Pool.Ack(message, null, Name));
                 message.Release();
@@ -145,6 +153,11 @@ public sealed class HeartbeatModule : StreamModule
                 return;
             case PingType when message.Length == 1:
                 message.Release();
+                if (_writeClosed)
+                {
+                    return;
+                }
+
                 Message pong = queue.Pool.Rent(1);
                 pong.WritableSpan[0] = PongType;
                 _lastWrite = Options.TimeProvider.GetTimestamp();
@@ -191,7 +204,7 @@ public sealed class HeartbeatModule : StreamModule
                 return;
             }
 
-            if (time.GetElapsedTime(_lastWrite, now) >= Options.Interval && write.CanPutNext())
+            if (!_writeClosed && time.GetElapsedTime(_lastWrite, now) >= Options.Interval && write.CanPutNext())
             {
                 SendSignal(write, PingType);
             }

@@ -130,6 +130,36 @@ public sealed class LengthModuleTests
     }
 
     [Fact]
+    public async Task Decode_SteadyStateWholeAndSplitFrames_AllocatesLittle()
+    {
+        await using var s = new EmbeddedStream(new LengthModule());
+        byte[] frame = Cat(B(0, 0, 0, 100), new byte[100]);
+        void Round()
+        {
+            s.WriteUp(frame);
+            s.WriteUp(frame.AsSpan(0, 2));
+            s.WriteUp(frame.AsSpan(2, 50));
+            s.WriteUp(frame.AsSpan(52));
+            s.ReadUp()!.Release();
+            s.ReadUp()!.Release();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Round();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 2000; i++)
+        {
+            Round();
+        }
+
+        long perRound = (GC.GetAllocatedBytesForCurrentThread() - before) / 2000;
+        Assert.True(perRound < 128, $"{perRound} bytes allocated per round");
+    }
+
+    [Fact]
     public async Task Registry_LengthOptions_Parsed()
     {
         var registry = new ComponentRegistry().AddStreamModules();

@@ -115,6 +115,18 @@ public sealed class HeartbeatModuleTests
     }
 
     [Fact]
+    public async Task WriterFinished_NoMorePingsOrPongs()
+    {
+        await using var s = new EmbeddedStream(Module());
+        s.CompleteDown();
+        s.ReadAllDown();
+        _time.Advance(TimeSpan.FromSeconds(6));
+        s.WriteUp([HeartbeatModule.PingType]);
+        Assert.Empty(s.ReadAllDown());
+        Assert.Null(s.ReadDown());
+    }
+
+    [Fact]
     public async Task Pop_DisposesTimer()
     {
         await using var s = new EmbeddedStream(Module());
