@@ -84,9 +84,9 @@ internal static class Expander
                     text.Append(literal.Text);
                     foreach (char c in literal.Text)
                     {
-                        if (!literal.Quoted && c is '*' or '?' or '[')
+                        if (!literal.Quoted && c != '\\')
                         {
-                            glob = true;
+                            glob |= c is '*' or '?' or '[';
                             pattern.Append(c);
                         }
                         else

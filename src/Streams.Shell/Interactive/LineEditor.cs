@@ -9,8 +9,6 @@ namespace Streams.Shell.Interactive;
 internal sealed class LineEditor
 {
     private readonly History _history;
-
-    public History History => _history;
     private readonly TextWriter _output;
 
     public LineEditor(History history, TextWriter output)

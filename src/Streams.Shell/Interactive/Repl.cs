@@ -21,14 +21,13 @@ internal sealed class Repl
     {
         string? home = _session.GetVariable("HOME");
         string? historyPath = _session.GetVariable("STREAMS_HISTORY") ?? (home is null ? null : Path.Combine(home, ".streams_history"));
-        var editor = new LineEditor(new History(historyPath), Console.Error);
-        History history = GetHistory(editor);
-        int lineNumber = 0;
+        var history = new History(historyPath);
+        var editor = new LineEditor(history, Console.Error);
         while (_session.ExitRequested is null && !cancellationToken.IsCancellationRequested)
         {
             ReportFinishedJobs();
             var text = new StringBuilder();
-            int firstLine = lineNumber + 1;
+            int firstLine = 1;
             ScriptNode? script = null;
             while (true)
             {
@@ -52,7 +51,6 @@ internal sealed class Repl
                     break;
                 }
 
-                lineNumber++;
                 text.Append(line).Append('\n');
                 try
                 {
@@ -88,8 +86,6 @@ internal sealed class Repl
         _session.Jobs.CancelAll();
         return _session.ExitRequested ?? _session.LastStatus;
     }
-
-    private static History GetHistory(LineEditor editor) => editor.History;
 
     private void ReportFinishedJobs()
     {

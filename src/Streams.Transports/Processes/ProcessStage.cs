@@ -194,9 +194,10 @@ public sealed class ProcessStage : PipelineStage
         {
             return false;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
-            // The writer was completed under us (the reader went away in a way the pipe reports by throwing).
+            // The output failed (EPIPE on a file or descriptor, or a writer completed under us): nobody reads what
+            // the child writes any more, which is the broken-pipe case too.
             return true;
         }
     }

@@ -1,0 +1,160 @@
+namespace Streams.Shell.Tests;
+
+/// <summary>Runs the same command lines through the built <c>streams</c> program and through <c>bash -c</c>
+/// (with <c>LC_ALL=C</c>, in identical scratch directories) and compares stdout bytes and exit status.</summary>
+public class BashComparisonTests
+{
+    private static string CreateScratch()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "streams-shell-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        File.WriteAllText(Path.Combine(dir, "a.txt"), "alpha\n");
+        File.WriteAllText(Path.Combine(dir, "b.txt"), "bravo\n");
+        File.WriteAllText(Path.Combine(dir, "c.log"), "charlie\n");
+        File.WriteAllText(Path.Combine(dir, ".hidden"), "h\n");
+        File.WriteAllText(Path.Combine(dir, "in.txt"), "line1\nline2\nline3\n");
+        File.WriteAllText(Path.Combine(dir, "sub", "x.txt"), "x\n");
+        File.WriteAllText(Path.Combine(dir, "notexec"), "#!/bin/sh\necho no\n");
+        File.WriteAllText(Path.Combine(dir, "exec.sh"), "#!/bin/sh\necho \"script $1\"\nexit 7\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir, "exec.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return dir;
+    }
+
+    public static TheoryData<string> Lines => new()
+    {
+        "echo hello world",
+        "echo \"a  b\" 'c  d' e\\ \\ f",
+        "echo a\\ b \"c\\\"d\" 'e\"f' \"g'h\" \"\\$x\\\\\"",
+        "X=5; echo $X ${X}y \"$X\" '$X' $X$X",
+        "X=; echo $X x \"$X\"",
+        "echo -n abc; echo -e 'a\\tb'; echo -n; echo",
+        "echo $?; false; echo $?; true; echo $?",
+        "printf '%s\\n' c b a | sort | head -n 2",
+        "seq 1 100000 | tail -n 1",
+        "seq 1 200000 | sort -r | head -n 3",
+        "yes | head -n 3",
+        "yes | head -c 5; echo \" $?\"",
+        "echo a > f; echo b >> f; cat f; cat < f | wc -l",
+        "< in.txt cat; > created.txt; ls created.txt",
+        "ls nonexist 2>&1 | wc -l",
+        "ls nonexist 2> err; echo $?; wc -l < err",
+        "ls nonexist > out 2>&1; wc -l < out",
+        "ls nonexist 2>&1 > out | wc -l; wc -c < out",
+        "echo x 1>&2 2>/dev/null; echo y 2>&1 >/dev/null",
+        "echo to-err >&2 | wc -c",
+        "cat in.txt nonexist 2>/dev/null; echo $?",
+        "true && echo yes || echo no",
+        "false && echo yes || echo no",
+        "false || false && echo x; echo $?",
+        "true || echo skipped; echo $?",
+        "! true; echo $?; ! false; echo $?",
+        "false | true; echo $?",
+        "true | false; echo $?",
+        "set -o pipefail; false | true; echo $?",
+        "set -o pipefail; sh -c 'exit 3' | true; echo $?; set +o pipefail; sh -c 'exit 3' | true; echo $?",
+        "nosuchcommand_x; echo $?",
+        "/nonexistent/prog; echo $?",
+        "./notexec; echo $?",
+        "./exec.sh arg; echo $?",
+        "exit 3",
+        "exit 256",
+        "exit -1",
+        "echo before; exit 5; echo after",
+        "false; exit",
+        "echo *.txt",
+        "echo [ab].txt ?.log",
+        "echo [!a].txt [^b].txt",
+        "echo 'a'*",
+        "echo nomatch* \"*.txt\" \\*.txt",
+        "echo sub/* */x.txt",
+        "echo * | wc -w",
+        "cat *.txt",
+        "A=1 sh -c 'echo $A'; echo \"[$A]\"",
+        "export B=2; sh -c 'echo $B'",
+        "B=3; sh -c 'echo \"[$B]\"'; export B; sh -c 'echo \"[$B]\"'",
+        "cd sub && ls && cd .. && ls sub",
+        "cd nonexist; echo $?",
+        "echo a; echo b | tr a-z A-Z; echo c",
+        "echo a # comment | wc -l",
+        "echo one\necho two",
+        "echo multi \\\nline",
+        "sleep 0.1 & wait; echo done $?",
+        "echo a | | b",
+        "echo 'unterminated",
+        "a &&",
+        "echo >",
+        "cat /dev/null; echo $?",
+        "printf 'x\\0y\\n' | od -c | head -n 1",
+        "sh -c 'kill -TERM $$'; echo $?",
+    };
+
+    [Theory]
+    [MemberData(nameof(Lines))]
+    public async Task CommandLine_StdoutAndStatus_MatchBash(string line)
+    {
+        string ours = CreateScratch();
+        string theirs = CreateScratch();
+        try
+        {
+            ShellOutcome expected = await ShellRunner.RunBashAsync(line, "", theirs);
+            ShellOutcome actual = await ShellRunner.RunProgramAsync(["-c", line], "", ours);
+            Assert.True(expected.Out == actual.Out && expected.Status == actual.Status, $"bash:\n{expected}\nstreams:\n{actual}");
+        }
+        finally
+        {
+            Directory.Delete(ours, true);
+            Directory.Delete(theirs, true);
+        }
+    }
+
+    [Fact]
+    public async Task PositionalParameters_MatchBash()
+    {
+        string[] args = ["-c", "echo $0 $1 $2 $#; printf '[%s]\\n' \"$@\"; echo \"$*\"", "zero", "a b", "c"];
+        ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", args, "", null, null);
+        ShellOutcome actual = await ShellRunner.RunProgramAsync(args);
+        Assert.Equal(expected.Out, actual.Out);
+        Assert.Equal(expected.Status, actual.Status);
+    }
+
+    [Fact]
+    public async Task StdinScript_RunsLineByLine_LikeBash()
+    {
+        const string script = "echo one\nX=2\necho $X\nfalse\necho $?\nexit 4\necho never\n";
+        ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [], script, null, null);
+        ShellOutcome actual = await ShellRunner.RunProgramAsync([], script);
+        Assert.Equal(expected.Out, actual.Out);
+        Assert.Equal(4, actual.Status);
+        Assert.Equal(expected.Status, actual.Status);
+    }
+
+    [Fact]
+    public async Task StdinScript_CommandReadingStdin_GetsTheRest()
+    {
+        const string script = "echo first\ncat\nthis is data\nand more\n";
+        ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [], script, null, null);
+        ShellOutcome actual = await ShellRunner.RunProgramAsync([], script);
+        Assert.Equal(expected.Out, actual.Out);
+    }
+
+    [Fact]
+    public async Task ScriptFile_GetsArguments_AndStopsAtSyntaxError()
+    {
+        string dir = CreateScratch();
+        try
+        {
+            string path = Path.Combine(dir, "script.sh");
+            File.WriteAllText(path, "echo \"$0\" | wc -c\necho $1-$2\n# comment\nls *.txt\necho a | | b\necho not reached\n");
+            ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [path, "x", "y"], "", dir, null);
+            ShellOutcome actual = await ShellRunner.RunProgramAsync([path, "x", "y"], "", dir);
+            Assert.Equal(expected.Out, actual.Out);
+            Assert.Equal(2, actual.Status);
+            Assert.Equal(expected.Status, actual.Status);
+            Assert.Contains("streams: syntax error at line 5, column 10: unexpected '|'\necho a | | b\n         ^\n", actual.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
