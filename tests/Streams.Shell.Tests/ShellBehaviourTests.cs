@@ -1,0 +1,310 @@
+using System.Diagnostics;
+
+namespace Streams.Shell.Tests;
+
+/// <summary>The shell's own behaviour, in-process (<c>ShellHost.RunAsync</c> over memory streams) unless a real
+/// process is needed.</summary>
+public class ShellBehaviourTests
+{
+    [Fact]
+    public async Task UnknownCommand_PrintsNotFound_Status127()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("nosuch_cmd_1 a b");
+        Assert.Equal(("", "streams: nosuch_cmd_1: command not found\n", 127), (o.Out, o.Err, o.Status));
+    }
+
+    [Fact]
+    public async Task SyntaxError_WithC_PrintsPositionLineAndCaret_Status2_RunsNothing()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("echo first; echo a |\n| b");
+        Assert.Equal("", o.Out);
+        Assert.Equal(2, o.Status);
+        Assert.Equal("streams: syntax error at line 2, column 1: unexpected '|'\n| b\n^\n", o.Err);
+    }
+
+    [Fact]
+    public async Task Expansion_IsOneWord_NeverResplitOrGlobbed()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("X='a  b'; Y='*'; printf '[%s]\\n' $X \"$X\" $Y $X$Y");
+        Assert.Equal("[a  b]\n[a  b]\n[*]\n[a  b*]\n", o.Out);
+    }
+
+    [Fact]
+    public async Task EmptyUnquotedExpansion_GivesNoWord_QuotedGivesEmptyWord()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("printf '[%s]' $UNSET_X \"$UNSET_X\" ''; echo");
+        Assert.Equal("[][]\n", o.Out);
+    }
+
+    [Fact]
+    public async Task DollarAt_AloneInAWord_GivesOneWordPerParameter()
+    {
+        ShellOutcome o = await ShellRunner.RunInProcessAsync(["-c", "printf '[%s]' $@; echo; printf '[%s]' \"x$@\"; echo; echo $#", "zero", "a b", "c"]);
+        Assert.Equal("[a b][c]\n[xa b c]\n2\n", o.Out);
+    }
+
+    [Fact]
+    public async Task Pipefail_StageStoppedByReader_CountsAsSuccess()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("set -o pipefail; yes | head -n 1; echo $?; set -o");
+        Assert.Equal("y\n0\npipefail\ton\n", o.Out);
+    }
+
+    [Fact]
+    public async Task Redirections_AppliedLeftToRight()
+    {
+        string dir = Directory.CreateTempSubdirectory("streams-shell").FullName;
+        try
+        {
+            ShellOutcome o = await ShellRunner.RunAsync($"cd {dir}; ls nonexist 2>&1 >out | wc -l; wc -c <out; ls nonexist >both 2>&1; grep -c nonexist both; X=1 >made; ls made");
+            Assert.Equal("1\n0\n1\nmade\n", o.Out);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task RedirectionFailure_SkipsCommand_Status1()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("echo x < /nonexistent/in; echo $?");
+        Assert.Equal("1\n", o.Out);
+        Assert.Equal("streams: /nonexistent/in: No such file or directory\n", o.Err);
+    }
+
+    [Fact]
+    public async Task PrefixAssignment_OnlyInCommandEnvironment()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("V1=a sh -c 'echo $V1'; echo \"[$V1]\"; V1=b; sh -c 'echo \"[$V1]\"'; export V1; sh -c 'echo $V1'; unset V1; echo \"[$V1]\"");
+        Assert.Equal("a\n[]\n[]\nb\n[]\n", o.Out);
+    }
+
+    [Fact]
+    public async Task BuiltinsInMultiStagePipeline_RunInASubshell()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("cd /; cd /usr | true; pwd; exit 3 | true; echo still $?; X=1 | true; echo \"[$X]\"");
+        Assert.Equal("/\nstill 0\n[]\n", o.Out);
+    }
+
+    [Fact]
+    public async Task Cd_ChangesDirectory_DashGoesBack()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("cd /usr; cd bin; pwd; cd -; echo $PWD $OLDPWD; cd /nonexistent; echo $?");
+        Assert.Equal("/usr/bin\n/usr\n/usr /usr/bin\n1\n", o.Out);
+        Assert.Equal("streams: cd: /nonexistent: No such file or directory\n", o.Err);
+    }
+
+    [Fact]
+    public async Task Exit_UsesStatus_AndRejectsNonNumbers()
+    {
+        Assert.Equal(42, (await ShellRunner.RunAsync("exit 42; echo no")).Status);
+        Assert.Equal(1, (await ShellRunner.RunAsync("false; exit")).Status);
+        ShellOutcome o = await ShellRunner.RunAsync("exit abc");
+        Assert.Equal((2, "streams: exit: abc: numeric argument required\n"), (o.Status, o.Err));
+    }
+
+    [Fact]
+    public async Task SetDashDash_SetsPositionals()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("set -- p q r; echo $# $2 \"$@\"; set -x");
+        Assert.Equal("3 q p q r\n", o.Out);
+        Assert.Equal(2, o.Status);
+    }
+
+    [Fact]
+    public async Task Export_ListsExportedVariables()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("export ZZ_TEST='a b' ZZ_2=c; export | grep ZZ_; export 1bad");
+        Assert.Equal("export ZZ_2=c\nexport ZZ_TEST='a b'\n", o.Out);
+        Assert.Equal(1, o.Status);
+    }
+
+    [Fact]
+    public async Task Help_ListsBuiltins_AndShowsOne()
+    {
+        ShellOutcome all = await ShellRunner.RunAsync("help");
+        Assert.Equal(0, all.Status);
+        foreach (string name in new[] { "cd", "exit", "export", "set", "help", "modules", "jobs", "fg", "wait", "kill", "echo" })
+        {
+            Assert.Contains("\n  " + name, all.Out);
+        }
+
+        ShellOutcome one = await ShellRunner.RunAsync("help cd");
+        Assert.StartsWith("cd [DIR]\n", one.Out);
+        ShellOutcome missing = await ShellRunner.RunAsync("help no_such_topic");
+        Assert.Equal((1, "streams: help: no help topics match 'no_such_topic'; try 'help'\n"), (missing.Status, missing.Err));
+    }
+
+    [Fact]
+    public async Task Modules_PrintsRegistryDescription()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("modules");
+        Assert.Equal(0, o.Status);
+        Assert.Equal(ShellComponents.Create().Describe(true), o.Out);
+    }
+
+    [Fact]
+    public async Task HelpForComponent_PrintsItsHelp()
+    {
+        var registry = ShellComponents.Create();
+        Components.ComponentDescriptor? any = registry.All.FirstOrDefault();
+        if (any is null)
+        {
+            // No component is registered yet: help for a name that is neither builtin nor component fails.
+            Assert.Equal(1, (await ShellRunner.RunAsync("help grep_not_registered")).Status);
+            return;
+        }
+
+        ShellOutcome o = await ShellRunner.RunAsync("help " + any.Name);
+        Assert.Equal(0, o.Status);
+        Assert.Equal(any.Help.TrimEnd('\n') + "\n", o.Out);
+    }
+
+    [Fact]
+    public async Task Jobs_KillAndWait()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("sleep 5 & jobs; kill %1; wait %1; echo $?; jobs; kill %9");
+        Assert.Equal("[1]  Running   sleep 5\n143\n", o.Out);
+        Assert.Equal("streams: kill: %9: no such job\n", o.Err);
+    }
+
+    [Fact]
+    public async Task Jobs_FgWaitsForJob_AndReturnsItsStatus()
+    {
+        var watch = Stopwatch.StartNew();
+        ShellOutcome o = await ShellRunner.RunAsync("sh -c 'sleep 0.3; exit 6' & fg %1; echo $?; fg");
+        Assert.Equal("sh -c 'sleep 0.3; exit 6'\n6\n", o.Out);
+        Assert.Equal("streams: fg: current: no such job\n", o.Err);
+        Assert.True(watch.Elapsed > TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public async Task Background_HasEmptyStdin_AndOwnVariables()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("X=1; X=2 & wait; echo $X; cat & wait; echo done", "should not be read\n");
+        Assert.Equal("1\ndone\n", o.Out);
+    }
+
+    [Fact]
+    public async Task StdinMode_ReadsCommandsLineByLine()
+    {
+        ShellOutcome o = await ShellRunner.RunInProcessAsync([], "echo a\necho \"b\nc\"\necho d |\ntr d D\nexit 3\necho no\n");
+        Assert.Equal(("a\nb\nc\nD\n", 3), (o.Out, o.Status));
+    }
+
+    [Fact]
+    public async Task StdinMode_SyntaxError_StopsWithStatus2()
+    {
+        ShellOutcome o = await ShellRunner.RunInProcessAsync([], "echo a\necho | |\necho no\n");
+        Assert.Equal(("a\n", 2), (o.Out, o.Status));
+        Assert.Equal("streams: syntax error at line 2, column 8: unexpected '|'\necho | |\n       ^\n", o.Err);
+    }
+
+    [Fact]
+    public async Task StdinMode_UnterminatedQuoteAtEnd_IsSyntaxError()
+    {
+        ShellOutcome o = await ShellRunner.RunInProcessAsync([], "echo a\necho 'open\n");
+        Assert.Equal(("a\n", 2), (o.Out, o.Status));
+        Assert.StartsWith("streams: syntax error at line 2, column 6: unterminated quote", o.Err);
+    }
+
+    [Fact]
+    public async Task MissingScript_Status127()
+    {
+        ShellOutcome o = await ShellRunner.RunInProcessAsync(["/nonexistent/script.sh"]);
+        Assert.Equal((127, "streams: /nonexistent/script.sh: No such file or directory\n"), (o.Status, o.Err));
+    }
+
+    [Theory]
+    [InlineData(new[] { "-c" }, 2)]
+    [InlineData(new[] { "-z" }, 2)]
+    [InlineData(new[] { "--debug", "-c", "exit 9" }, 9)]
+    [InlineData(new[] { "--help" }, 0)]
+    public async Task Options_AreChecked(string[] args, int status)
+    {
+        Assert.Equal(status, (await ShellRunner.RunInProcessAsync(args)).Status);
+    }
+
+    [Fact]
+    public async Task NotExecutable_Status126()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            ShellOutcome o = await ShellRunner.RunAsync($"{file}; echo $?; /; echo $?");
+            Assert.Equal("126\n126\n", o.Out);
+            Assert.Equal($"streams: {file}: Permission denied\nstreams: /: Is a directory\n", o.Err);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task YesHead_InProcess_Ends()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("yes | head -n 2; yes | tr y n | head -n 1");
+        Assert.Equal("y\ny\nn\n", o.Out);
+    }
+
+    [Fact]
+    public async Task ExternalStderr_ReachesShellStderr_And2To1ReachesPipe()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("sh -c 'echo e1 >&2; echo o1'; sh -c 'echo e2 >&2; echo o2' 2>&1 | sort");
+        Assert.Equal("o1\ne2\no2\n", o.Out);
+        Assert.Equal("e1\n", o.Err);
+    }
+
+    [Fact]
+    public async Task LargeData_FlowsThroughExternalStages()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("seq 1 300000 | cat | tr 0 x | wc -c");
+        ShellOutcome bash = await ShellRunner.RunBashAsync("seq 1 300000 | cat | tr 0 x | wc -c");
+        Assert.Equal(bash.Out, o.Out);
+    }
+
+    [Fact]
+    public async Task Program_YesHead_EndsAtOnce()
+    {
+        var watch = Stopwatch.StartNew();
+        ShellOutcome o = await ShellRunner.RunProgramAsync(["-c", "yes | head -n 1; echo $?"], timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(("y\n0\n", 0), (o.Out, o.Status));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Program_ReaderOfStdoutGoes_ShellStopsQuietly()
+    {
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'yes' | head -n 1; echo \"${{PIPESTATUS[0]}}\"");
+        Assert.Equal("y\n141\n", o.Out);
+        Assert.Equal("", o.Err);
+    }
+
+    [Fact]
+    public async Task Program_BuiltinWritingToClosedStdout_StopsQuietly()
+    {
+        string script = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(script, string.Concat(Enumerable.Repeat("echo y\n", 200000)));
+            var watch = Stopwatch.StartNew();
+            ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} {script} | head -n 1; echo \"${{PIPESTATUS[0]}}\"");
+            Assert.Equal("y\n0\n", o.Out);
+            Assert.Equal("", o.Err);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public async Task Program_OutputToRedirectedFile_SharesOffsetWithOtherWriters()
+    {
+        ShellOutcome o = await ShellRunner.RunBashAsync($"f=$(mktemp); (dotnet {ShellRunner.ProgramPath} -c 'echo a; echo b >&2' 2>&1; echo c) > $f; cat $f; rm $f");
+        Assert.Equal("a\nb\nc\n", o.Out);
+    }
+}
