@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Streams.Modules.Text.Internal;
+
+/// <summary>Pulls lines out of a <see cref="PipeReader"/> without allocating per line.</summary>
+/// <remarks>
+/// <para>Usage: <c>while (await lines.MoveNextAsync(ct)) { ReadOnlySpan&lt;byte&gt; line = lines.Current; … }</c>.
+/// <see cref="Current"/> excludes the delimiter and stays valid until the next call to
+/// <see cref="MoveNextAsync"/>; <see cref="HasDelimiter"/> is false only for a last line that has none.</para>
+/// <para>A line that lies in one segment of the pipe's buffer is a view of it; a line that spans segments is
+/// copied into a scratch array that is reused. The reader does not complete the <see cref="PipeReader"/>.</para>
+/// <para>Not thread-safe: one consumer.</para>
+/// </remarks>
+internal sealed class LineReader
+{
+    private readonly PipeReader _reader;
+    private readonly byte _delimiter;
+    private ReadOnlySequence<byte> _buffer;
+    private ReadOnlyMemory<byte> _current;
+    private byte[] _scratch = [];
+    private bool _holding;
+    private bool _completed;
+    private bool _ended;
+
+    /// <summary>Creates a reader of lines ended by <paramref name="delimiter"/>.</summary>
+    public LineReader(PipeReader reader, byte delimiter = (byte)'\n')
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _reader = reader;
+        _delimiter = delimiter;
+    }
+
+    /// <summary>The current line, without its delimiter.</summary>
+    public ReadOnlySpan<byte> Current => _current.Span;
+
+    /// <summary>The current line as memory (same lifetime as <see cref="Current"/>).</summary>
+    public ReadOnlyMemory<byte> CurrentMemory => _current;
+
+    /// <summary>Whether the current line ended with the delimiter (false for a last line without one).</summary>
+    public bool HasDelimiter { get; private set; }
+
+    /// <summary>Moves to the next line; false at the end of input.</summary>
+    public ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
+    {
+        if (TryNext())
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        return _ended ? new ValueTask<bool>(false) : Core(cancellationToken);
+
+        async ValueTask<bool> Core(CancellationToken token)
+        {
+            while (true)
+            {
+                if (_completed)
+                {
+                    Release();
+                    _ended = true;
+                    return false;
+                }
+
+                if (_holding)
+                {
+                    // Nothing complete in what we hold: consume nothing, examine everything, ask for more.
+                    _reader.AdvanceTo(_buffer.Start, _buffer.End);
+                    _holding = false;
+                }
+
+                ReadResult result = await _reader.ReadAsync(token).ConfigureAwait(false);
+                _buffer = result.Buffer;
+                _holding = true;
+                _completed = result.IsCompleted || result.IsCanceled;
+                if (TryNext())
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// <summary>Hands back whatever is held to the pipe; call when stopping early (head) so that the pipe's
+    /// buffer is released before the stage returns.</summary>
+    public void Release()
+    {
+        if (_holding)
+        {
+            _reader.AdvanceTo(_buffer.Start);
+            _holding = false;
+        }
+
+        _current = default;
+    }
+
+    private bool TryNext()
+    {
+        if (!_holding)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> first = _buffer.FirstSpan;
+        int index = first.IndexOf(_delimiter);
+        if (index >= 0)
+        {
+            _current = _buffer.First[..index];
+            HasDelimiter = true;
+            _buffer = _buffer.Slice(index + 1);
+            return true;
+        }
+
+        if (!_buffer.IsSingleSegment)
+        {
+            SequencePosition? position = _buffer.PositionOf(_delimiter);
+            if (position is SequencePosition end)
+            {
+                ReadOnlySequence<byte> line = _buffer.Slice(0, end);
+                _current = Copy(line);
+                HasDelimiter = true;
+                _buffer = _buffer.Slice(_buffer.GetPosition(1, end));
+                return true;
+            }
+        }
+
+        if (_completed && !_buffer.IsEmpty)
+        {
+            _current = _buffer.IsSingleSegment ? _buffer.First : Copy(_buffer);
+            HasDelimiter = false;
+            _buffer = _buffer.Slice(_buffer.End);
+            return true;
+        }
+
+        return false;
+    }
+
+    private ReadOnlyMemory<byte> Copy(ReadOnlySequence<byte> line)
+    {
+        int length = checked((int)line.Length);
+        if (_scratch.Length < length)
+        {
+            _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
+        }
+
+        line.CopyTo(_scratch);
+        return _scratch.AsMemory(0, length);
+    }
+}
