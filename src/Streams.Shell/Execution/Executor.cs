@@ -55,9 +55,15 @@ internal sealed partial class Executor
                 // The reader of our stdout has gone: stop quietly, as sh dies of SIGPIPE.
                 session.ExitRequested ??= session.LastStatus;
             }
-            else if (Interrupted && !session.Interactive)
+            else if (Interrupted)
             {
-                session.ExitRequested ??= 130;
+                // Ctrl-C abandons the rest of the command line; a script ends with it.
+                if (!session.Interactive)
+                {
+                    session.ExitRequested ??= 130;
+                }
+
+                break;
             }
         }
 

@@ -28,10 +28,10 @@ internal sealed class LineEditor
         int cursor = 0;
         int historyIndex = _history.Entries.Count;
         string draft = "";
-        _output.Write(prompt);
-        _output.Flush();
         bool previous = Console.TreatControlCAsInput;
         Console.TreatControlCAsInput = true;
+        _output.Write(prompt);
+        _output.Flush();
         try
         {
             while (true)

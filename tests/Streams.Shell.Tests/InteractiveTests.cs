@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Streams.Shell.Tests;
+
+/// <summary>Drives the interactive prompt through a pseudo-terminal with tmux (package <c>tmux</c>, installed by
+/// scripts/install-peers.sh): the prompt, line editing, history recall with Up, and Ctrl-C cancelling the
+/// foreground pipeline but not the shell.</summary>
+public sealed class InteractiveTests : IDisposable
+{
+    private readonly string _socket = "streams-test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _home = Directory.CreateTempSubdirectory("streams-home").FullName;
+
+    public void Dispose()
+    {
+        Tmux("kill-server");
+        Directory.Delete(_home, true);
+    }
+
+    private string Tmux(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add(_socket);
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    private string Screen() => Tmux("capture-pane", "-p", "-t", "t");
+
+    private async Task<string> WaitForAsync(Func<string, bool> condition, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        string screen = "";
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            screen = Screen();
+            if (condition(screen))
+            {
+                return screen;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"timed out waiting for {what}; screen:\n{screen}");
+    }
+
+    private static int Count(string text, string part)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    [Fact]
+    public async Task Prompt_HistoryRecall_AndCtrlCCancelsPipelineNotShell()
+    {
+        Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
+        string command = $"env HOME={_home} PS1='streams$ ' dotnet {ShellRunner.ProgramPath}; echo EXITED $?; sleep 60";
+        Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
+
+        await WaitForAsync(s => s.Contains("streams$"), "the prompt");
+        Tmux("send-keys", "-t", "t", "echo hello", "Enter");
+        await WaitForAsync(s => s.Contains("\nhello\n"), "hello");
+
+        // Up recalls the last line; Left moves into it; typing inserts.
+        Tmux("send-keys", "-t", "t", "Up");
+        await WaitForAsync(s => Count(s, "streams$ echo hello") == 2, "the recalled line");
+        Tmux("send-keys", "-t", "t", "Left", "Left", "Left", "Left", "Left", "X", "Home", "Right", "Delete", "c", "Enter");
+        await WaitForAsync(s => s.Contains("\nXhello\n"), "the edited line's output");
+
+        // Ctrl-C stops the foreground pipeline (and the rest of the line), not the shell.
+        Tmux("send-keys", "-t", "t", "sh -c 'echo started; sleep 100' | cat; echo not-reached", "Enter");
+        await WaitForAsync(s => s.Contains("\nstarted\n"), "the pipeline to start");
+        var watch = Stopwatch.StartNew();
+        Tmux("send-keys", "-t", "t", "C-c");
+        await WaitForAsync(s => Count(s, "streams$") >= 4, "the prompt after Ctrl-C");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        Tmux("send-keys", "-t", "t", "echo status=$?", "Enter");
+        string screen = await WaitForAsync(s => s.Contains("\nstatus=130\n"), "the status of the cancelled pipeline");
+        Assert.DoesNotContain("\nnot-reached", screen);
+
+        // Ctrl-C at the prompt drops the line.
+        Tmux("send-keys", "-t", "t", "echo dropped", "C-c");
+        await WaitForAsync(s => s.Contains("echo dropped^C"), "the dropped line");
+        Tmux("send-keys", "-t", "t", "exit 4", "Enter");
+        screen = await WaitForAsync(s => s.Contains("EXITED 4"), "the shell to exit");
+        Assert.DoesNotContain("\ndropped\n", screen);
+
+        string history = await File.ReadAllTextAsync(Path.Combine(_home, ".streams_history"), Encoding.UTF8);
+        Assert.Equal("echo hello\necho Xhello\nsh -c 'echo started; sleep 100' | cat; echo not-reached\necho status=$?\nexit 4\n", history);
+    }
+
+    [Fact]
+    public async Task Continuation_AndSyntaxError_AtThePrompt()
+    {
+        Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
+        string command = $"env HOME={_home} dotnet {ShellRunner.ProgramPath}; echo EXITED $?; sleep 60";
+        Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
+        await WaitForAsync(s => s.Contains("streams$"), "the prompt");
+        Tmux("send-keys", "-t", "t", "echo \"a", "Enter", "b\" |", "Enter", "tr a-z A-Z", "Enter");
+        await WaitForAsync(s => s.Contains("\nA\nB\n"), "the continued command's output");
+        Tmux("send-keys", "-t", "t", "echo x | | y", "Enter");
+        await WaitForAsync(s => s.Contains("streams: syntax error at line 1, column 10: unexpected '|'\necho x | | y\n         ^\n"), "the syntax error");
+        Tmux("send-keys", "-t", "t", "echo st=$?", "Enter");
+        await WaitForAsync(s => s.Contains("\nst=2\nstreams$"), "status 2 and the next prompt");
+        Tmux("send-keys", "-t", "t", "false", "Enter");
+        await WaitForAsync(s => s.Contains("\nstreams$ false\nstreams$"), "the prompt after false");
+
+        // A Ctrl-D typed before the editor reads is taken by the terminal's own line discipline (as with any
+        // shell's type-ahead), so give the editor a moment to start reading.
+        await Task.Delay(300);
+        Tmux("send-keys", "-t", "t", "C-d");
+        await WaitForAsync(s => s.Contains("EXITED 1"), "Ctrl-D to leave with the last status");
+    }
+}
