@@ -48,8 +48,9 @@ internal static class ShellHost
             using PosixSignalRegistration? sigint = options.HandleSignals
                 ? PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
                 {
-                    context.Cancel = true;
-                    executor.Interrupt();
+                    // Ctrl-C cancels the foreground pipeline. With none running, the interactive shell ignores it
+                    // (the line editor sees Ctrl-C as a key) and a script dies of it, as in sh.
+                    context.Cancel = executor.Interrupt() || session.Interactive;
                 })
                 : null;
 
@@ -108,7 +109,7 @@ internal static class ShellHost
                 }
                 else
                 {
-                    status = await RunLinesAsync(() => stdio.ReadLineAsync(cancellationToken), session, executor, cancellationToken).ConfigureAwait(false);
+                    status = await RunLinesAsync(() => ValueTask.FromResult(stdio.ReadLine(cancellationToken)), session, executor, cancellationToken).ConfigureAwait(false);
                 }
             }
 

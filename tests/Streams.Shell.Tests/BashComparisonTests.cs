@@ -29,20 +29,20 @@ public class BashComparisonTests
         "X=; echo $X x \"$X\"",
         "echo -n abc; echo -e 'a\\tb'; echo -n; echo",
         "echo $?; false; echo $?; true; echo $?",
-        "printf '%s\\n' c b a | sort | head -n 2",
-        "seq 1 100000 | tail -n 1",
-        "seq 1 200000 | sort -r | head -n 3",
-        "yes | head -n 3",
-        "yes | head -c 5; echo \" $?\"",
-        "echo a > f; echo b >> f; cat f; cat < f | wc -l",
-        "< in.txt cat; > created.txt; ls created.txt",
-        "ls nonexist 2>&1 | wc -l",
-        "ls nonexist 2> err; echo $?; wc -l < err",
-        "ls nonexist > out 2>&1; wc -l < out",
-        "ls nonexist 2>&1 > out | wc -l; wc -c < out",
+        "/usr/bin/printf '%s\\n' c b a | /usr/bin/sort | /usr/bin/head -n 2",
+        "/usr/bin/seq 1 100000 | /usr/bin/tail -n 1",
+        "/usr/bin/seq 1 200000 | /usr/bin/sort -r | /usr/bin/head -n 3",
+        "/usr/bin/yes | /usr/bin/head -n 3",
+        "/usr/bin/yes | /usr/bin/head -c 5; echo \" $?\"",
+        "echo a > f; echo b >> f; /usr/bin/cat f; /usr/bin/cat < f | /usr/bin/wc -l",
+        "< in.txt /usr/bin/cat; > created.txt; /usr/bin/ls created.txt",
+        "/usr/bin/ls nonexist 2>&1 | /usr/bin/wc -l",
+        "/usr/bin/ls nonexist 2> err; echo $?; /usr/bin/wc -l < err",
+        "/usr/bin/ls nonexist > out 2>&1; /usr/bin/wc -l < out",
+        "/usr/bin/ls nonexist 2>&1 > out | /usr/bin/wc -l; /usr/bin/wc -c < out",
         "echo x 1>&2 2>/dev/null; echo y 2>&1 >/dev/null",
-        "echo to-err >&2 | wc -c",
-        "cat in.txt nonexist 2>/dev/null; echo $?",
+        "echo to-err >&2 | /usr/bin/wc -c",
+        "/usr/bin/cat in.txt nonexist 2>/dev/null; echo $?",
         "true && echo yes || echo no",
         "false && echo yes || echo no",
         "false || false && echo x; echo $?",
@@ -67,15 +67,15 @@ public class BashComparisonTests
         "echo 'a'*",
         "echo nomatch* \"*.txt\" \\*.txt",
         "echo sub/* */x.txt",
-        "echo * | wc -w",
-        "cat *.txt",
+        "echo * | /usr/bin/wc -w",
+        "/usr/bin/cat *.txt",
         "A=1 sh -c 'echo $A'; echo \"[$A]\"",
         "export B=2; sh -c 'echo $B'",
         "B=3; sh -c 'echo \"[$B]\"'; export B; sh -c 'echo \"[$B]\"'",
-        "cd sub && ls && cd .. && ls sub",
+        "cd sub && /usr/bin/ls && cd .. && /usr/bin/ls sub",
         "cd nonexist; echo $?",
-        "echo a; echo b | tr a-z A-Z; echo c",
-        "echo a # comment | wc -l",
+        "echo a; echo b | /usr/bin/tr a-z A-Z; echo c",
+        "echo a # comment | /usr/bin/wc -l",
         "echo one\necho two",
         "echo multi \\\nline",
         "sleep 0.1 & wait; echo done $?",
@@ -83,8 +83,8 @@ public class BashComparisonTests
         "echo 'unterminated",
         "a &&",
         "echo >",
-        "cat /dev/null; echo $?",
-        "printf 'x\\0y\\n' | od -c | head -n 1",
+        "/usr/bin/cat /dev/null; echo $?",
+        "/usr/bin/printf 'x\\0y\\n' | /usr/bin/od -c | /usr/bin/head -n 1",
         "sh -c 'kill -TERM $$'; echo $?",
     };
 
@@ -110,7 +110,7 @@ public class BashComparisonTests
     [Fact]
     public async Task PositionalParameters_MatchBash()
     {
-        string[] args = ["-c", "echo $0 $1 $2 $#; printf '[%s]\\n' \"$@\"; echo \"$*\"", "zero", "a b", "c"];
+        string[] args = ["-c", "echo $0 $1 $2 $#; /usr/bin/printf '[%s]\\n' \"$@\"; echo \"$*\"", "zero", "a b", "c"];
         ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", args, "", null, null);
         ShellOutcome actual = await ShellRunner.RunProgramAsync(args);
         Assert.Equal(expected.Out, actual.Out);
@@ -131,7 +131,7 @@ public class BashComparisonTests
     [Fact]
     public async Task StdinScript_CommandReadingStdin_GetsTheRest()
     {
-        const string script = "echo first\ncat\nthis is data\nand more\n";
+        const string script = "echo first\n/usr/bin/cat\nthis is data\nand more\n";
         ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [], script, null, null);
         ShellOutcome actual = await ShellRunner.RunProgramAsync([], script);
         Assert.Equal(expected.Out, actual.Out);
@@ -144,7 +144,7 @@ public class BashComparisonTests
         try
         {
             string path = Path.Combine(dir, "script.sh");
-            File.WriteAllText(path, "echo \"$0\" | wc -c\necho $1-$2\n# comment\nls *.txt\necho a | | b\necho not reached\n");
+            File.WriteAllText(path, "echo \"$0\" | /usr/bin/wc -c\necho $1-$2\n# comment\n/usr/bin/ls *.txt\necho a | | b\necho not reached\n");
             ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [path, "x", "y"], "", dir, null);
             ShellOutcome actual = await ShellRunner.RunProgramAsync([path, "x", "y"], "", dir);
             Assert.Equal(expected.Out, actual.Out);

@@ -25,28 +25,28 @@ public class ShellBehaviourTests
     [Fact]
     public async Task Expansion_IsOneWord_NeverResplitOrGlobbed()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("X='a  b'; Y='*'; printf '[%s]\\n' $X \"$X\" $Y $X$Y");
+        ShellOutcome o = await ShellRunner.RunAsync("X='a  b'; Y='*'; /usr/bin/printf '[%s]\\n' $X \"$X\" $Y $X$Y");
         Assert.Equal("[a  b]\n[a  b]\n[*]\n[a  b*]\n", o.Out);
     }
 
     [Fact]
     public async Task EmptyUnquotedExpansion_GivesNoWord_QuotedGivesEmptyWord()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("printf '[%s]' $UNSET_X \"$UNSET_X\" ''; echo");
+        ShellOutcome o = await ShellRunner.RunAsync("/usr/bin/printf '[%s]' $UNSET_X \"$UNSET_X\" ''; echo");
         Assert.Equal("[][]\n", o.Out);
     }
 
     [Fact]
     public async Task DollarAt_AloneInAWord_GivesOneWordPerParameter()
     {
-        ShellOutcome o = await ShellRunner.RunInProcessAsync(["-c", "printf '[%s]' $@; echo; printf '[%s]' \"x$@\"; echo; echo $#", "zero", "a b", "c"]);
+        ShellOutcome o = await ShellRunner.RunInProcessAsync(["-c", "/usr/bin/printf '[%s]' $@; echo; /usr/bin/printf '[%s]' \"x$@\"; echo; echo $#", "zero", "a b", "c"]);
         Assert.Equal("[a b][c]\n[xa b c]\n2\n", o.Out);
     }
 
     [Fact]
     public async Task Pipefail_StageStoppedByReader_CountsAsSuccess()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("set -o pipefail; yes | head -n 1; echo $?; set -o");
+        ShellOutcome o = await ShellRunner.RunAsync("set -o pipefail; /usr/bin/yes | /usr/bin/head -n 1; echo $?; set -o");
         Assert.Equal("y\n0\npipefail\ton\n", o.Out);
     }
 
@@ -56,7 +56,7 @@ public class ShellBehaviourTests
         string dir = Directory.CreateTempSubdirectory("streams-shell").FullName;
         try
         {
-            ShellOutcome o = await ShellRunner.RunAsync($"cd {dir}; ls nonexist 2>&1 >out | wc -l; wc -c <out; ls nonexist >both 2>&1; grep -c nonexist both; X=1 >made; ls made");
+            ShellOutcome o = await ShellRunner.RunAsync($"cd {dir}; /usr/bin/ls nonexist 2>&1 >out | /usr/bin/wc -l; /usr/bin/wc -c <out; /usr/bin/ls nonexist >both 2>&1; /usr/bin/grep -c nonexist both; X=1 >made; /usr/bin/ls made");
             Assert.Equal("1\n0\n1\nmade\n", o.Out);
         }
         finally
@@ -115,7 +115,7 @@ public class ShellBehaviourTests
     [Fact]
     public async Task Export_ListsExportedVariables()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("export ZZ_TEST='a b' ZZ_2=c; export | grep ZZ_; export 1bad");
+        ShellOutcome o = await ShellRunner.RunAsync("export ZZ_TEST='a b' ZZ_2=c; export | /usr/bin/grep ZZ_; export 1bad");
         Assert.Equal("export ZZ_2=c\nexport ZZ_TEST='a b'\n", o.Out);
         Assert.Equal(1, o.Status);
     }
@@ -182,14 +182,14 @@ public class ShellBehaviourTests
     [Fact]
     public async Task Background_HasEmptyStdin_AndOwnVariables()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("X=1; X=2 & wait; echo $X; cat & wait; echo done", "should not be read\n");
+        ShellOutcome o = await ShellRunner.RunAsync("X=1; X=2 & wait; echo $X; /usr/bin/cat & wait; echo done", "should not be read\n");
         Assert.Equal("1\ndone\n", o.Out);
     }
 
     [Fact]
     public async Task StdinMode_ReadsCommandsLineByLine()
     {
-        ShellOutcome o = await ShellRunner.RunInProcessAsync([], "echo a\necho \"b\nc\"\necho d |\ntr d D\nexit 3\necho no\n");
+        ShellOutcome o = await ShellRunner.RunInProcessAsync([], "echo a\necho \"b\nc\"\necho d |\n/usr/bin/tr d D\nexit 3\necho no\n");
         Assert.Equal(("a\nb\nc\nD\n", 3), (o.Out, o.Status));
     }
 
@@ -245,14 +245,14 @@ public class ShellBehaviourTests
     [Fact]
     public async Task YesHead_InProcess_Ends()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("yes | head -n 2; yes | tr y n | head -n 1");
+        ShellOutcome o = await ShellRunner.RunAsync("/usr/bin/yes | /usr/bin/head -n 2; /usr/bin/yes | /usr/bin/tr y n | /usr/bin/head -n 1");
         Assert.Equal("y\ny\nn\n", o.Out);
     }
 
     [Fact]
     public async Task ExternalStderr_ReachesShellStderr_And2To1ReachesPipe()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("sh -c 'echo e1 >&2; echo o1'; sh -c 'echo e2 >&2; echo o2' 2>&1 | sort");
+        ShellOutcome o = await ShellRunner.RunAsync("sh -c 'echo e1 >&2; echo o1'; sh -c 'echo e2 >&2; echo o2' 2>&1 | /usr/bin/sort");
         Assert.Equal("o1\ne2\no2\n", o.Out);
         Assert.Equal("e1\n", o.Err);
     }
@@ -260,8 +260,8 @@ public class ShellBehaviourTests
     [Fact]
     public async Task LargeData_FlowsThroughExternalStages()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("seq 1 300000 | cat | tr 0 x | wc -c");
-        ShellOutcome bash = await ShellRunner.RunBashAsync("seq 1 300000 | cat | tr 0 x | wc -c");
+        ShellOutcome o = await ShellRunner.RunAsync("/usr/bin/seq 1 300000 | /usr/bin/cat | /usr/bin/tr 0 x | /usr/bin/wc -c");
+        ShellOutcome bash = await ShellRunner.RunBashAsync("/usr/bin/seq 1 300000 | /usr/bin/cat | /usr/bin/tr 0 x | /usr/bin/wc -c");
         Assert.Equal(bash.Out, o.Out);
     }
 
@@ -277,7 +277,7 @@ public class ShellBehaviourTests
     [Fact]
     public async Task Program_ReaderOfStdoutGoes_ShellStopsQuietly()
     {
-        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'yes' | head -n 1; echo \"${{PIPESTATUS[0]}}\"");
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c '/usr/bin/yes' | /usr/bin/head -n 1; echo \"${{PIPESTATUS[0]}}\"");
         Assert.Equal("y\n141\n", o.Out);
         Assert.Equal("", o.Err);
     }
@@ -290,7 +290,7 @@ public class ShellBehaviourTests
         {
             File.WriteAllText(script, string.Concat(Enumerable.Repeat("echo y\n", 200000)));
             var watch = Stopwatch.StartNew();
-            ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} {script} | head -n 1; echo \"${{PIPESTATUS[0]}}\"");
+            ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} {script} | /usr/bin/head -n 1; echo \"${{PIPESTATUS[0]}}\"");
             Assert.Equal("y\n0\n", o.Out);
             Assert.Equal("", o.Err);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
@@ -304,7 +304,7 @@ public class ShellBehaviourTests
     [Fact]
     public async Task Program_OutputToRedirectedFile_SharesOffsetWithOtherWriters()
     {
-        ShellOutcome o = await ShellRunner.RunBashAsync($"f=$(mktemp); (dotnet {ShellRunner.ProgramPath} -c 'echo a; echo b >&2' 2>&1; echo c) > $f; cat $f; rm $f");
+        ShellOutcome o = await ShellRunner.RunBashAsync($"f=$(mktemp); (dotnet {ShellRunner.ProgramPath} -c 'echo a; echo b >&2' 2>&1; echo c) > $f; /usr/bin/cat $f; rm $f");
         Assert.Equal("a\nb\nc\n", o.Out);
     }
 }

@@ -131,6 +131,10 @@ internal sealed partial class Executor
             {
                 return new ErrorStage(name, ex.Message, 2);
             }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IOException)
+            {
+                return new ErrorStage(name, $"{name}: {ex.Message}", 1);
+            }
         }
 
         if (haveBuiltin)

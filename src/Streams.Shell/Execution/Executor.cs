@@ -21,13 +21,14 @@ internal sealed partial class Executor
     /// <summary>Whether the last foreground list was interrupted by <see cref="Interrupt"/>.</summary>
     public bool Interrupted { get; private set; }
 
-    /// <summary>Cancels the foreground pipeline (Ctrl-C).</summary>
-    public void Interrupt()
+    /// <summary>Cancels the foreground pipeline (Ctrl-C); false when none is running.</summary>
+    public bool Interrupt()
     {
         lock (_foregroundLock)
         {
             Interrupted = true;
             _foreground?.Cancel();
+            return _foreground is not null;
         }
     }
 

@@ -35,13 +35,15 @@ internal sealed class ShellStdio
     public bool InputIsTerminal { get; }
 
     /// <summary>Reads one line of commands from stdin, byte by byte (without its newline); null at the end.</summary>
-    public async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken = default)
+    public string? ReadLine(CancellationToken cancellationToken = default)
     {
         var line = new List<byte>();
         byte[] one = new byte[1];
         while (true)
         {
-            int read = await Input.ReadAsync(one, cancellationToken).ConfigureAwait(false);
+            // A blocking read of one byte: nothing else waits on this thread, and a task per byte would be slow.
+            cancellationToken.ThrowIfCancellationRequested();
+            int read = Input.Read(one, 0, 1);
             if (read == 0)
             {
                 return line.Count == 0 ? null : System.Text.Encoding.UTF8.GetString(line.ToArray());
