@@ -170,6 +170,13 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task Kill_WithPid_RunsTheSystemKill()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("kill -0 $$; echo $?; kill -0 999999999 2>/dev/null; echo $?");
+        Assert.Equal("0\n1\n", o.Out);
+    }
+
+    [Fact]
     public async Task Jobs_FgWaitsForJob_AndReturnsItsStatus()
     {
         var watch = Stopwatch.StartNew();

@@ -177,7 +177,9 @@ internal sealed partial class Executor
         }
 
         var stage = new ProcessStage(file, name);
-        var stageContext = new StageContext(context.Input, context.Output, context.Stage.Error, arguments, context.Stage.Environment, context.Stage.WorkingDirectory, context.CancellationToken);
+        // An empty stdin: a copy of the shell's stdin into a program that never reads it could be left blocked in
+        // a read that takes input meant for later commands.
+        var stageContext = new StageContext(FdTable.EmptyReader(), context.Output, context.Stage.Error, arguments, context.Stage.Environment, context.Stage.WorkingDirectory, context.CancellationToken);
         try
         {
             return await stage.RunAsync(stageContext).ConfigureAwait(false);
