@@ -86,6 +86,16 @@ public class BashComparisonTests
         "/usr/bin/cat /dev/null; echo $?",
         "/usr/bin/printf 'x\\0y\\n' | /usr/bin/od -c | /usr/bin/head -n 1",
         "sh -c 'kill -TERM $$'; echo $?",
+        "echo a 2>>e >&2; /usr/bin/ls nonexist 2>>e; /usr/bin/wc -l < e",
+        "X=1 Y=2; echo $X$Y; unset X; echo [$X]",
+        "true; ! echo hi | /usr/bin/grep -q hi; echo $?",
+        "cd /; echo $PWD; cd /usr/bin; echo $PWD; cd; echo $? $PWD",
+        "echo \"a\\nb\" 'it''s' \"$HOME\"x\"$HOME\" | /usr/bin/wc -c",
+        "echo 2>/dev/null out; echo err 2>&1 1>/dev/null",
+        "/usr/bin/seq 3 > s; /usr/bin/sort -r < s > t; /usr/bin/cat t",
+        "echo one; # comment; echo two\necho three",
+        "/usr/bin/false; echo $?; /usr/bin/true; echo $?",
+        "echo x | /usr/bin/false | /usr/bin/true; echo $?; set -o pipefail; echo x | /usr/bin/false | /usr/bin/true; echo $?",
     };
 
     [Theory]
