@@ -125,4 +125,26 @@ public sealed class InteractiveTests : IDisposable
         Tmux("send-keys", "-t", "t", "C-d");
         await WaitForAsync(s => s.Contains("EXITED 1"), "Ctrl-D to leave with the last status");
     }
+
+    [Fact]
+    public async Task CommandReadingTerminal_CtrlC_LeavesNextLineToThePrompt()
+    {
+        Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
+        string command = $"env HOME={_home} dotnet {ShellRunner.ProgramPath}; echo EXITED $?; sleep 60";
+        Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
+        await WaitForAsync(s => s.Contains("streams$"), "the prompt");
+
+        // cat reads the terminal (in-process when cat is a component, inherited by /usr/bin/cat otherwise).
+        Tmux("send-keys", "-t", "t", "cat | /usr/bin/tr a-z A-Z", "Enter");
+        await Task.Delay(500);
+        Tmux("send-keys", "-t", "t", "abc", "Enter");
+        await WaitForAsync(s => s.Contains("\nABC\n"), "the typed line through the pipeline");
+        Tmux("send-keys", "-t", "t", "C-c");
+        await WaitForAsync(s => Count(s, "streams$") >= 2, "the prompt after Ctrl-C");
+        await Task.Delay(300);
+        Tmux("send-keys", "-t", "t", "echo next-line", "Enter");
+        await WaitForAsync(s => s.Contains("streams$ echo next-line\nnext-line\n"), "the next command, intact");
+        Tmux("send-keys", "-t", "t", "exit", "Enter");
+        await WaitForAsync(s => s.Contains("EXITED 0"), "the shell to exit");
+    }
 }

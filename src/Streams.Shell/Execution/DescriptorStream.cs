@@ -28,11 +28,11 @@ internal sealed partial class DescriptorStream : Stream
         _poll = poll;
     }
 
-    public override bool CanRead => _fd == 0;
+    public override bool CanRead => true;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => _fd != 0;
+    public override bool CanWrite => true;
 
     public override long Length => throw new NotSupportedException();
 
