@@ -144,6 +144,15 @@ public sealed class InteractiveTests : IDisposable
         await Task.Delay(300);
         Tmux("send-keys", "-t", "t", "echo next-line", "Enter");
         await WaitForAsync(s => s.Contains("streams$ echo next-line\nnext-line\n"), "the next command, intact");
+
+        // The terminal echoes what is typed to the command, and Ctrl-D ends its input.
+        Tmux("send-keys", "-t", "t", "cat | /usr/bin/tr x y", "Enter");
+        await Task.Delay(500);
+        Tmux("send-keys", "-t", "t", "x", "Enter");
+        await WaitForAsync(s => s.Contains("\nx\ny\n"), "the echoed and translated line");
+        Tmux("send-keys", "-t", "t", "C-d");
+        await WaitForAsync(s => s.Contains("\nx\ny\nstreams$"), "the prompt after Ctrl-D");
+        await Task.Delay(300);
         Tmux("send-keys", "-t", "t", "exit", "Enter");
         await WaitForAsync(s => s.Contains("EXITED 0"), "the shell to exit");
     }

@@ -21,6 +21,8 @@ internal sealed class Repl
     {
         string? home = _session.GetVariable("HOME");
         string? historyPath = _session.GetVariable("STREAMS_HISTORY") ?? (home is null ? null : Path.Combine(home, ".streams_history"));
+        // Before the line editor first touches the console, which changes the terminal's settings.
+        TerminalMode? terminal = TerminalMode.Capture();
         var history = new History(historyPath);
         var editor = new LineEditor(history, Console.Error);
         while (_session.ExitRequested is null && !cancellationToken.IsCancellationRequested)
@@ -75,7 +77,11 @@ internal sealed class Repl
 
             if (script is not null)
             {
-                await _executor.RunScriptAsync(script, _session, cancellationToken).ConfigureAwait(false);
+                using (terminal?.UseOriginal())
+                {
+                    await _executor.RunScriptAsync(script, _session, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (_executor.Interrupted)
                 {
                     _session.Stdio.WriteError("\n");
