@@ -82,7 +82,7 @@ public sealed class InteractiveTests : IDisposable
         await WaitForAsync(s => s.Contains("\nXhello\n"), "the edited line's output");
 
         // Ctrl-C stops the foreground pipeline (and the rest of the line), not the shell.
-        Tmux("send-keys", "-t", "t", "sh -c 'echo started; sleep 100' | cat; echo not-reached", "Enter");
+        Tmux("send-keys", "-t", "t", "sh -c 'echo started; sleep 100' | /usr/bin/cat; echo not-reached", "Enter");
         await WaitForAsync(s => s.Contains("\nstarted\n"), "the pipeline to start");
         var watch = Stopwatch.StartNew();
         Tmux("send-keys", "-t", "t", "C-c");
@@ -100,7 +100,7 @@ public sealed class InteractiveTests : IDisposable
         Assert.DoesNotContain("\ndropped\n", screen);
 
         string history = await File.ReadAllTextAsync(Path.Combine(_home, ".streams_history"), Encoding.UTF8);
-        Assert.Equal("echo hello\necho Xhello\nsh -c 'echo started; sleep 100' | cat; echo not-reached\necho status=$?\nexit 4\n", history);
+        Assert.Equal("echo hello\necho Xhello\nsh -c 'echo started; sleep 100' | /usr/bin/cat; echo not-reached\necho status=$?\nexit 4\n", history);
     }
 
     [Fact]
@@ -134,24 +134,26 @@ public sealed class InteractiveTests : IDisposable
         Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
         await WaitForAsync(s => s.Contains("streams$"), "the prompt");
 
-        // cat reads the terminal (in-process when cat is a component, inherited by /usr/bin/cat otherwise).
+        // cat reads the terminal (in-process when cat is a component, inherited by /usr/bin/cat otherwise): the
+        // terminal echoes what is typed, and Ctrl-D ends the input.
         Tmux("send-keys", "-t", "t", "cat | /usr/bin/tr a-z A-Z", "Enter");
         await Task.Delay(500);
         Tmux("send-keys", "-t", "t", "abc", "Enter");
-        await WaitForAsync(s => s.Contains("\nABC\n"), "the typed line through the pipeline");
+        await WaitForAsync(s => s.Contains("\nabc\n"), "the typed line's echo");
+        Tmux("send-keys", "-t", "t", "C-d");
+        await WaitForAsync(s => s.Contains("\nabc\nABC\nstreams$"), "the output and the prompt after Ctrl-D");
+
+        // Ctrl-C stops a command reading the terminal; what is typed next goes to the prompt, intact.
+        await Task.Delay(300);
+        Tmux("send-keys", "-t", "t", "cat | /usr/bin/tr a-z A-Z", "Enter");
+        await Task.Delay(500);
+        Tmux("send-keys", "-t", "t", "zzz", "Enter");
+        await WaitForAsync(s => s.Contains("\nzzz\n"), "the second typed line's echo");
         Tmux("send-keys", "-t", "t", "C-c");
-        await WaitForAsync(s => Count(s, "streams$") >= 2, "the prompt after Ctrl-C");
+        await WaitForAsync(s => Count(s, "streams$") >= 3, "the prompt after Ctrl-C");
         await Task.Delay(300);
         Tmux("send-keys", "-t", "t", "echo next-line", "Enter");
         await WaitForAsync(s => s.Contains("streams$ echo next-line\nnext-line\n"), "the next command, intact");
-
-        // The terminal echoes what is typed to the command, and Ctrl-D ends its input.
-        Tmux("send-keys", "-t", "t", "cat | /usr/bin/tr x y", "Enter");
-        await Task.Delay(500);
-        Tmux("send-keys", "-t", "t", "x", "Enter");
-        await WaitForAsync(s => s.Contains("\nx\ny\n"), "the echoed and translated line");
-        Tmux("send-keys", "-t", "t", "C-d");
-        await WaitForAsync(s => s.Contains("\nx\ny\nstreams$"), "the prompt after Ctrl-D");
         await Task.Delay(300);
         Tmux("send-keys", "-t", "t", "exit", "Enter");
         await WaitForAsync(s => s.Contains("EXITED 0"), "the shell to exit");

@@ -14,7 +14,7 @@ namespace Streams.Transports.Processes;
 public sealed class ChildProcess : IDisposable
 {
     private const string EnvPath = "/usr/bin/env";
-    private static readonly bool s_haveEnv = File.Exists(EnvPath);
+    private static readonly Lazy<bool> s_envRestoresSignals = new(ProbeEnv);
     private readonly Process _process;
     private readonly string _fileName;
 
@@ -54,7 +54,8 @@ public sealed class ChildProcess : IDisposable
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(arguments);
         options ??= new ChildProcessOptions();
-        bool viaEnv = options.RestoreSigpipe && s_haveEnv && OperatingSystem.IsLinux();
+        // env treats NAME=VALUE operands as assignments, so a program path holding '=' is started directly.
+        bool viaEnv = options.RestoreSigpipe && OperatingSystem.IsLinux() && !fileName.Contains('=') && s_envRestoresSignals.Value;
         var start = new ProcessStartInfo(viaEnv ? EnvPath : fileName)
         {
             UseShellExecute = false,
@@ -90,6 +91,37 @@ public sealed class ChildProcess : IDisposable
 
         Process process = Process.Start(start) ?? throw new Win32Exception($"{fileName}: cannot start");
         return new ChildProcess(process, fileName, options);
+    }
+
+    /// <summary>Whether <c>/usr/bin/env</c> exists and knows <c>--default-signal</c> (GNU coreutils 8.31 or
+    /// later); checked once, at the first start.</summary>
+    private static bool ProbeEnv()
+    {
+        if (!File.Exists(EnvPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            var probe = new ProcessStartInfo(EnvPath)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            probe.ArgumentList.Add("--default-signal=PIPE");
+            probe.ArgumentList.Add("--version");
+            using Process process = Process.Start(probe)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Waits for the child to end and returns its exit status (128 + N for signal N).</summary>

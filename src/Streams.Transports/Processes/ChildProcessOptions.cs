@@ -27,6 +27,6 @@ public sealed class ChildProcessOptions
     /// SIGPIPE when its reader goes away, as under a shell. Default true.</summary>
     /// <remarks>.NET ignores SIGPIPE and an ignored signal stays ignored across <c>exec</c>, so without this
     /// <c>yes | head -n 1</c> would never end. Needs GNU coreutils 8.31 or later; when <c>/usr/bin/env</c> is
-    /// missing the program is started directly.</remarks>
+    /// missing or older (checked once), or the path holds <c>=</c>, the program is started directly.</remarks>
     public bool RestoreSigpipe { get; init; } = true;
 }
