@@ -290,6 +290,17 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task Program_YesToClosedStdout_EndsAtOnce_Quietly()
+    {
+        // yes is a component (in-process: the shell sees EPIPE) or the system's (it dies of SIGPIPE).
+        var watch = Stopwatch.StartNew();
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'yes' | /usr/bin/head -n 1; echo \"${{PIPESTATUS[0]}}\"");
+        Assert.True(o.Out is "y\n0\n" or "y\n141\n", o.ToString());
+        Assert.Equal("", o.Err);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
+    }
+
+    [Fact]
     public async Task Program_BuiltinWritingToClosedStdout_StopsQuietly()
     {
         string script = Path.GetTempFileName();
