@@ -1,0 +1,221 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary>Searching one file.</summary>
+internal sealed partial class GrepCommand
+{
+    private enum FileOutcome
+    {
+        None,
+        Selected,
+        Quit,
+    }
+
+    private enum Next
+    {
+        Continue,
+        StopFile,
+        Quit,
+    }
+
+    private sealed class FileState(string name)
+    {
+        public string Name { get; } = name;
+
+        public long Selected { get; set; }
+
+        public bool Binary { get; set; }
+    }
+
+    private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name)
+    {
+        var state = new FileState(name);
+        CancellationToken token = context.CancellationToken;
+        bool stop = _options.MaxCount == 0;
+        var lines = new GrepSedLines(input);
+        long lineNumber = 0;
+        bool fast = _literal is not null && !_options.Invert;
+        while (!stop)
+        {
+            (int offset, int length) = await lines.ReadBlockAsync(token).ConfigureAwait(false);
+            if (length == 0)
+            {
+                break;
+            }
+
+            byte[] buffer = lines.Buffer;
+            int end = offset + length;
+            if (!state.Binary && buffer.AsSpan(offset, length).Contains((byte)0))
+            {
+                state.Binary = true;
+            }
+
+            int pos = offset;
+            while (pos < end)
+            {
+                int lineStart;
+                int lineEnd;
+                if (fast)
+                {
+                    // One vectorized search over the whole block, then the line around the hit.
+                    int hit = buffer.AsSpan(pos, end - pos).IndexOf(_literal);
+                    if (hit < 0)
+                    {
+                        if (_options.LineNumbers)
+                        {
+                            lineNumber += buffer.AsSpan(pos, end - pos).Count((byte)'\n');
+                        }
+
+                        break;
+                    }
+
+                    hit += pos;
+                    int before = buffer.AsSpan(pos, hit - pos).LastIndexOf((byte)'\n');
+                    lineStart = before < 0 ? pos : pos + before + 1;
+                    if (_options.LineNumbers)
+                    {
+                        lineNumber += buffer.AsSpan(pos, lineStart - pos).Count((byte)'\n') + 1;
+                    }
+
+                    int after = buffer.AsSpan(hit, end - hit).IndexOf((byte)'\n');
+                    lineEnd = after < 0 ? end : hit + after;
+                }
+                else
+                {
+                    lineStart = pos;
+                    int newline = buffer.AsSpan(pos, end - pos).IndexOf((byte)'\n');
+                    lineEnd = newline < 0 ? end : pos + newline;
+                    lineNumber++;
+                    if (LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart)) == _options.Invert)
+                    {
+                        pos = lineEnd + 1;
+                        continue;
+                    }
+                }
+
+                pos = lineEnd + 1;
+                Next next = Select(context.Output, state, buffer, lineStart, lineEnd, lineNumber);
+                if (next == Next.Quit)
+                {
+                    return FileOutcome.Quit;
+                }
+
+                await context.Output.MaybeFlushAsync(token).ConfigureAwait(false);
+                if (next == Next.StopFile)
+                {
+                    stop = true;
+                    break;
+                }
+            }
+        }
+
+        PipeWriter output = context.Output;
+        if (_options.FilesWithMatches && state.Selected > 0)
+        {
+            WriteName(output, name);
+            output.Write("\n"u8);
+        }
+        else if (_options.FilesWithoutMatch && state.Selected == 0)
+        {
+            WriteName(output, name);
+            output.Write("\n"u8);
+        }
+        else if (_options.Count && !_options.FilesWithMatches && !_options.FilesWithoutMatch)
+        {
+            if (_withName)
+            {
+                WriteName(output, name);
+                output.Write(":"u8);
+            }
+
+            output.WriteUtf8(state.Selected.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+
+        if (state.Binary && state.Selected > 0 && !_options.Count && !_options.FilesWithMatches && !_options.FilesWithoutMatch)
+        {
+            await context.WriteErrorLineAsync($"grep: {name}: binary file matches").ConfigureAwait(false);
+        }
+
+        await output.MaybeFlushAsync(token).ConfigureAwait(false);
+        return state.Selected > 0 ? FileOutcome.Selected : FileOutcome.None;
+    }
+
+    /// <summary>Handles one selected line.</summary>
+    private Next Select(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber)
+    {
+        state.Selected++;
+        if (_options.Quiet)
+        {
+            return Next.Quit;
+        }
+
+        bool limit = _options.MaxCount > 0 && state.Selected >= _options.MaxCount;
+        if (_options.FilesWithMatches || _options.FilesWithoutMatch)
+        {
+            return Next.StopFile;
+        }
+
+        if (_options.Count)
+        {
+            return limit ? Next.StopFile : Next.Continue;
+        }
+
+        if (state.Binary)
+        {
+            // GNU prints no lines of a binary file: one message (written at the end of the file) instead.
+            return Next.StopFile;
+        }
+
+        if (!_options.OnlyMatching)
+        {
+            WritePrefix(output, state.Name, lineNumber);
+            output.Write(buffer.AsSpan(start, end - start));
+            output.Write("\n"u8);
+        }
+        else if (!_options.Invert && _regex is not null)
+        {
+            string line = Encoding.Latin1.GetString(buffer, start, end - start);
+            int pos = 0;
+            while (pos <= line.Length && _regex.Match(line, pos, _captures))
+            {
+                int s = _captures[0];
+                int e = _captures[1];
+                if (e == s)
+                {
+                    pos = s + 1;
+                    continue;
+                }
+
+                WritePrefix(output, state.Name, lineNumber);
+                output.Write(buffer.AsSpan(start + s, e - s));
+                output.Write("\n"u8);
+                pos = e;
+            }
+        }
+
+        return limit ? Next.StopFile : Next.Continue;
+    }
+
+    private void WritePrefix(PipeWriter output, string name, long lineNumber)
+    {
+        if (_withName)
+        {
+            WriteName(output, name);
+            output.Write(":"u8);
+        }
+
+        if (_options.LineNumbers)
+        {
+            output.WriteUtf8(lineNumber.ToString(CultureInfo.InvariantCulture));
+            output.Write(":"u8);
+        }
+    }
+
+    private static void WriteName(PipeWriter output, string name) => output.WriteUtf8(name);
+}

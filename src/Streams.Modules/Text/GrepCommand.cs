@@ -1,0 +1,216 @@
+using System.IO.Pipelines;
+using System.Text;
+using Streams.Modules.Text.Regex;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>grep</c>: prints the lines that match patterns, as GNU grep 3 does in the C locale.</summary>
+/// <remarks>
+/// Lines are bytes; a line is matched as Latin-1 chars so that invalid UTF-8 and CR pass unchanged. A single
+/// pattern without metachars (or with -F) and without -i/-w/-x is searched with a vectorized byte search over
+/// whole blocks of lines; anything else goes through <see cref="PosixRegex"/> line by line, reusing one char
+/// buffer. Exit status: 0 when a line was selected, 1 when none was, 2 on error (even with matches, unless -q
+/// found one).
+/// </remarks>
+internal sealed partial class GrepCommand : PipelineStage
+{
+    /// <summary>The text of <c>grep --help</c>.</summary>
+    internal const string HelpText = """
+        Usage: grep [OPTION]... PATTERNS [FILE]...
+        Search for PATTERNS in each FILE.
+        Example: grep -i 'hello world' menu.h main.c
+        PATTERNS can contain multiple patterns separated by newlines.
+
+        Pattern selection and interpretation:
+          -E, --extended-regexp     PATTERNS are extended regular expressions
+          -F, --fixed-strings       PATTERNS are strings
+          -G, --basic-regexp        PATTERNS are basic regular expressions (default)
+          -e, --regexp=PATTERNS     use PATTERNS for matching
+          -f, --file=FILE           take PATTERNS from FILE
+          -i, --ignore-case         ignore case distinctions in patterns and data
+          -w, --word-regexp         match only whole words
+          -x, --line-regexp         match only whole lines
+
+        Miscellaneous:
+          -s, --no-messages         suppress error messages
+          -v, --invert-match        select non-matching lines
+              --help                display this help text and exit
+
+        Output control:
+          -m, --max-count=NUM       stop after NUM selected lines
+          -n, --line-number         print line number with output lines
+          -H, --with-filename       print file name with output lines
+          -h, --no-filename         suppress the file name prefix on output
+          -o, --only-matching       show only nonempty parts of lines that match
+          -q, --quiet, --silent     suppress all normal output
+          -L, --files-without-match  print only names of FILEs with no selected lines
+          -l, --files-with-matches  print only names of FILEs with selected lines
+          -c, --count               print only a count of selected lines per FILE
+
+        When FILE is '-', read standard input.  With no FILE, read standard input.
+        With fewer than two FILEs, assume -h.
+        Matching follows GNU grep in the C locale: bytes, leftmost-longest matches.
+        Exit status is 0 if any line is selected, 1 otherwise;
+        if any error occurs and -q is not given, the exit status is 2.
+
+        """;
+
+    private const string StdinName = "(standard input)";
+
+    private GrepOptions _options = new();
+    private PosixRegex? _regex;
+    private byte[]? _literal;
+    private char[] _chars = new char[4096];
+    private int[] _captures = [];
+    private bool _withName;
+
+    /// <inheritdoc />
+    public override string Name => "grep";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string? error = GrepOptions.Parse(context.Arguments, context.ResolvePath, out _options);
+        if (error is not null)
+        {
+            await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : error + "\n" + GrepOptions.UsageTail).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (_options.Help)
+        {
+            context.Output.WriteUtf8(HelpText);
+            await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        try
+        {
+            Compile();
+        }
+        catch (PosixRegexException ex)
+        {
+            await context.WriteErrorLineAsync("grep: " + ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        List<string> files = _options.Files.Count == 0 ? ["-"] : _options.Files;
+        _withName = _options.WithFileName ?? files.Count > 1;
+        bool anySelected = false;
+        bool anyError = false;
+        foreach (string file in files)
+        {
+            FileOutcome outcome;
+            if (file == "-")
+            {
+                outcome = await SearchAsync(context, context.Input, StdinName).ConfigureAwait(false);
+            }
+            else
+            {
+                string path = context.ResolvePath(file);
+                string? problem = Directory.Exists(path) ? "Is a directory" : null;
+                FileStream? stream = null;
+                if (problem is null)
+                {
+                    try
+                    {
+                        stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                    }
+                    catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                    {
+                        problem = "No such file or directory";
+                    }
+                    catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                    {
+                        problem = "Permission denied";
+                    }
+                }
+
+                if (stream is null)
+                {
+                    anyError = true;
+                    if (!_options.NoMessages)
+                    {
+                        await context.WriteErrorLineAsync($"grep: {file}: {problem}").ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                await using (stream.ConfigureAwait(false))
+                {
+                    PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
+                    try
+                    {
+                        outcome = await SearchAsync(context, reader, file).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await reader.CompleteAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+
+            anySelected |= outcome != FileOutcome.None;
+            if (outcome == FileOutcome.Quit)
+            {
+                return 0;
+            }
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        return anyError ? 2 : anySelected ? 0 : 1;
+    }
+
+    private void Compile()
+    {
+        PosixSyntax syntax = _options.Syntax | (_options.IgnoreCase ? PosixSyntax.IgnoreCase : 0);
+        List<string> patterns = _options.Patterns;
+        if (patterns.Count == 0)
+        {
+            return;
+        }
+
+        _regex = PosixRegex.Create(patterns, syntax, _options.Shape);
+        _captures = new int[2 * (_regex.GroupCount + 1)];
+        if (patterns.Count == 1 && patterns[0].Length > 0 && !_options.IgnoreCase && _options.Shape == MatchShape.Anywhere && IsLiteral(patterns[0], syntax))
+        {
+            _literal = Encoding.Latin1.GetBytes(patterns[0]);
+        }
+    }
+
+    private static bool IsLiteral(string pattern, PosixSyntax syntax)
+    {
+        if ((syntax & PosixSyntax.Fixed) != 0)
+        {
+            return true;
+        }
+
+        string meta = (syntax & PosixSyntax.Extended) != 0 ? "\\[.*^$+?{}()|" : "\\[.*^$";
+        return pattern.AsSpan().IndexOfAny(meta) < 0;
+    }
+
+    /// <summary>Whether <paramref name="line"/> (without its newline) matches any pattern.</summary>
+    private bool LineMatches(ReadOnlySpan<byte> line)
+    {
+        if (_literal is not null)
+        {
+            return line.IndexOf(_literal) >= 0;
+        }
+
+        if (_regex is null)
+        {
+            return false;
+        }
+
+        if (_chars.Length < line.Length)
+        {
+            _chars = new char[Math.Max(line.Length, _chars.Length * 2)];
+        }
+
+        int n = Encoding.Latin1.GetChars(line, _chars);
+        return _regex.IsMatch(_chars.AsSpan(0, n));
+    }
+}

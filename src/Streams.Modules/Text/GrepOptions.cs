@@ -1,0 +1,273 @@
+using Streams.Modules.Text.Regex;
+
+namespace Streams.Modules.Text;
+
+/// <summary>grep's parsed command line.</summary>
+internal sealed class GrepOptions
+{
+    /// <summary>The usage line GNU prints with option errors.</summary>
+    public const string UsageTail = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.";
+
+    /// <summary>The patterns, one per line of each -e / -f argument or of the first operand.</summary>
+    public List<string> Patterns { get; } = [];
+
+    /// <summary>The file operands (<c>-</c> is stdin); empty means stdin.</summary>
+    public List<string> Files { get; } = [];
+
+    /// <summary>-E, -F or -G (default).</summary>
+    public PosixSyntax Syntax { get; set; } = PosixSyntax.Basic;
+
+    /// <summary>-i.</summary>
+    public bool IgnoreCase { get; set; }
+
+    /// <summary>-v.</summary>
+    public bool Invert { get; set; }
+
+    /// <summary>-c.</summary>
+    public bool Count { get; set; }
+
+    /// <summary>-n.</summary>
+    public bool LineNumbers { get; set; }
+
+    /// <summary>-o.</summary>
+    public bool OnlyMatching { get; set; }
+
+    /// <summary>-q.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary>-s.</summary>
+    public bool NoMessages { get; set; }
+
+    /// <summary>-l.</summary>
+    public bool FilesWithMatches { get; set; }
+
+    /// <summary>-L.</summary>
+    public bool FilesWithoutMatch { get; set; }
+
+    /// <summary>-w / -x.</summary>
+    public MatchShape Shape { get; set; }
+
+    /// <summary>-H (true), -h (false) or neither (null: names when several files).</summary>
+    public bool? WithFileName { get; set; }
+
+    /// <summary>-m: stop after this many selected lines (-1: no limit).</summary>
+    public long MaxCount { get; set; } = -1;
+
+    /// <summary>--help.</summary>
+    public bool Help { get; set; }
+
+    /// <summary>Parses <paramref name="args"/> as GNU getopt does (options may follow operands until
+    /// <c>--</c>); returns an error message (without the usage tail) or null.</summary>
+    public static string? Parse(IReadOnlyList<string> args, Func<string, string> resolve, out GrepOptions options)
+    {
+        options = new GrepOptions();
+        var operands = new List<string>();
+        bool patternGiven = false;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg == "--")
+            {
+                operands.AddRange(args.Skip(i + 1));
+                break;
+            }
+
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                string name = arg[2..];
+                string? value = null;
+                int eq = name.IndexOf('=', StringComparison.Ordinal);
+                if (eq >= 0)
+                {
+                    value = name[(eq + 1)..];
+                    name = name[..eq];
+                }
+
+                string? error = options.Long(name, value, args, ref i, resolve, ref patternGiven);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                continue;
+            }
+
+            if (arg.Length < 2 || arg[0] != '-')
+            {
+                operands.Add(arg);
+                continue;
+            }
+
+            for (int j = 1; j < arg.Length; j++)
+            {
+                char c = arg[j];
+                if (c is 'e' or 'f' or 'm')
+                {
+                    string? value = j + 1 < arg.Length ? arg[(j + 1)..] : (i + 1 < args.Count ? args[++i] : null);
+                    if (value is null)
+                    {
+                        return $"grep: option requires an argument -- '{c}'";
+                    }
+
+                    string? error = options.WithValue(c, value, resolve, ref patternGiven);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+
+                    break;
+                }
+
+                if (!options.Flag(c))
+                {
+                    return $"grep: invalid option -- '{c}'";
+                }
+            }
+        }
+
+        if (options.Help)
+        {
+            return null;
+        }
+
+        if (!patternGiven)
+        {
+            if (operands.Count == 0)
+            {
+                return string.Empty;
+            }
+
+            options.AddPatterns(operands[0]);
+            operands.RemoveAt(0);
+        }
+
+        options.Files.AddRange(operands);
+        return null;
+    }
+
+    /// <summary>Arguments arrive as .NET strings: back to their UTF-8 bytes, one char per byte.</summary>
+    public static string ToLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+
+    private void AddPatterns(string text) => Patterns.AddRange(ToLatin1(text).Split('\n'));
+
+    private bool Flag(char c)
+    {
+        switch (c)
+        {
+            case 'E': Syntax = PosixSyntax.Extended; break;
+            case 'F': Syntax = PosixSyntax.Fixed; break;
+            case 'G': Syntax = PosixSyntax.Basic; break;
+            case 'i': case 'y': IgnoreCase = true; break;
+            case 'v': Invert = true; break;
+            case 'c': Count = true; break;
+            case 'n': LineNumbers = true; break;
+            case 'o': OnlyMatching = true; break;
+            case 'q': Quiet = true; break;
+            case 's': NoMessages = true; break;
+            case 'l': FilesWithMatches = true; FilesWithoutMatch = false; break;
+            case 'L': FilesWithoutMatch = true; FilesWithMatches = false; break;
+            case 'w': Shape = MatchShape.Word; break;
+            case 'x': Shape = MatchShape.Line; break;
+            case 'H': WithFileName = true; break;
+            case 'h': WithFileName = false; break;
+            default: return false;
+        }
+
+        return true;
+    }
+
+    private string? WithValue(char c, string value, Func<string, string> resolve, ref bool patternGiven)
+    {
+        switch (c)
+        {
+            case 'e':
+                AddPatterns(value);
+                patternGiven = true;
+                return null;
+            case 'f':
+                try
+                {
+                    string text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(resolve(value)));
+                    if (text.EndsWith('\n'))
+                    {
+                        text = text[..^1];
+                    }
+
+                    if (text.Length > 0)
+                    {
+                        Patterns.AddRange(text.Split('\n'));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return $"grep: {value}: No such file or directory";
+                }
+
+                patternGiven = true;
+                return null;
+            default:
+                if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long max))
+                {
+                    return "grep: invalid max count";
+                }
+
+                MaxCount = max;
+                return null;
+        }
+    }
+
+    private string? Long(string name, string? value, IReadOnlyList<string> args, ref int i, Func<string, string> resolve, ref bool patternGiven)
+    {
+        char? flag = name switch
+        {
+            "extended-regexp" => 'E',
+            "fixed-strings" => 'F',
+            "basic-regexp" => 'G',
+            "ignore-case" => 'i',
+            "invert-match" => 'v',
+            "count" => 'c',
+            "line-number" => 'n',
+            "only-matching" => 'o',
+            "quiet" or "silent" => 'q',
+            "no-messages" => 's',
+            "files-with-matches" => 'l',
+            "files-without-match" => 'L',
+            "word-regexp" => 'w',
+            "line-regexp" => 'x',
+            "with-filename" => 'H',
+            "no-filename" => 'h',
+            _ => null,
+        };
+        if (flag is char f)
+        {
+            if (value is not null)
+            {
+                return $"grep: option '--{name}' doesn't allow an argument";
+            }
+
+            Flag(f);
+            return null;
+        }
+
+        char? withValue = name switch
+        {
+            "regexp" => 'e',
+            "file" => 'f',
+            "max-count" => 'm',
+            _ => null,
+        };
+        if (withValue is char w)
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
+        }
+
+        if (name == "help")
+        {
+            Help = true;
+            return null;
+        }
+
+        return $"grep: unrecognized option '--{name}'";
+    }
+}

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Streams.Modules.Text.Internal;
+
+/// <summary>Reads a <see cref="PipeReader"/> as contiguous blocks of whole lines, for grep and sed: the
+/// block is one array slice, so fixed strings can be searched across many lines with one vectorized
+/// <c>IndexOf</c>.</summary>
+/// <remarks>
+/// <para>Each block ends just after a <c>'\n'</c>, except the last one of the input when the input does not end
+/// with one. A block stays valid until the next call to <see cref="ReadBlockAsync"/>. Lines longer than the
+/// buffer grow it; input is consumed in pieces of at most <see cref="ChunkSize"/> bytes, so memory stays bounded
+/// by the longest line plus one chunk.</para>
+/// <para>The reader does not complete the <see cref="PipeReader"/>. Not thread-safe.</para>
+/// </remarks>
+internal sealed class GrepSedLines(PipeReader reader)
+{
+    /// <summary>The most bytes taken from the pipe at a time.</summary>
+    public const int ChunkSize = 1 << 20;
+
+    private byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+    private bool _completed;
+
+    /// <summary>The array that holds the block returned last.</summary>
+    public byte[] Buffer => _buffer;
+
+    /// <summary>Returns the offset and length in <see cref="Buffer"/> of the next block of whole lines; a length
+    /// of zero means the end of input.</summary>
+    public async ValueTask<(int Offset, int Length)> ReadBlockAsync(CancellationToken cancellationToken = default)
+    {
+        int searched = _start;
+        while (true)
+        {
+            int last = _buffer.AsSpan(searched, _end - searched).LastIndexOf((byte)'\n');
+            if (last >= 0)
+            {
+                int offset = _start;
+                _start = searched + last + 1;
+                return (offset, _start - offset);
+            }
+
+            searched = _end;
+            if (_completed)
+            {
+                int offset = _start;
+                int length = _end - _start;
+                _start = _end;
+                return (offset, length);
+            }
+
+            // Make room: move the partial line to the front, or grow.
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                searched -= _start;
+                _end -= _start;
+                _start = 0;
+            }
+
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> data = result.Buffer;
+            long take = Math.Min(data.Length, ChunkSize);
+            if (_buffer.Length - _end < take)
+            {
+                Array.Resize(ref _buffer, (int)Math.Max(_buffer.Length * 2L, _end + take));
+            }
+
+            data.Slice(0, take).CopyTo(_buffer.AsSpan(_end));
+            _end += (int)take;
+            reader.AdvanceTo(data.GetPosition(take));
+            _completed = (result.IsCompleted && take == data.Length) || result.IsCanceled;
+        }
+    }
+}

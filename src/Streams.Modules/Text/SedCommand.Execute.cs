@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Streams.Modules.Text.Regex;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary>Running the script over the input.</summary>
+internal sealed partial class SedCommand
+{
+    /// <summary>Runs the cycles; returns the status given to q/Q, or null.</summary>
+    private async ValueTask<int?> ExecuteAsync(StageContext context, SedInput input)
+    {
+        PipeWriter output = context.Output;
+        List<SedInstruction> program = _program.Instructions;
+        while (await input.MoveNextAsync().ConfigureAwait(false))
+        {
+            string space = input.Current;
+            bool newline = input.HasNewline;
+            bool deleted = false;
+            int? quit = null;
+            for (int i = 0; i < program.Count; i++)
+            {
+                SedInstruction instruction = program[i];
+                if (!await SelectedAsync(instruction, space, input).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                switch (instruction.Command)
+                {
+                    case 'p':
+                        WriteLine(output, space, newline);
+                        break;
+                    case 'd':
+                        deleted = true;
+                        break;
+                    case '=':
+                        WriteLine(output, input.LineNumber.ToString(CultureInfo.InvariantCulture), true);
+                        break;
+                    case 's':
+                        if (Substitute(instruction, ref space) && instruction.Print)
+                        {
+                            WriteLine(output, space, newline);
+                        }
+
+                        break;
+                    case 'q':
+                        quit = instruction.ExitCode;
+                        break;
+                    case 'Q':
+                        quit = instruction.ExitCode;
+                        deleted = true;
+                        break;
+                    case 'n':
+                        if (await input.IsLastAsync().ConfigureAwait(false))
+                        {
+                            // GNU: without a next line, n ends the script (autoprint still happens).
+                            quit = 0;
+                            break;
+                        }
+
+                        if (!_quiet)
+                        {
+                            WriteLine(output, space, newline);
+                        }
+
+                        await input.MoveNextAsync().ConfigureAwait(false);
+                        space = input.Current;
+                        newline = input.HasNewline;
+                        break;
+                }
+
+                if (deleted || quit is not null)
+                {
+                    break;
+                }
+            }
+
+            if (!deleted && !_quiet)
+            {
+                WriteLine(output, space, newline);
+            }
+
+            await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+            if (quit is int status)
+            {
+                return status;
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<bool> SelectedAsync(SedInstruction instruction, string space, SedInput input)
+    {
+        bool selected;
+        if (instruction.First is null)
+        {
+            selected = true;
+        }
+        else if (instruction.Last is null)
+        {
+            selected = await MatchesAsync(instruction.First, space, input).ConfigureAwait(false);
+        }
+        else if (!instruction.InRange)
+        {
+            selected = await MatchesAsync(instruction.First, space, input).ConfigureAwait(false);
+            if (selected)
+            {
+                // A line-number end at or before this line closes the range at once.
+                instruction.InRange = !(instruction.Last.Kind == SedAddressKind.Line && instruction.Last.Line <= input.LineNumber);
+            }
+        }
+        else
+        {
+            selected = true;
+            bool end = instruction.Last.Kind == SedAddressKind.Line
+                ? input.LineNumber >= instruction.Last.Line
+                : await MatchesAsync(instruction.Last, space, input).ConfigureAwait(false);
+            instruction.InRange = !end;
+        }
+
+        return selected != instruction.Negate;
+    }
+
+    private async ValueTask<bool> MatchesAsync(SedAddress address, string space, SedInput input)
+    {
+        switch (address.Kind)
+        {
+            case SedAddressKind.Line:
+                return input.LineNumber == address.Line;
+            case SedAddressKind.Last:
+                return await input.IsLastAsync().ConfigureAwait(false);
+            default:
+                PosixRegex regex = Use(address.Regex);
+                return regex.IsMatch(space);
+        }
+    }
+
+    private PosixRegex Use(PosixRegex? regex)
+    {
+        if (regex is not null)
+        {
+            _lastRegex = regex;
+            return regex;
+        }
+
+        return _lastRegex ?? throw new StageFailedException("sed: no previous regular expression", 1);
+    }
+
+    /// <summary>Applies an s command; true when something was replaced.</summary>
+    private bool Substitute(SedInstruction instruction, ref string space)
+    {
+        PosixRegex regex = Use(instruction.Regex);
+        int slots = 2 * (regex.GroupCount + 1);
+        if (_captures.Length < slots)
+        {
+            _captures = new int[slots];
+        }
+
+        string text = space;
+        StringBuilder? result = null;
+        int copied = 0;
+        int count = 0;
+        int previousEnd = -1;
+        int pos = 0;
+        while (pos <= text.Length && regex.Match(text, pos, _captures))
+        {
+            int start = _captures[0];
+            int end = _captures[1];
+            if (start == end && start == previousEnd)
+            {
+                // POSIX: no empty match right where the previous match ended.
+                pos = start + 1;
+                continue;
+            }
+
+            count++;
+            if (count >= instruction.Occurrence)
+            {
+                result ??= new StringBuilder(text.Length + 16);
+                result.Append(text, copied, start - copied);
+                AppendReplacement(result, instruction.Replacement, text);
+                copied = end;
+                if (!instruction.Global)
+                {
+                    break;
+                }
+            }
+
+            previousEnd = end;
+            pos = end == start ? end + 1 : end;
+        }
+
+        if (result is null)
+        {
+            return false;
+        }
+
+        result.Append(text, copied, text.Length - copied);
+        space = result.ToString();
+        return true;
+    }
+
+    private void AppendReplacement(StringBuilder sb, List<SedReplacementPart> parts, string text)
+    {
+        char mode = '\0';
+        char once = '\0';
+        foreach (SedReplacementPart part in parts)
+        {
+            if (part.CaseOp != '\0')
+            {
+                if (part.CaseOp is 'l' or 'u')
+                {
+                    once = part.CaseOp;
+                }
+                else
+                {
+                    mode = part.CaseOp == 'E' ? '\0' : part.CaseOp;
+                    once = '\0';
+                }
+
+                continue;
+            }
+
+            string piece;
+            if (part.Text is not null)
+            {
+                piece = part.Text;
+            }
+            else
+            {
+                int s = _captures[2 * part.Group];
+                int e = _captures[(2 * part.Group) + 1];
+                piece = s < 0 ? string.Empty : text[s..e];
+            }
+
+            if (mode == '\0' && once == '\0')
+            {
+                sb.Append(piece);
+                continue;
+            }
+
+            for (int i = 0; i < piece.Length; i++)
+            {
+                char c = piece[i];
+                c = mode == 'U' ? ToUpper(c) : mode == 'L' ? ToLower(c) : c;
+                if (once != '\0')
+                {
+                    c = once == 'u' ? ToUpper(c) : ToLower(c);
+                    once = '\0';
+                }
+
+                sb.Append(c);
+            }
+        }
+    }
+
+    private static char ToUpper(char c) => char.IsAsciiLetterLower(c) ? (char)(c - 32) : c;
+
+    private static char ToLower(char c) => char.IsAsciiLetterUpper(c) ? (char)(c + 32) : c;
+}

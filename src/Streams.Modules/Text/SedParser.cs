@@ -1,0 +1,426 @@
+using System.Text;
+using Streams.Modules.Text.Regex;
+
+namespace Streams.Modules.Text;
+
+/// <summary>Parses sed scripts as GNU sed 4 does, with its error messages
+/// (<c>-e expression #1, char 5: unterminated `s' command</c>).</summary>
+/// <remarks>Each -e expression (or the script operand) is parsed on its own; a failure throws
+/// <see cref="FormatException"/> whose message is the whole line GNU prints, without the newline.</remarks>
+internal sealed class SedParser
+{
+    private readonly string _s;
+    private readonly int _number;
+    private readonly PosixSyntax _syntax;
+    private int _pos;
+
+    private SedParser(string script, int number, PosixSyntax syntax)
+    {
+        _s = script;
+        _number = number;
+        _syntax = syntax;
+    }
+
+    /// <summary>Parses expression number <paramref name="number"/> (from 1) into <paramref name="program"/>.</summary>
+    /// <exception cref="FormatException">The script is invalid.</exception>
+    public static void Parse(string script, int number, bool extended, SedProgram program)
+    {
+        var parser = new SedParser(script, number, PosixSyntax.SedEscapes | (extended ? PosixSyntax.Extended : 0));
+        if (number == 1 && (script == "#n" || script.StartsWith("#n\n", StringComparison.Ordinal)))
+        {
+            program.Quiet = true;
+        }
+
+        parser.ParseAll(program);
+    }
+
+    private const int Eof = -1;
+
+    private int Read() => _pos < _s.Length ? _s[_pos++] : Eof;
+
+    private int Peek() => _pos < _s.Length ? _s[_pos] : Eof;
+
+    private FormatException Error(string message) => new($"sed: -e expression #{_number}, char {_pos}: {message}");
+
+    private void SkipBlanks()
+    {
+        while (_pos < _s.Length && _s[_pos] is ' ' or '\t')
+        {
+            _pos++;
+        }
+    }
+
+    private void ParseAll(SedProgram program)
+    {
+        while (true)
+        {
+            while (_pos < _s.Length && (char.IsWhiteSpace(_s[_pos]) || _s[_pos] == ';'))
+            {
+                _pos++;
+            }
+
+            if (_pos >= _s.Length)
+            {
+                return;
+            }
+
+            if (_s[_pos] == '#')
+            {
+                while (_pos < _s.Length && _s[_pos] != '\n')
+                {
+                    _pos++;
+                }
+
+                continue;
+            }
+
+            SedAddress? first = ParseAddress();
+            SedAddress? last = null;
+            SkipBlanks();
+            if (first is not null && Peek() == ',')
+            {
+                _pos++;
+                SkipBlanks();
+                last = ParseAddress() ?? throw Error("unexpected `,'");
+            }
+
+            if (first is { Kind: SedAddressKind.Line, Line: 0 })
+            {
+                throw Error("invalid usage of line address 0");
+            }
+
+            SkipBlanks();
+            bool negate = false;
+            while (Peek() == '!')
+            {
+                if (negate)
+                {
+                    _pos++;
+                    throw Error("multiple `!'s");
+                }
+
+                _pos++;
+                negate = true;
+                SkipBlanks();
+            }
+
+            int c = Read();
+            if (c == Eof || c == '\n' || c == ';')
+            {
+                throw Error("missing command");
+            }
+
+            SedInstruction instruction = c switch
+            {
+                's' => ParseSubstitute(),
+                'p' or 'd' or '=' or 'n' => new SedInstruction { Command = (char)c },
+                'q' or 'Q' => ParseQuit((char)c),
+                _ => throw Error($"unknown command: `{(char)c}'"),
+            };
+            if (first is not null && c is 'q' or 'Q' && last is not null)
+            {
+                throw Error("command only uses one address");
+            }
+
+            instruction.First = first;
+            instruction.Last = last;
+            instruction.Negate = negate;
+            program.Instructions.Add(instruction);
+            if (c != 's')
+            {
+                EndOfCommand("extra characters after command");
+            }
+        }
+    }
+
+    private void EndOfCommand(string message)
+    {
+        SkipBlanks();
+        int c = Peek();
+        if (c is Eof or '\n' or ';' or '#' or '}')
+        {
+            if (c is ';' or '\n')
+            {
+                _pos++;
+            }
+
+            return;
+        }
+
+        _pos++;
+        throw Error(message);
+    }
+
+    private SedInstruction ParseQuit(char command)
+    {
+        SkipBlanks();
+        int code = 0;
+        while (Peek() is >= '0' and <= '9')
+        {
+            code = (code * 10) + (Read() - '0');
+        }
+
+        return new SedInstruction { Command = command, ExitCode = code };
+    }
+
+    private SedAddress? ParseAddress()
+    {
+        int c = Peek();
+        if (c is >= '0' and <= '9')
+        {
+            long line = 0;
+            while (Peek() is >= '0' and <= '9')
+            {
+                line = Math.Min((line * 10) + (Read() - '0'), long.MaxValue / 10);
+            }
+
+            return new SedAddress { Kind = SedAddressKind.Line, Line = line };
+        }
+
+        if (c == '$')
+        {
+            _pos++;
+            return new SedAddress { Kind = SedAddressKind.Last };
+        }
+
+        if (c == '/' || c == '\\')
+        {
+            _pos++;
+            int delimiter = c == '/' ? '/' : Read();
+            if (delimiter is Eof or '\n' or '\\')
+            {
+                throw Error("unexpected `,'");
+            }
+
+            string? pattern = ReadDelimited((char)delimiter, false) ?? throw Error("unterminated address regex");
+            bool icase = false;
+            while (Peek() is 'I' or 'M')
+            {
+                icase |= Read() == 'I';
+            }
+
+            return new SedAddress { Kind = SedAddressKind.Regex, Regex = Compile(pattern, icase) };
+        }
+
+        return null;
+    }
+
+    private PosixRegex? Compile(string pattern, bool icase)
+    {
+        if (pattern.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PosixRegex.Create([pattern], _syntax | (icase ? PosixSyntax.IgnoreCase : 0));
+        }
+        catch (PosixRegexException ex)
+        {
+            throw Error(ex.Message);
+        }
+    }
+
+    /// <summary>Reads up to an unescaped <paramref name="delimiter"/>; <c>\delimiter</c> becomes the delimiter
+    /// itself. Returns null when the text ends first (or, in a regex, at a newline).</summary>
+    private string? ReadDelimited(char delimiter, bool replacement)
+    {
+        var sb = new StringBuilder();
+        while (true)
+        {
+            int c = Read();
+            if (c == Eof || (c == '\n' && !replacement))
+            {
+                return null;
+            }
+
+            if (c == delimiter)
+            {
+                return sb.ToString();
+            }
+
+            if (c == '\\')
+            {
+                int next = Read();
+                if (next == Eof)
+                {
+                    return null;
+                }
+
+                if (next == delimiter)
+                {
+                    sb.Append((char)next);
+                }
+                else if (next == '\n' && !replacement)
+                {
+                    sb.Append("\\n");
+                }
+                else
+                {
+                    sb.Append('\\').Append((char)next);
+                }
+
+                continue;
+            }
+
+            sb.Append((char)c);
+        }
+    }
+
+    private SedInstruction ParseSubstitute()
+    {
+        int delimiter = Read();
+        if (delimiter is Eof or '\n' or '\\')
+        {
+            throw Error("unterminated `s' command");
+        }
+
+        string? pattern = ReadDelimited((char)delimiter, false);
+        string? replacement = pattern is null ? null : ReadDelimited((char)delimiter, true);
+        if (replacement is null)
+        {
+            throw Error("unterminated `s' command");
+        }
+
+        var instruction = new SedInstruction { Command = 's' };
+        bool icase = false;
+        bool number = false;
+        while (true)
+        {
+            int c = Peek();
+            if (c is 'g')
+            {
+                _pos++;
+                if (instruction.Global)
+                {
+                    throw Error("multiple `g' options to `s' command");
+                }
+
+                instruction.Global = true;
+            }
+            else if (c is 'p')
+            {
+                _pos++;
+                if (instruction.Print)
+                {
+                    throw Error("multiple `p' options to `s' command");
+                }
+
+                instruction.Print = true;
+            }
+            else if (c is 'i' or 'I')
+            {
+                _pos++;
+                icase = true;
+            }
+            else if (c is 'm' or 'M')
+            {
+                _pos++;
+            }
+            else if (c is >= '0' and <= '9')
+            {
+                if (number)
+                {
+                    _pos++;
+                    throw Error("multiple number options to `s' command");
+                }
+
+                long n = 0;
+                while (Peek() is >= '0' and <= '9')
+                {
+                    n = Math.Min((n * 10) + (Read() - '0'), int.MaxValue);
+                }
+
+                if (n == 0)
+                {
+                    throw Error("number option to `s' command may not be zero");
+                }
+
+                number = true;
+                instruction.Occurrence = (int)n;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        EndOfCommand("unknown option to `s'");
+        instruction.Regex = Compile(pattern!, icase);
+        int groups = instruction.Regex?.GroupCount ?? 9;
+        ParseReplacement(replacement, instruction.Replacement, groups);
+        return instruction;
+    }
+
+    private void ParseReplacement(string text, List<SedReplacementPart> parts, int groups)
+    {
+        var literal = new StringBuilder();
+        void Flush()
+        {
+            if (literal.Length > 0)
+            {
+                parts.Add(new SedReplacementPart(literal.ToString(), -1));
+                literal.Clear();
+            }
+        }
+
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '&')
+            {
+                Flush();
+                parts.Add(new SedReplacementPart(null, 0));
+                continue;
+            }
+
+            if (c != '\\' || i + 1 >= text.Length)
+            {
+                literal.Append(c);
+                continue;
+            }
+
+            char e = text[++i];
+            switch (e)
+            {
+                case >= '0' and <= '9':
+                    if (e - '0' > groups)
+                    {
+                        throw Error($"invalid reference \\{e} on `s' command's RHS");
+                    }
+
+                    Flush();
+                    parts.Add(new SedReplacementPart(null, e - '0'));
+                    break;
+                case 'n':
+                    literal.Append('\n');
+                    break;
+                case 't':
+                    literal.Append('\t');
+                    break;
+                case 'r':
+                    literal.Append('\r');
+                    break;
+                case 'f':
+                    literal.Append('\f');
+                    break;
+                case 'v':
+                    literal.Append('\v');
+                    break;
+                case 'a':
+                    literal.Append('\a');
+                    break;
+                case 'L' or 'U' or 'E' or 'l' or 'u':
+                    Flush();
+                    parts.Add(new SedReplacementPart(null, -1, e));
+                    break;
+                default:
+                    literal.Append(e);
+                    break;
+            }
+        }
+
+        Flush();
+    }
+}

@@ -1,0 +1,80 @@
+using Streams.Modules.Text.Regex;
+
+namespace Streams.Modules.Text;
+
+/// <summary>A parsed sed script: its commands in order.</summary>
+internal sealed class SedProgram
+{
+    /// <summary>The commands.</summary>
+    public List<SedInstruction> Instructions { get; } = [];
+
+    /// <summary>Whether the script starts with <c>#n</c> on a line of its own (same as -n).</summary>
+    public bool Quiet { get; set; }
+}
+
+/// <summary>What an address matches.</summary>
+internal enum SedAddressKind
+{
+    /// <summary>A line number.</summary>
+    Line,
+
+    /// <summary><c>$</c>: the last line.</summary>
+    Last,
+
+    /// <summary><c>/re/</c>.</summary>
+    Regex,
+}
+
+/// <summary>One address of a command.</summary>
+internal sealed class SedAddress
+{
+    /// <summary>The kind.</summary>
+    public SedAddressKind Kind { get; init; }
+
+    /// <summary>The line, for <see cref="SedAddressKind.Line"/>.</summary>
+    public long Line { get; init; }
+
+    /// <summary>The pattern; null for the empty regex (the last one used).</summary>
+    public PosixRegex? Regex { get; init; }
+}
+
+/// <summary>One part of an <c>s</c> replacement: literal text, a group (0 for <c>&amp;</c>), or a case
+/// conversion (<c>\U \L \E \u \l</c>).</summary>
+internal readonly record struct SedReplacementPart(string? Text, int Group, char CaseOp = '\0');
+
+/// <summary>One command with its addresses.</summary>
+internal sealed class SedInstruction
+{
+    /// <summary>The command letter: p, d, s, q, Q, =, n.</summary>
+    public char Command { get; init; }
+
+    /// <summary>The first address, or null for every line.</summary>
+    public SedAddress? First { get; set; }
+
+    /// <summary>The end of a range, or null.</summary>
+    public SedAddress? Last { get; set; }
+
+    /// <summary><c>!</c>: apply where the addresses do not match.</summary>
+    public bool Negate { get; set; }
+
+    /// <summary>Whether a range is open (state of the run).</summary>
+    public bool InRange { get; set; }
+
+    /// <summary>s: the pattern; null for the empty regex.</summary>
+    public PosixRegex? Regex { get; set; }
+
+    /// <summary>s: the replacement.</summary>
+    public List<SedReplacementPart> Replacement { get; } = [];
+
+    /// <summary>s: <c>g</c>.</summary>
+    public bool Global { get; set; }
+
+    /// <summary>s: the occurrence to replace first (1 by default).</summary>
+    public int Occurrence { get; set; } = 1;
+
+    /// <summary>s: <c>p</c>.</summary>
+    public bool Print { get; set; }
+
+    /// <summary>q / Q: the exit status.</summary>
+    public int ExitCode { get; set; }
+}
