@@ -8,9 +8,10 @@ namespace Streams.Modules.Text.Internal;
 internal static class CommandIO
 {
     /// <summary>Opens <paramref name="name"/> for reading (<c>-</c> is standard input), or returns null after
-    /// writing <c>cmd: prefix name: reason</c> (GNU wording) to standard error.</summary>
+    /// writing <c>cmd: WHAT: reason</c> to standard error, where WHAT is <paramref name="format"/> with the name
+    /// in place of <c>{0}</c> (GNU wording differs between commands).</summary>
     /// <remarks>The caller completes a returned reader unless it is <see cref="StageContext.Input"/>.</remarks>
-    public static async ValueTask<PipeReader?> OpenAsync(StageContext context, string command, string name, string prefix = "", bool quote = false)
+    public static async ValueTask<PipeReader?> OpenAsync(StageContext context, string command, string name, string format = "{0}")
     {
         if (name == "-")
         {
@@ -36,8 +37,7 @@ internal static class CommandIO
             reason = Reason(ex);
         }
 
-        string shown = quote ? $"'{name}'" : name;
-        await context.WriteErrorLineAsync($"{command}: {prefix}{shown}: {reason}").ConfigureAwait(false);
+        await context.WriteErrorLineAsync($"{command}: {format.Replace("{0}", name, StringComparison.Ordinal)}: {reason}").ConfigureAwait(false);
         return null;
     }
 

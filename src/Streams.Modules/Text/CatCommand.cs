@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>cat [-nbE] [FILE]...</c>: concatenates files (<c>-</c> or none: standard input).</summary>
+internal sealed class CatCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: cat [OPTION]... [FILE]...
+        Concatenate FILE(s) to standard output.
+
+        With no FILE, or when FILE is -, read standard input.
+
+          -b, --number-nonblank    number nonempty output lines, overrides -n
+          -E, --show-ends          display $ at end of each line
+          -n, --number             number all output lines
+          -u                       (ignored)
+              --help        display this help and exit
+        """;
+
+    private static readonly LongOption[] Longs =
+    [
+        new("number-nonblank", false, 'b'), new("show-ends", false, 'E'), new("number", false, 'n'),
+    ];
+
+    private long _lineNumber;
+    private bool _atLineStart = true;
+    private bool _number;
+    private bool _nonBlank;
+    private bool _ends;
+
+    /// <inheritdoc />
+    public override string Name => "cat";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "bEnu", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        _nonBlank = args.Has('b');
+        _number = _nonBlank || args.Has('n');
+        _ends = args.Has('E');
+        List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        int status = 0;
+        foreach (string file in files)
+        {
+            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+            if (reader == null)
+            {
+                status = 1;
+                continue;
+            }
+
+            try
+            {
+                await CopyAsync(reader, context.Output, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (ex is not BrokenPipeException)
+            {
+                await context.WriteErrorLineAsync($"cat: {file}: {CommandIO.Reason(ex)}").ConfigureAwait(false);
+                status = 1;
+            }
+            finally
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    private async ValueTask CopyAsync(PipeReader reader, PipeWriter output, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            foreach (ReadOnlyMemory<byte> segment in buffer)
+            {
+                if (_number || _ends)
+                {
+                    Decorate(segment.Span, output);
+                }
+                else
+                {
+                    output.Write(segment.Span);
+                }
+            }
+
+            reader.AdvanceTo(buffer.End);
+            await output.MaybeFlushAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Decorate(ReadOnlySpan<byte> span, PipeWriter output)
+    {
+        while (!span.IsEmpty)
+        {
+            if (_atLineStart && _number && !(_nonBlank && span[0] == '\n'))
+            {
+                CommandIO.WriteNumber(output, ++_lineNumber, 6);
+                output.Write("\t"u8);
+            }
+
+            int newline = span.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                output.Write(span);
+                _atLineStart = false;
+                return;
+            }
+
+            output.Write(span[..newline]);
+            output.Write(_ends ? "$\n"u8 : "\n"u8);
+            _atLineStart = true;
+            span = span[(newline + 1)..];
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace Streams.Modules.Text.Internal;
+
+/// <summary>Backslash escapes as GNU echo -e, printf's format and printf %b read them.</summary>
+internal static class Escapes
+{
+    /// <summary>Interprets the escape at <paramref name="text"/>[<paramref name="i"/>] (the byte after the
+    /// backslash), appends its bytes and moves <paramref name="i"/> past it. Returns false for <c>\c</c>
+    /// (stop all output). <paramref name="octalZero"/> selects echo/%b octal (<c>\0NNN</c>) over printf's
+    /// (<c>\NNN</c>); <paramref name="echo"/> selects echo's rules (no <c>\"</c>, <c>\u</c>; octal only
+    /// after 0).</summary>
+    public static bool Append(List<byte> output, byte[] text, ref int i, bool octalZero, bool echo)
+    {
+        byte c = text[i];
+        switch ((char)c)
+        {
+            case 'a': output.Add(7); break;
+            case 'b': output.Add(8); break;
+            case 'c': return false;
+            case 'e': output.Add(27); break;
+            case 'f': output.Add(12); break;
+            case 'n': output.Add(10); break;
+            case 'r': output.Add(13); break;
+            case 't': output.Add(9); break;
+            case 'v': output.Add(11); break;
+            case '\\': output.Add((byte)'\\'); break;
+            case '"' when !echo: output.Add((byte)'"'); break;
+            case 'x' when i + 1 < text.Length && IsHex(text[i + 1]):
+                int hex = 0;
+                for (int k = 0; k < 2 && i + 1 < text.Length && IsHex(text[i + 1]); k++)
+                {
+                    hex = hex * 16 + HexValue(text[++i]);
+                }
+
+                output.Add((byte)hex);
+                break;
+            case >= '0' and <= '7' when !echo || c == '0':
+                int max = 3;
+                int value = 0;
+                if (octalZero && c == '0')
+                {
+                    max = 3;
+                }
+                else
+                {
+                    value = c - '0';
+                    max = 2;
+                }
+
+                for (int k = 0; k < max && i + 1 < text.Length && text[i + 1] is >= (byte)'0' and <= (byte)'7'; k++)
+                {
+                    value = value * 8 + (text[++i] - '0');
+                }
+
+                output.Add((byte)value);
+                break;
+            case 'u' or 'U' when !echo && i + 1 < text.Length && IsHex(text[i + 1]):
+                int digits = c == 'u' ? 4 : 8;
+                int code = 0;
+                for (int k = 0; k < digits && i + 1 < text.Length && IsHex(text[i + 1]); k++)
+                {
+                    code = code * 16 + HexValue(text[++i]);
+                }
+
+                output.AddRange(Encoding.UTF8.GetBytes(char.ConvertFromUtf32(Math.Min(code, 0x10FFFF) is >= 0xD800 and <= 0xDFFF ? 0xFFFD : Math.Min(code, 0x10FFFF))));
+                break;
+            default:
+                output.Add((byte)'\\');
+                output.Add(c);
+                break;
+        }
+
+        i++;
+        return true;
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+}

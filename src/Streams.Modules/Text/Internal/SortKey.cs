@@ -1,0 +1,176 @@
+namespace Streams.Modules.Text.Internal;
+
+/// <summary>One <c>-k</c> key of sort, or the whole-line key made of the global options, with GNU's field
+/// arithmetic (fields and characters counted from 0 here).</summary>
+internal sealed class SortKey
+{
+    /// <summary>First field, from 0; -1 for the start of the line.</summary>
+    public int StartField { get; set; } = -1;
+
+    /// <summary>Characters to skip in the first field.</summary>
+    public int StartChar { get; set; }
+
+    /// <summary>Last field, from 0; -1 for the end of the line.</summary>
+    public int EndField { get; set; } = -1;
+
+    /// <summary>Last character in the last field, from 1; 0 for the end of the field.</summary>
+    public int EndChar { get; set; }
+
+    /// <summary><c>b</c> on the start position.</summary>
+    public bool SkipStartBlanks { get; set; }
+
+    /// <summary><c>b</c> on the end position.</summary>
+    public bool SkipEndBlanks { get; set; }
+
+    /// <summary><c>n</c>.</summary>
+    public bool Numeric { get; set; }
+
+    /// <summary><c>g</c>.</summary>
+    public bool General { get; set; }
+
+    /// <summary><c>f</c>.</summary>
+    public bool Fold { get; set; }
+
+    /// <summary><c>d</c>.</summary>
+    public bool Dictionary { get; set; }
+
+    /// <summary><c>i</c>.</summary>
+    public bool NonPrinting { get; set; }
+
+    /// <summary><c>r</c>.</summary>
+    public bool Reverse { get; set; }
+
+    /// <summary>Whether the key has ordering options of its own (then it does not inherit the global ones).</summary>
+    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Fold || Dictionary || NonPrinting;
+
+    /// <summary>Applies one option letter; false when the letter is not one.</summary>
+    public bool Apply(char c, bool end)
+    {
+        switch (c)
+        {
+            case 'b':
+                if (end)
+                {
+                    SkipEndBlanks = true;
+                }
+                else
+                {
+                    SkipStartBlanks = true;
+                }
+
+                break;
+            case 'd': Dictionary = true; break;
+            case 'f': Fold = true; break;
+            case 'g': General = true; break;
+            case 'i': NonPrinting = true; break;
+            case 'n': Numeric = true; break;
+            case 'r': Reverse = true; break;
+            default: return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies the global options into a key that has none of its own.</summary>
+    public void Inherit(SortKey global)
+    {
+        SkipStartBlanks = global.SkipStartBlanks;
+        SkipEndBlanks = global.SkipEndBlanks;
+        Numeric = global.Numeric;
+        General = global.General;
+        Fold = global.Fold;
+        Dictionary = global.Dictionary;
+        NonPrinting = global.NonPrinting;
+        Reverse = global.Reverse;
+    }
+
+    /// <summary>Parses <c>F[.C][OPTS][,F[.C][OPTS]]</c>; returns an error message or null.</summary>
+    public static string? TryParse(string spec, out SortKey key)
+    {
+        key = new SortKey();
+        int i = 0;
+        if (!Number(spec, ref i, out long field))
+        {
+            return $"invalid number at field start: invalid count at start of '{spec[i..]}'";
+        }
+
+        if (field == 0)
+        {
+            return $"field number is zero: invalid field specification '{spec}'";
+        }
+
+        key.StartField = (int)Math.Min(field - 1, int.MaxValue);
+        if (i < spec.Length && spec[i] == '.')
+        {
+            i++;
+            if (!Number(spec, ref i, out long ch))
+            {
+                return $"invalid number after '.': invalid count at start of '{spec[i..]}'";
+            }
+
+            if (ch == 0)
+            {
+                return $"character offset is zero: invalid field specification '{spec}'";
+            }
+
+            key.StartChar = (int)Math.Min(ch - 1, int.MaxValue);
+        }
+
+        for (; i < spec.Length && spec[i] != ','; i++)
+        {
+            if (!key.Apply(spec[i], end: false))
+            {
+                return $"stray character in field spec: invalid field specification '{spec}'";
+            }
+        }
+
+        if (i < spec.Length)
+        {
+            i++;
+            if (!Number(spec, ref i, out long endField))
+            {
+                return $"invalid number after ',': invalid count at start of '{spec[i..]}'";
+            }
+
+            if (endField == 0)
+            {
+                return $"field number is zero: invalid field specification '{spec}'";
+            }
+
+            key.EndField = (int)Math.Min(endField - 1, int.MaxValue);
+            if (i < spec.Length && spec[i] == '.')
+            {
+                i++;
+                if (!Number(spec, ref i, out long endChar))
+                {
+                    return $"invalid number after '.': invalid count at start of '{spec[i..]}'";
+                }
+
+                key.EndChar = (int)Math.Min(endChar, int.MaxValue);
+            }
+
+            for (; i < spec.Length; i++)
+            {
+                if (!key.Apply(spec[i], end: true))
+                {
+                    return $"stray character in field spec: invalid field specification '{spec}'";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Number(string s, ref int i, out long value)
+    {
+        value = 0;
+        int start = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            value = Math.Min(value * 10 + (s[i] - '0'), int.MaxValue);
+            i++;
+        }
+
+        return i > start;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>nl [-b STYLE] [-h STYLE] [-f STYLE] [-w N] [-s SEP] [-n FORMAT] [-v N] [-i N] [-p] [FILE]...</c>:
+/// numbers lines, with GNU's logical pages (<c>\:\:\:</c>, <c>\:\:</c>, <c>\:</c>).</summary>
+internal sealed class NlCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: nl [OPTION]... [FILE]...
+        Write each FILE to standard output, with line numbers added.
+
+        With no FILE, or when FILE is -, read standard input.
+
+          -b, --body-numbering=STYLE      use STYLE for numbering body lines
+          -f, --footer-numbering=STYLE    use STYLE for numbering footer lines
+          -h, --header-numbering=STYLE    use STYLE for numbering header lines
+          -i, --line-increment=NUMBER     line number increment at each line
+          -n, --number-format=FORMAT      insert line numbers according to FORMAT
+          -p, --no-renumber               do not reset line numbers for each section
+          -s, --number-separator=STRING   add STRING after (possible) line number
+          -v, --starting-line-number=NUMBER  first line number for each section
+          -w, --number-width=NUMBER       use NUMBER columns for line numbers
+              --help        display this help and exit
+
+        Default options are: -bt -d'\:' -fn -hn -i1 -n'rn' -s<TAB> -v1 -w6
+
+        STYLE is one of:
+
+          a      number all lines
+          t      number only nonempty lines
+          n      number no lines
+
+        FORMAT is one of:
+
+          ln     left justified, no leading zeros
+          rn     right justified, no leading zeros
+          rz     right justified, leading zeros
+        """;
+
+    private static readonly LongOption[] Longs =
+    [
+        new("body-numbering", true, 'b'), new("footer-numbering", true, 'f'), new("header-numbering", true, 'h'),
+        new("line-increment", true, 'i'), new("number-format", true, 'n'), new("no-renumber", false, 'p'),
+        new("number-separator", true, 's'), new("starting-line-number", true, 'v'), new("number-width", true, 'w'),
+    ];
+
+    /// <inheritdoc />
+    public override string Name => "nl";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "b:f:h:i:n:ps:v:w:", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        char[] styles = ['n', 't', 'n'];
+        string format = "rn";
+        long increment = 1, start = 1;
+        int width = 6;
+        string separator = "\t";
+        foreach ((char key, string? value) in args.Options)
+        {
+            string v = value ?? "";
+            switch (key)
+            {
+                case 'b' or 'h' or 'f':
+                    if (v is not ("a" or "t" or "n"))
+                    {
+                        return await CommandIO.UsageAsync(context, Name, $"invalid {(key == 'b' ? "body" : key == 'h' ? "header" : "footer")} numbering style: '{v}'").ConfigureAwait(false);
+                    }
+
+                    styles[key == 'h' ? 0 : key == 'b' ? 1 : 2] = v[0];
+                    break;
+                case 'n':
+                    if (v is not ("ln" or "rn" or "rz"))
+                    {
+                        return await CommandIO.UsageAsync(context, Name, $"invalid line number format: '{v}'").ConfigureAwait(false);
+                    }
+
+                    format = v;
+                    break;
+                case 'i' or 'v':
+                    if (!long.TryParse(v, out long n) || (key == 'i' && n < 0))
+                    {
+                        return await CommandIO.UsageAsync(context, Name, $"invalid {(key == 'i' ? "line number increment" : "starting line number")}: '{v}'").ConfigureAwait(false);
+                    }
+
+                    if (key == 'i')
+                    {
+                        increment = n;
+                    }
+                    else
+                    {
+                        start = n;
+                    }
+
+                    break;
+                case 'w':
+                    if (!int.TryParse(v, out width) || width <= 0)
+                    {
+                        return await CommandIO.UsageAsync(context, Name, $"invalid line number field width: '{v}'").ConfigureAwait(false);
+                    }
+
+                    break;
+                case 's': separator = v; break;
+            }
+        }
+
+        byte[] separatorBytes = Encoding.UTF8.GetBytes(separator);
+        byte[] blank = Enumerable.Repeat((byte)' ', width + separatorBytes.Length).ToArray();
+        bool renumber = !args.Has('p');
+        long number = start;
+        int section = 1;
+        int status = 0;
+        foreach (string file in args.Operands.Count == 0 ? ["-"] : args.Operands)
+        {
+            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+            if (reader == null)
+            {
+                status = 1;
+                continue;
+            }
+
+            try
+            {
+                var lines = new LineReader(reader);
+                while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
+                {
+                    ReadOnlySpan<byte> line = lines.Current;
+                    int delimiter = Section(line);
+                    if (delimiter >= 0)
+                    {
+                        section = delimiter;
+                        if (section == 0 && renumber)
+                        {
+                            number = start;
+                        }
+
+                        context.Output.Write("\n"u8);
+                        continue;
+                    }
+
+                    char style = styles[section];
+                    if (style == 'a' || (style == 't' && line.Length > 0))
+                    {
+                        WriteNumber(context.Output, number, width, format);
+                        context.Output.Write(separatorBytes);
+                        number += increment;
+                    }
+                    else
+                    {
+                        context.Output.Write(blank);
+                    }
+
+                    CommandIO.WriteLine(context.Output, line);
+                    await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    private static int Section(ReadOnlySpan<byte> line) => line.SequenceEqual("\\:\\:\\:"u8) ? 0 : line.SequenceEqual("\\:\\:"u8) ? 1 : line.SequenceEqual("\\:"u8) ? 2 : -1;
+
+    private static void WriteNumber(PipeWriter output, long number, int width, string format)
+    {
+        string digits = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string text = format switch
+        {
+            "ln" => digits.PadRight(width),
+            "rz" => number < 0 ? "-" + digits[1..].PadLeft(width - 1, '0') : digits.PadLeft(width, '0'),
+            _ => digits.PadLeft(width),
+        };
+        output.WriteUtf8(text);
+    }
+}

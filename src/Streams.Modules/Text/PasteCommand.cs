@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>paste [-s] [-d LIST] [FILE]...</c>: joins corresponding lines of files, or (-s) each file's
+/// lines into one.</summary>
+internal sealed class PasteCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: paste [OPTION]... [FILE]...
+        Write lines consisting of the sequentially corresponding lines from
+        each FILE, separated by TABs, to standard output.
+
+        With no FILE, or when FILE is -, read standard input.
+
+          -d, --delimiters=LIST   reuse characters from LIST instead of TABs
+          -s, --serial            paste one file at a time instead of in parallel
+              --help        display this help and exit
+
+        LIST may use the escapes \n \t \\ and \0 (no delimiter).
+        """;
+
+    private static readonly LongOption[] Longs = [new("delimiters", true, 'd'), new("serial", false, 's')];
+
+    /// <inheritdoc />
+    public override string Name => "paste";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "d:sz", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        List<byte[]> delimiters = ParseDelimiters(CommandIO.ArgumentBytes(args.Last('d') ?? "\t"));
+        List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        var readers = new List<PipeReader>();
+        try
+        {
+            foreach (string file in files)
+            {
+                PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+                if (reader == null)
+                {
+                    return 1;
+                }
+
+                readers.Add(reader);
+            }
+
+            LineReader? stdin = null;
+            var lines = readers.Select(r => ReferenceEquals(r, context.Input) ? stdin ??= new LineReader(r) : new LineReader(r)).ToList();
+            if (args.Has('s'))
+            {
+                await SerialAsync(context, lines, delimiters).ConfigureAwait(false);
+            }
+            else
+            {
+                await ParallelAsync(context, lines, delimiters).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (PipeReader reader in readers)
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async ValueTask SerialAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters)
+    {
+        PipeWriter output = context.Output;
+        foreach (LineReader reader in lines)
+        {
+            int index = 0;
+            bool first = true;
+            while (await reader.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                if (!first && delimiters.Count > 0)
+                {
+                    output.Write(delimiters[index]);
+                    index = (index + 1) % delimiters.Count;
+                }
+
+                first = false;
+                output.Write(reader.Current);
+                await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+
+            output.Write("\n"u8);
+        }
+    }
+
+    private static async ValueTask ParallelAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters)
+    {
+        PipeWriter output = context.Output;
+        var done = new bool[lines.Count];
+        var pending = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            pending.Clear();
+            bool any = false;
+            for (int i = 0; i < lines.Count; i++)
+            {
+                if (!done[i])
+                {
+                    if (await lines[i].MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
+                    {
+                        any = true;
+                        pending.Write(lines[i].Current);
+                    }
+                    else
+                    {
+                        done[i] = true;
+                    }
+                }
+
+                if (i < lines.Count - 1 && delimiters.Count > 0)
+                {
+                    pending.Write(delimiters[i % delimiters.Count]);
+                }
+            }
+
+            if (!any)
+            {
+                return;
+            }
+
+            output.Write(pending.WrittenSpan);
+            output.Write("\n"u8);
+            await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static List<byte[]> ParseDelimiters(byte[] list)
+    {
+        var result = new List<byte[]>();
+        for (int i = 0; i < list.Length; i++)
+        {
+            if (list[i] != '\\' || i + 1 >= list.Length)
+            {
+                result.Add([list[i]]);
+                continue;
+            }
+
+            byte e = list[++i];
+            result.Add(e switch
+            {
+                (byte)'n' => [(byte)'\n'],
+                (byte)'t' => [(byte)'\t'],
+                (byte)'0' => [],
+                _ => [e],
+            });
+        }
+
+        return result;
+    }
+}

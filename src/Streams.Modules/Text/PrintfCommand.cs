@@ -1,0 +1,344 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>printf FORMAT [ARGUMENT]...</c>: GNU coreutils printf; the format is reused while arguments
+/// remain.</summary>
+internal sealed class PrintfCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: printf FORMAT [ARGUMENT]...
+        Print ARGUMENT(s) according to FORMAT, reusing FORMAT while arguments remain.
+
+          \"      double quote          \\      backslash
+          \a \b \c \e \f \n \r \t \v   as in C; \c produces no further output
+          \NNN    byte with octal value NNN (1 to 3 digits)
+          \xHH    byte with hexadecimal value HH (1 to 2 digits)
+          \uHHHH, \UHHHHHHHH  Unicode character (UTF-8)
+          %%      a single %
+          %b      ARGUMENT as a string with '\' escapes interpreted (\0NNN octal)
+
+        and all C format specifications ending with one of diouxXfeEgGcs, with flags
+        -+ #0, widths and precisions (* takes them from an ARGUMENT). Numeric
+        ARGUMENTs may be decimal, 0x hex, 0 octal or 'C (the code of character C).
+        """;
+
+    private readonly List<byte> _output = [];
+    private int _status;
+    private bool _stop;
+
+    /// <inheritdoc />
+    public override string Name => "printf";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        List<string> args = [.. context.Arguments];
+        if (args.Count == 1 && args[0] == "--help")
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        if (args.Count > 0 && args[0] == "--")
+        {
+            args.RemoveAt(0);
+        }
+
+        if (args.Count == 0)
+        {
+            return await CommandIO.UsageAsync(context, Name, "missing operand").ConfigureAwait(false);
+        }
+
+        byte[] format = Encoding.UTF8.GetBytes(args[0]);
+        List<byte[]> values = args.Skip(1).Select(Encoding.UTF8.GetBytes).ToList();
+        var errors = new List<string>();
+        int next = 0;
+        do
+        {
+            int before = next;
+            bool ok = Run(format, values, ref next, errors);
+            if (!ok || _stop)
+            {
+                break;
+            }
+
+            if (next == before)
+            {
+                if (next < values.Count)
+                {
+                    errors.Add($"printf: warning: ignoring excess arguments, starting with '{StageIO.Latin1.GetString(values[next])}'");
+                }
+
+                break;
+            }
+        }
+        while (next < values.Count);
+
+        context.Output.Write(_output.ToArray());
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (string error in errors)
+        {
+            await context.WriteErrorLineAsync(error).ConfigureAwait(false);
+        }
+
+        return _status;
+    }
+
+    /// <summary>One pass over the format; false on an invalid conversion (printf stops with status 1).</summary>
+    private bool Run(byte[] format, List<byte[]> values, ref int next, List<string> errors)
+    {
+        for (int i = 0; i < format.Length && !_stop;)
+        {
+            byte c = format[i];
+            if (c == '\\' && i + 1 < format.Length)
+            {
+                i++;
+                if (!Escapes.Append(_output, format, ref i, octalZero: false, echo: false))
+                {
+                    _stop = true;
+                }
+
+                continue;
+            }
+
+            if (c != '%')
+            {
+                _output.Add(c);
+                i++;
+                continue;
+            }
+
+            int start = i++;
+            if (i < format.Length && format[i] == '%')
+            {
+                _output.Add((byte)'%');
+                i++;
+                continue;
+            }
+
+            var flags = new StringBuilder();
+            while (i < format.Length && format[i] is (byte)'-' or (byte)'+' or (byte)' ' or (byte)'#' or (byte)'0' or (byte)'\'')
+            {
+                flags.Append((char)format[i++]);
+            }
+
+            int width = 0;
+            if (i < format.Length && format[i] == '*')
+            {
+                i++;
+                width = (int)Math.Clamp(IntegerArgument(values, ref next, errors), int.MinValue + 1, int.MaxValue);
+                if (width < 0)
+                {
+                    flags.Append('-');
+                    width = -width;
+                }
+            }
+            else
+            {
+                while (i < format.Length && char.IsAsciiDigit((char)format[i]))
+                {
+                    width = (int)Math.Min(width * 10L + (format[i++] - '0'), int.MaxValue);
+                }
+            }
+
+            int precision = -1;
+            if (i < format.Length && format[i] == '.')
+            {
+                i++;
+                precision = 0;
+                if (i < format.Length && format[i] == '*')
+                {
+                    i++;
+                    long p = IntegerArgument(values, ref next, errors);
+                    precision = p < 0 ? -1 : (int)Math.Min(p, int.MaxValue);
+                }
+                else
+                {
+                    while (i < format.Length && char.IsAsciiDigit((char)format[i]))
+                    {
+                        precision = (int)Math.Min(precision * 10L + (format[i++] - '0'), int.MaxValue);
+                    }
+                }
+            }
+
+            while (i < format.Length && format[i] is (byte)'l' or (byte)'h' or (byte)'j' or (byte)'z' or (byte)'t' or (byte)'L' or (byte)'q')
+            {
+                i++;
+            }
+
+            char conversion = i < format.Length ? (char)format[i] : '\0';
+            var spec = new CSpec(flags.ToString(), width, precision, conversion);
+            switch (conversion)
+            {
+                case 'd' or 'i' or 'o' or 'u' or 'x' or 'X':
+                    CFormat.Ascii(_output, CFormat.Integer(spec, IntegerArgument(values, ref next, errors)));
+                    break;
+                case 'f' or 'F' or 'e' or 'E' or 'g' or 'G':
+                    CFormat.Ascii(_output, CFormat.Float(spec, FloatArgument(values, ref next, errors)));
+                    break;
+                case 'c':
+                    byte[] ch = next < values.Count ? values[next++] : [];
+                    CFormat.Text(_output, spec, ch.Length == 0 ? [0] : ch.AsSpan(0, 1), usePrecision: false);
+                    break;
+                case 's':
+                    CFormat.Text(_output, spec, next < values.Count ? values[next++] : []);
+                    break;
+                case 'b':
+                    byte[] raw = next < values.Count ? values[next++] : [];
+                    var expanded = new List<byte>();
+                    for (int k = 0; k < raw.Length;)
+                    {
+                        if (raw[k] == '\\' && k + 1 < raw.Length)
+                        {
+                            k++;
+                            if (!Escapes.Append(expanded, raw, ref k, octalZero: true, echo: false))
+                            {
+                                _stop = true;
+                                break;
+                            }
+                        }
+                        else
+                        {
+                            expanded.Add(raw[k++]);
+                        }
+                    }
+
+                    CFormat.Text(_output, spec, expanded.ToArray());
+                    break;
+                default:
+                    string shown = StageIO.Latin1.GetString(format, start, Math.Min(format.Length, i + 1) - start);
+                    errors.Add(conversion == '\0' ? $"printf: {shown}: missing conversion specifier" : $"printf: {shown}: invalid conversion specification");
+                    _status = 1;
+                    return false;
+            }
+
+            i++;
+        }
+
+        return true;
+    }
+
+    private long IntegerArgument(List<byte[]> values, ref int next, List<string> errors)
+    {
+        if (next >= values.Count)
+        {
+            return 0;
+        }
+
+        byte[] raw = values[next++];
+        string text = StageIO.Latin1.GetString(raw);
+        if (raw.Length > 1 && raw[0] is (byte)'\'' or (byte)'"')
+        {
+            return raw[1];
+        }
+
+        string s = text.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
+        int i = 0;
+        bool negative = false;
+        if (i < s.Length && s[i] is '+' or '-')
+        {
+            negative = s[i] == '-';
+            i++;
+        }
+
+        int radix = 10;
+        if (i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && i + 2 < s.Length && char.IsAsciiHexDigit(s[i + 2]))
+        {
+            radix = 16;
+            i += 2;
+        }
+        else if (i < s.Length && s[i] == '0')
+        {
+            radix = 8;
+        }
+
+        int digitsStart = i;
+        System.Numerics.BigInteger value = 0;
+        while (i < s.Length && Digit(s[i], radix) is int d and >= 0)
+        {
+            value = value * radix + d;
+            i++;
+        }
+
+        if (i == digitsStart)
+        {
+            errors.Add($"printf: '{text}': expected a numeric value");
+            _status = 1;
+            return 0;
+        }
+
+        if (i < s.Length)
+        {
+            errors.Add($"printf: '{text}': value not completely converted");
+            _status = 1;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        if (value > long.MaxValue || value < long.MinValue)
+        {
+            // strtoumax wraps negative values for unsigned conversions; out-of-range values saturate.
+            errors.Add($"printf: '{text}': Numerical result out of range");
+            _status = 1;
+            return value > 0 ? long.MaxValue : long.MinValue;
+        }
+
+        return (long)value;
+    }
+
+    private static int Digit(char c, int radix)
+    {
+        int d = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'f' ? c - 'a' + 10 : c is >= 'A' and <= 'F' ? c - 'A' + 10 : 99;
+        return d < radix ? d : -1;
+    }
+
+    private double FloatArgument(List<byte[]> values, ref int next, List<string> errors)
+    {
+        if (next >= values.Count)
+        {
+            return 0;
+        }
+
+        byte[] raw = values[next++];
+        string text = StageIO.Latin1.GetString(raw);
+        if (raw.Length > 1 && raw[0] is (byte)'\'' or (byte)'"')
+        {
+            return raw[1];
+        }
+
+        string s = text.Trim(' ', '\t', '\n', '\v', '\f', '\r');
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return value;
+        }
+
+        string lower = s.ToLowerInvariant().TrimStart('+');
+        if (lower is "inf" or "infinity" or "-inf" or "-infinity" or "nan" or "-nan")
+        {
+            return lower.StartsWith('-') ? (lower.Contains('n', StringComparison.Ordinal) && lower.Contains("nan", StringComparison.Ordinal) ? -double.NaN : double.NegativeInfinity) : lower.StartsWith('n') ? double.NaN : double.PositiveInfinity;
+        }
+
+        // The longest prefix that parses, as strtold would take it.
+        for (int end = s.Length - 1; end > 0; end--)
+        {
+            if (double.TryParse(s.AsSpan(0, end), NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            {
+                errors.Add($"printf: '{text}': value not completely converted");
+                _status = 1;
+                return value;
+            }
+        }
+
+        errors.Add($"printf: '{text}': expected a numeric value");
+        _status = 1;
+        return 0;
+    }
+}

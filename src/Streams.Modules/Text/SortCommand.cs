@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>sort [-bdfginrsuz] [-k KEYDEF]... [-t SEP] [-o FILE] [-c|-C] [FILE]...</c>: GNU sort in the C
+/// locale. All input goes into one array; the lines are sorted as (offset, length) pairs.</summary>
+internal sealed partial class SortCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: sort [OPTION]... [FILE]...
+        Write sorted concatenation of all FILE(s) to standard output.
+
+        With no FILE, or when FILE is -, read standard input.
+
+        Ordering options:
+
+          -b, --ignore-leading-blanks  ignore leading blanks
+          -d, --dictionary-order      consider only blanks and alphanumeric characters
+          -f, --ignore-case           fold lower case to upper case characters
+          -g, --general-numeric-sort  compare according to general numerical value
+          -i, --ignore-nonprinting    consider only printable characters
+          -n, --numeric-sort          compare according to string numerical value
+          -r, --reverse               reverse the result of comparisons
+
+        Other options:
+
+          -c, --check               check for sorted input; do not sort
+          -C, --check=quiet         like -c, but do not report first bad line
+          -k, --key=KEYDEF          sort via a key; KEYDEF gives location and type
+          -o, --output=FILE         write result to FILE instead of standard output
+          -s, --stable              stabilize sort by disabling last-resort comparison
+          -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
+          -u, --unique              output only the first of an equal run
+          -z, --zero-terminated     line delimiter is NUL, not newline
+              --help        display this help and exit
+
+        KEYDEF is F[.C][OPTS][,F[.C][OPTS]] for start and stop position, where F is a
+        field number and C a character position in the field; both are origin 1, and
+        the stop position defaults to the line's end.  If neither -t nor -b is in
+        effect, characters in a field are counted from the beginning of the preceding
+        whitespace.  OPTS is one or more single-letter ordering options [bdfginr],
+        which override global ordering options for that key.  If no key is given, use
+        the entire line as the key.
+        """;
+
+    private static readonly LongOption[] Longs =
+    [
+        new("ignore-leading-blanks", false, 'b'), new("dictionary-order", false, 'd'), new("ignore-case", false, 'f'),
+        new("general-numeric-sort", false, 'g'), new("ignore-nonprinting", false, 'i'), new("numeric-sort", false, 'n'),
+        new("reverse", false, 'r'), new("check", false, 'c'), new("key", true, 'k'), new("output", true, 'o'),
+        new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
+        new("zero-terminated", false, 'z'), new("buffer-size", true, 'S'), new("temporary-directory", true, 'T'),
+        new("parallel", true, '\u0002'),
+    ];
+
+    /// <inheritdoc />
+    public override string Name => "sort";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "bcCdfgik:mno:rsS:t:T:uz", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error, 2).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        var global = new SortKey();
+        var keys = new List<SortKey>();
+        int tab = -1;
+        bool unique = false, stable = false, zero = false;
+        int check = 0;
+        string? output = null;
+        foreach ((char option, string? value) in args.Options)
+        {
+            switch (option)
+            {
+                case 'k':
+                    string? error = SortKey.TryParse(value!, out SortKey key);
+                    if (error != null)
+                    {
+                        return await CommandIO.UsageAsync(context, Name, error, 2).ConfigureAwait(false);
+                    }
+
+                    keys.Add(key);
+                    break;
+                case 't':
+                    byte[] sep = CommandIO.ArgumentBytes(value!);
+                    if (sep.Length == 0)
+                    {
+                        return await CommandIO.FailAsync(context, Name, "empty tab", 2).ConfigureAwait(false);
+                    }
+
+                    if (sep.Length > 1 && value != "\\0")
+                    {
+                        return await CommandIO.FailAsync(context, Name, $"multi-character tab '{value}'", 2).ConfigureAwait(false);
+                    }
+
+                    int newTab = value == "\\0" ? 0 : sep[0];
+                    if (tab >= 0 && tab != newTab)
+                    {
+                        return await CommandIO.FailAsync(context, Name, "incompatible tabs", 2).ConfigureAwait(false);
+                    }
+
+                    tab = newTab;
+                    break;
+                case 'o':
+                    output = value;
+                    break;
+                case 'u': unique = true; break;
+                case 's': stable = true; break;
+                case 'z': zero = true; break;
+                case 'c': check = Math.Max(check, 1); break;
+                case 'C': check = 2; break;
+                case 'S' or 'T' or 'm' or '\u0002': break;
+                default:
+                    global.Apply(option, end: false);
+                    if (option == 'b')
+                    {
+                        global.SkipEndBlanks = true;
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (SortKey key in keys)
+        {
+            if (!key.HasOrdering && !key.Reverse)
+            {
+                key.Inherit(global);
+            }
+        }
+
+        if (keys.Count == 0 && (global.HasOrdering || global.Reverse))
+        {
+            keys.Add(global);
+        }
+
+        byte delimiter = zero ? (byte)0 : (byte)'\n';
+        List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        var input = new InputBuffer();
+        foreach (string file in files)
+        {
+            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file, "cannot read: {0}").ConfigureAwait(false);
+            if (reader == null)
+            {
+                return 2;
+            }
+
+            try
+            {
+                await input.AppendAsync(reader, delimiter, context.CancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+        }
+
+        LineSpan[] lines = input.Split(delimiter);
+        var comparer = new LineComparer(input.Data, [.. keys], tab, lastResort: !(stable || unique), reverse: global.Reverse);
+        if (check > 0)
+        {
+            return await CheckAsync(context, input.Data, lines, comparer, unique, check == 1, files.Count == 1 ? files[0] : "-").ConfigureAwait(false);
+        }
+
+        Sort(lines, comparer);
+        if (output == null)
+        {
+            await WriteAsync(context.Output, input.Data, lines, comparer, unique, delimiter, context.CancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        try
+        {
+            await using var stream = new FileStream(context.ResolvePath(output), FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1);
+            PipeWriter writer = PipeWriter.Create(stream);
+            await WriteAsync(writer, input.Data, lines, comparer, unique, delimiter, context.CancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await CommandIO.FailAsync(context, Name, $"open failed: {output}: {CommandIO.Reason(ex)}", 2).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static async ValueTask WriteAsync(PipeWriter writer, byte[] data, LineSpan[] lines, LineComparer comparer, bool unique, byte delimiter, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (unique && i > 0 && comparer.CompareContent(lines[i - 1], lines[i]) == 0)
+            {
+                // Keep lines[i - 1] as the run's representative: compare later lines with the first of the run.
+                lines[i] = lines[i - 1];
+                continue;
+            }
+
+            CommandIO.WriteLine(writer, data.AsSpan(lines[i].Start, lines[i].Length), delimiter);
+            if (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= StageIO.BatchSize)
+            {
+                await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<int> CheckAsync(StageContext context, byte[] data, LineSpan[] lines, LineComparer comparer, bool unique, bool report, string file)
+    {
+        for (int i = 1; i < lines.Length; i++)
+        {
+            int diff = comparer.CompareContent(lines[i - 1], lines[i]);
+            if (diff > 0 || (unique && diff == 0))
+            {
+                if (report)
+                {
+                    string line = StageIO.Latin1.GetString(data, lines[i].Start, lines[i].Length);
+                    await context.WriteErrorLineAsync($"sort: {file}:{i + 1}: disorder: {line}").ConfigureAwait(false);
+                }
+
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}

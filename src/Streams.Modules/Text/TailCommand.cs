@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>tail [-n [+]K | -c [+]K] [-f] [-qv] [FILE]...</c>: prints the last part of files, and with
+/// <c>-f</c> follows them as they grow until cancelled.</summary>
+internal sealed class TailCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: tail [OPTION]... [FILE]...
+        Print the last 10 lines of each FILE to standard output.
+        With more than one FILE, precede each with a header giving the file name.
+
+        With no FILE, or when FILE is -, read standard input.
+
+          -c, --bytes=[+]NUM       output the last NUM bytes; or use -c +NUM to
+                                     output starting with byte NUM of each file
+          -f, --follow             output appended data as the file grows
+          -n, --lines=[+]NUM       output the last NUM lines, instead of the last 10;
+                                     or use -n +NUM to skip NUM-1 lines at the start
+          -q, --quiet, --silent    never output headers giving file names
+          -s, --sleep-interval=N   with -f, sleep about N seconds (default 1.0) between checks
+          -v, --verbose            always output headers giving file names
+              --help        display this help and exit
+        """;
+
+    private static readonly LongOption[] Longs =
+    [
+        new("bytes", true, 'c'), new("lines", true, 'n'), new("follow", false, 'f'), new("quiet", false, 'q'),
+        new("silent", false, 'q'), new("verbose", false, 'v'), new("sleep-interval", true, 's'),
+    ];
+
+    private string? _lastHeader;
+
+    /// <inheritdoc />
+    public override string Name => "tail";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(HeadCommand.Obsolete(context.Arguments), "c:n:fqvs:", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        bool bytes = false;
+        long count = 10;
+        bool fromStart = false;
+        bool? headers = null;
+        double sleep = 1.0;
+        foreach ((char key, string? value) in args.Options)
+        {
+            if (key is 'c' or 'n')
+            {
+                bytes = key == 'c';
+                string text = value!;
+                fromStart = text.StartsWith('+');
+                if (!Counts.TryParseSize(fromStart || text.StartsWith('-') ? text[1..] : text, out count))
+                {
+                    return await CommandIO.FailAsync(context, Name, $"invalid number of {(bytes ? "bytes" : "lines")}: '{text}'").ConfigureAwait(false);
+                }
+            }
+            else if (key == 's')
+            {
+                if (!double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out sleep) || sleep < 0)
+                {
+                    return await CommandIO.FailAsync(context, Name, $"invalid number of seconds: '{value}'").ConfigureAwait(false);
+                }
+            }
+            else if (key is 'q' or 'v')
+            {
+                headers = key == 'v';
+            }
+        }
+
+        List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        bool showHeaders = headers ?? files.Count > 1;
+        int status = 0;
+        var followed = new List<(string Name, string Path, long Offset)>();
+        foreach (string file in files)
+        {
+            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file, "cannot open '{0}' for reading").ConfigureAwait(false);
+            if (reader == null)
+            {
+                status = 1;
+                continue;
+            }
+
+            if (showHeaders)
+            {
+                WriteHeader(context.Output, file);
+            }
+
+            try
+            {
+                byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
+                int start = fromStart
+                    ? (int)Math.Min(data.Length, bytes ? Math.Max(0, count - 1) : StartOfLine(data, count))
+                    : bytes ? (int)(data.Length - Math.Min(count, data.Length)) : StartOfLastLines(data, count);
+                context.Output.Write(data.AsSpan(start));
+                if (file != "-")
+                {
+                    followed.Add((file, context.ResolvePath(file), data.Length));
+                }
+            }
+            finally
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+
+            await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        if (args.Has('f') && followed.Count > 0)
+        {
+            await FollowAsync(context, followed, showHeaders, TimeSpan.FromSeconds(Math.Min(sleep, 1.0))).ConfigureAwait(false);
+        }
+
+        return status;
+    }
+
+    /// <summary>The offset where the last <paramref name="count"/> lines start (a missing final newline still
+    /// ends a line).</summary>
+    internal static int StartOfLastLines(ReadOnlySpan<byte> data, long count)
+    {
+        if (count == 0)
+        {
+            return data.Length;
+        }
+
+        int position = data.Length > 0 && data[^1] == '\n' ? data.Length - 1 : data.Length;
+        for (long i = 0; i < count; i++)
+        {
+            int newline = data[..position].LastIndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return 0;
+            }
+
+            position = newline;
+        }
+
+        return position + 1;
+    }
+
+    /// <summary>The offset where line <paramref name="line"/> (1-based) starts, or the length.</summary>
+    private static long StartOfLine(ReadOnlySpan<byte> data, long line)
+    {
+        int position = 0;
+        for (long i = 1; i < line; i++)
+        {
+            int newline = data[position..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return data.Length;
+            }
+
+            position += newline + 1;
+        }
+
+        return position;
+    }
+
+    private void WriteHeader(PipeWriter output, string file)
+    {
+        output.WriteUtf8($"{(_lastHeader == null ? "" : "\n")}==> {(file == "-" ? "standard input" : file)} <==\n");
+        _lastHeader = file;
+    }
+
+    private async ValueTask FollowAsync(StageContext context, List<(string Name, string Path, long Offset)> files, bool headers, TimeSpan interval)
+    {
+        CancellationToken token = context.CancellationToken;
+        byte[] buffer = new byte[StageIO.BatchSize];
+        while (true)
+        {
+            await Task.Delay(interval < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : interval / 4, token).ConfigureAwait(false);
+            for (int i = 0; i < files.Count; i++)
+            {
+                (string name, string path, long offset) = files[i];
+                long length;
+                try
+                {
+                    length = new FileInfo(path).Length;
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                if (length < offset)
+                {
+                    await context.WriteErrorLineAsync($"tail: {name}: file truncated").ConfigureAwait(false);
+                    offset = 0;
+                }
+
+                if (length == offset)
+                {
+                    files[i] = (name, path, offset);
+                    continue;
+                }
+
+                if (headers && _lastHeader != name)
+                {
+                    WriteHeader(context.Output, name);
+                }
+
+                await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                {
+                    stream.Position = offset;
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+                    {
+                        context.Output.Write(buffer.AsSpan(0, read));
+                        offset += read;
+                    }
+                }
+
+                files[i] = (name, path, offset);
+
+                // Following is interactive: what has been appended goes out now.
+                await context.Output.FlushOrStopAsync(token).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Streams.Modules.Text.Internal;
+using Streams.Pipelines;
+
+namespace Streams.Modules.Text;
+
+/// <summary><c>wc [-lwcm] [FILE]...</c>: counts newlines, words and bytes, laid out as GNU wc does.</summary>
+internal sealed class WcCommand : PipelineStage
+{
+    internal const string HelpText = """
+        Usage: wc [OPTION]... [FILE]...
+        Print newline, word, and byte counts for each FILE, and a total line if
+        more than one FILE is specified.  A word is a non-zero-length sequence of
+        characters delimited by white space.
+
+        With no FILE, or when FILE is -, read standard input.
+
+        The options below may be used to select which counts are printed, always in
+        the following order: newline, word, character, byte.
+          -c, --bytes            print the byte counts
+          -m, --chars            print the character counts
+          -l, --lines            print the newline counts
+          -w, --words            print the word counts
+              --help        display this help and exit
+        """;
+
+    private static readonly LongOption[] Longs =
+    [
+        new("bytes", false, 'c'), new("chars", false, 'm'), new("lines", false, 'l'), new("words", false, 'w'),
+    ];
+
+    private static readonly bool[] Space = MakeSpace();
+
+    /// <inheritdoc />
+    public override string Name => "wc";
+
+    /// <inheritdoc />
+    public override async ValueTask<int> RunAsync(StageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "cmlw", Longs);
+        if (args.Error != null)
+        {
+            return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
+        }
+
+        if (args.Help)
+        {
+            return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        bool lines = args.Has('l'), words = args.Has('w'), chars = args.Has('m'), bytes = args.Has('c');
+        if (!(lines || words || chars || bytes))
+        {
+            lines = words = bytes = true;
+        }
+
+        int columns = (lines ? 1 : 0) + (words ? 1 : 0) + (chars ? 1 : 0) + (bytes ? 1 : 0);
+        List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        int width = Width(context, files, columns);
+        var total = new long[3];
+        int status = 0;
+        foreach (string file in files)
+        {
+            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+            if (reader == null)
+            {
+                status = 1;
+                continue;
+            }
+
+            long[] counts;
+            try
+            {
+                counts = await CountAsync(reader, words, context.CancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+            }
+
+            for (int i = 0; i < 3; i++)
+            {
+                total[i] += counts[i];
+            }
+
+            Write(context.Output, counts, width, lines, words, chars, bytes, args.Operands.Count == 0 ? null : file);
+        }
+
+        if (files.Count > 1)
+        {
+            Write(context.Output, total, width, lines, words, chars, bytes, "total");
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    /// <summary>GNU's column width: 1 for one count of one input; otherwise the digits of the total size of
+    /// the regular files, at least 7 when an input is not a regular file (a pipe).</summary>
+    private static int Width(StageContext context, List<string> files, int columns)
+    {
+        if (files.Count == 1 && columns == 1)
+        {
+            return 1;
+        }
+
+        int minimum = 1;
+        long regular = 0;
+        foreach (string file in files)
+        {
+            if (file == "-")
+            {
+                minimum = 7;
+                continue;
+            }
+
+            try
+            {
+                var info = new FileInfo(context.ResolvePath(file));
+                if (info.Exists)
+                {
+                    regular += info.Length;
+                }
+                else if (Directory.Exists(info.FullName))
+                {
+                    minimum = 7;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        int width = 1;
+        for (; regular >= 10; regular /= 10)
+        {
+            width++;
+        }
+
+        return Math.Max(width, minimum);
+    }
+
+    private static void Write(PipeWriter output, long[] counts, int width, bool lines, bool words, bool chars, bool bytes, string? name)
+    {
+        bool first = true;
+        void Column(long value)
+        {
+            if (!first)
+            {
+                output.Write(" "u8);
+            }
+
+            first = false;
+            CommandIO.WriteNumber(output, value, width);
+        }
+
+        if (lines)
+        {
+            Column(counts[0]);
+        }
+
+        if (words)
+        {
+            Column(counts[1]);
+        }
+
+        if (chars)
+        {
+            Column(counts[2]);
+        }
+
+        if (bytes)
+        {
+            Column(counts[2]);
+        }
+
+        if (name != null)
+        {
+            output.WriteUtf8(" " + name);
+        }
+
+        output.Write("\n"u8);
+    }
+
+    /// <summary>Counts newlines, words and bytes: newlines with a vectorized count, words with a byte table
+    /// only when asked for.</summary>
+    private static async ValueTask<long[]> CountAsync(PipeReader reader, bool words, CancellationToken cancellationToken)
+    {
+        long lineCount = 0, wordCount = 0, byteCount = 0;
+        bool inWord = false;
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            foreach (ReadOnlyMemory<byte> segment in buffer)
+            {
+                ReadOnlySpan<byte> span = segment.Span;
+                lineCount += span.Count((byte)'\n');
+                byteCount += span.Length;
+                if (words)
+                {
+                    wordCount += CountWords(span, ref inWord);
+                }
+            }
+
+            reader.AdvanceTo(buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+
+        return [lineCount, wordCount, byteCount];
+    }
+
+    private static long CountWords(ReadOnlySpan<byte> span, ref bool inWord)
+    {
+        bool[] space = Space;
+        long count = 0;
+        bool state = inWord;
+        foreach (byte b in span)
+        {
+            if (space[b])
+            {
+                state = false;
+            }
+            else if (!state)
+            {
+                state = true;
+                count++;
+            }
+        }
+
+        inWord = state;
+        return count;
+    }
+
+    private static bool[] MakeSpace()
+    {
+        var table = new bool[256];
+        foreach (char c in " \t\n\v\f\r")
+        {
+            table[c] = true;
+        }
+
+        return table;
+    }
+}

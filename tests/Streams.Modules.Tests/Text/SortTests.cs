@@ -1,0 +1,101 @@
+using Streams.Modules.Text;
+
+namespace Streams.Modules.Tests.Text;
+
+public class SortTests
+{
+    [Theory]
+    [InlineData]
+    [InlineData("-r")]
+    [InlineData("-n")]
+    [InlineData("-nr")]
+    [InlineData("-u")]
+    [InlineData("-f")]
+    [InlineData("-fu")]
+    [InlineData("-d")]
+    [InlineData("-i")]
+    [InlineData("-b")]
+    [InlineData("-g")]
+    [InlineData("-s", "-k1,1")]
+    [InlineData("-k2")]
+    [InlineData("-k2,2")]
+    [InlineData("-k2,2n", "-k1,1r")]
+    [InlineData("-t:", "-k2,2")]
+    [InlineData("-t:", "-k3n", "-k1")]
+    [InlineData("-t", ":", "-k2.2,2.3")]
+    [InlineData("-k1.2b,1.3")]
+    [InlineData("-bk2")]
+    [InlineData("-k2bn")]
+    [InlineData("-n", "-u")]
+    [InlineData("-s", "-n")]
+    [InlineData("-r", "-k2,2")]
+    [InlineData("-k2,2", "-r")]
+    [InlineData("-z")]
+    [InlineData("-c")]
+    [InlineData("-C")]
+    public async Task Sort_EdgeInputs_MatchesGnu(params string[] args) => await Gnu.SameOnEdgesAsync(() => new SortCommand(), "sort", args);
+
+    [Theory]
+    [InlineData("-n", "1\n-1\n0\n-0\n.5\n-.5\n0.50\n00.5\n-\n.\n1e3\n+1\n 2\n\t3\n1,000\n10\n9\n")]
+    [InlineData("-g", "1\n-1\n0\nnan\ninf\n-inf\n1e3\nx\n.5\n0x10\n")]
+    [InlineData("-k2n", "a 10\nb 9\nc\nd -1\n")]
+    [InlineData("-k3,3", "a b\nc d e\nf g h i\n")]
+    [InlineData("-k1.3,1.2", "abcd\nabdc\nba\n")]
+    [InlineData("-t,", "-k2,2", "-s", "x,b,1\ny,a,2\nz,b,0\nw,a,9\n")]
+    [InlineData("-u", "-k1,1", "a 2\na 1\nb 3\na 0\n")]
+    [InlineData("-t", "\\0", "a\0b\nc\0a\n")]
+    public async Task Sort_NumbersAndKeys_MatchesGnu(params string[] argsAndInput)
+        => await Gnu.SameAsync(() => new SortCommand(), "sort", argsAndInput[..^1], argsAndInput[^1]);
+
+    [Theory]
+    [InlineData("-k0")]
+    [InlineData("-k1.0")]
+    [InlineData("-t", "ab")]
+    [InlineData("-x")]
+    [InlineData("-k", "1,x")]
+    public async Task Sort_BadArguments_FailWithStatusTwo(params string[] args)
+        => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n");
+
+    [Fact]
+    public async Task Sort_FilesWithoutFinalNewline_JoinsEachAsALine()
+    {
+        using TempDirectory dir = Gnu.Files(("f1", "b\nd"), ("f2", "c\na"));
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["f1", "-", "f2"], "e", dir.Path);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["f1", "nofile"], "", dir.Path, compareErrors: true);
+    }
+
+    [Fact]
+    public async Task Sort_OutputOption_WritesTheFileInPlace()
+    {
+        using TempDirectory dir = Gnu.Files(("f", "b\na\nc\n"));
+        Streams.Testing.CommandOutcome outcome = await Streams.Testing.StageHarness.RunAsync(new SortCommand(), ["-o", "f", "f"], [], dir.Path);
+        Assert.Equal(0, outcome.ExitStatus);
+        Assert.Empty(outcome.Stdout);
+        Assert.Equal("a\nb\nc\n", File.ReadAllText(Path.Combine(dir.Path, "f")));
+    }
+
+    [Fact]
+    public async Task Sort_RandomInputs_MatchesGnu()
+    {
+        var random = new Random(20261124);
+        string[][] options =
+        [
+            [], ["-n"], ["-r"], ["-u"], ["-f"], ["-k2"], ["-k2,2n", "-k1,1r"], ["-t:", "-k2"], ["-s", "-k1,1"], ["-b", "-k1.2"],
+            ["-nu"], ["-fu"], ["-g"], ["-d"], ["-k1n,1", "-s"],
+        ];
+        for (int round = 0; round < 60; round++)
+        {
+            string input = Gnu.RandomLines(random, random.Next(0, 40));
+            await Gnu.SameAsync(() => new SortCommand(), "sort", options[round % options.Length], input);
+        }
+    }
+
+    [Fact]
+    public async Task Sort_LargeInput_SortsInParallelLikeGnu()
+    {
+        var random = new Random(7);
+        string input = Gnu.RandomLines(random, 300_000);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", [], input);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-k2,2n", "-s"], input);
+    }
+}
