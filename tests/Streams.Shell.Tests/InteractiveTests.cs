@@ -158,4 +158,19 @@ public sealed class InteractiveTests : IDisposable
         Tmux("send-keys", "-t", "t", "exit", "Enter");
         await WaitForAsync(s => s.Contains("EXITED 0"), "the shell to exit");
     }
+
+    [Fact]
+    public async Task NonInteractive_CtrlC_StopsPipelineAndShell_Status130()
+    {
+        Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
+        string command = $"dotnet {ShellRunner.ProgramPath} -c 'echo start; /usr/bin/sleep 100; echo after'; echo EXITED $?; sleep 60";
+        Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
+        await WaitForAsync(s => s.Contains("start"), "the script to start");
+        await Task.Delay(300);
+        var watch = Stopwatch.StartNew();
+        Tmux("send-keys", "-t", "t", "C-c");
+        string screen = await WaitForAsync(s => s.Contains("EXITED 130"), "the shell to end with 130");
+        Assert.DoesNotContain("after", screen);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+    }
 }

@@ -56,8 +56,10 @@ internal sealed partial class Executor
                 // The reader of our stdout has gone: stop quietly, as sh dies of SIGPIPE.
                 session.ExitRequested ??= session.LastStatus;
             }
-            else if (Interrupted)
+            else if (Interrupted || session.LastStatus == 130)
             {
+                // 130 too: Ctrl-C reaches the foreground programs at the same time as the shell, and a program
+                // may die of it before the shell's own handler has run.
                 // Ctrl-C abandons the rest of the command line; a script ends with it.
                 if (!session.Interactive)
                 {
