@@ -87,6 +87,7 @@ public class BashComparisonTests
         "/usr/bin/printf 'x\\0y\\n' | /usr/bin/od -c | /usr/bin/head -n 1",
         "sh -c 'kill -TERM $$'; echo $?",
         "echo a 2>>e >&2; /usr/bin/ls nonexist 2>>e; /usr/bin/wc -l < e",
+        "/usr/bin/ls a.txt nonexist &>both; /usr/bin/ls nonexist &>>both; /usr/bin/wc -l < both",
         "X=1 Y=2; echo $X$Y; unset X; echo [$X]",
         "true; ! echo hi | /usr/bin/grep -q hi; echo $?",
         "cd /; echo $PWD; cd /usr/bin; echo $PWD; cd; echo $? $PWD",

@@ -80,6 +80,17 @@ public class ParserTests
     }
 
     [Fact]
+    public void Parse_AmpersandGreat_RedirectsBothOutputs()
+    {
+        CommandNode command = Single("cmd &>f a &>>g");
+        Assert.Equal(["cmd", "a"], command.Words.Select(Literal));
+        Assert.Equal(
+            [(1, RedirectionKind.Output, "f"), (2, RedirectionKind.Duplicate, "1"), (1, RedirectionKind.Append, "g"), (2, RedirectionKind.Duplicate, "1")],
+            command.Redirections.Select(r => (r.Fd, r.Kind, Literal(r.Target))));
+        Assert.True(Assert.Single(Parser.Parse("a & >f").Lists.Take(1)).Background);
+    }
+
+    [Fact]
     public void Parse_DigitsNotTouchingOperator_AreAWord()
     {
         CommandNode command = Single("echo 2 >f");

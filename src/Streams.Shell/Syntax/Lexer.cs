@@ -140,6 +140,8 @@ internal sealed class Lexer
             ('|', '|') => (TokenKind.OrIf, 2),
             ('|', _) => (TokenKind.Pipe, 1),
             ('&', '&') => (TokenKind.AndIf, 2),
+            ('&', '>') when Peek(2) == '>' => (TokenKind.AndDoubleGreat, 3),
+            ('&', '>') => (TokenKind.AndGreat, 2),
             ('&', _) => (TokenKind.Ampersand, 1),
             (';', ';') => (TokenKind.DoubleSemicolon, 2),
             (';', _) => (TokenKind.Semicolon, 1),

@@ -138,6 +138,14 @@ internal sealed class Parser
                 }
 
                 Advance();
+                if (token.Kind is TokenKind.AndGreat or TokenKind.AndDoubleGreat)
+                {
+                    // bash's "&>FILE" and "&>>FILE": stdout to FILE, then stderr to the same place.
+                    redirections.Add(new RedirectionNode(1, token.Kind == TokenKind.AndGreat ? RedirectionKind.Output : RedirectionKind.Append, target.Word!));
+                    redirections.Add(new RedirectionNode(2, RedirectionKind.Duplicate, new WordNode([new LiteralPart("1", true)], "1", token.Line, token.Column)));
+                    continue;
+                }
+
                 redirections.Add(Redirection(token, target.Word!));
             }
             else

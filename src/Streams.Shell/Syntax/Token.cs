@@ -19,6 +19,8 @@ internal enum TokenKind
     DoubleGreat,
     GreatAnd,
     LessAnd,
+    AndGreat,
+    AndDoubleGreat,
     LeftParen,
     RightParen,
 }
@@ -36,5 +38,5 @@ internal sealed record Token(TokenKind Kind, string Text, int Offset, int Line, 
         _ => Text,
     };
 
-    public bool IsRedirection => Kind is TokenKind.Less or TokenKind.Great or TokenKind.DoubleGreat or TokenKind.GreatAnd or TokenKind.LessAnd;
+    public bool IsRedirection => Kind is TokenKind.Less or TokenKind.Great or TokenKind.DoubleGreat or TokenKind.GreatAnd or TokenKind.LessAnd or TokenKind.AndGreat or TokenKind.AndDoubleGreat;
 }
