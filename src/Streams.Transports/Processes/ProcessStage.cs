@@ -103,10 +103,17 @@ public sealed class ProcessStage : PipelineStage
 
             int status = await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
 
-            // The child has ended: stop feeding it. A copy blocked on a read that ignores cancellation is left to
-            // finish on its own; its result is observed below so that nothing goes unobserved.
+            // The child has ended: stop feeding it, and let the copy leave the input reader before the pipeline
+            // completes it. A copy blocked on a read that ignores cancellation (a plain descriptor) is left to end
+            // on its own rather than hang the stage.
             await inputStop.CancelAsync().ConfigureAwait(false);
-            _ = input.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            try
+            {
+                await input.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
             await error.ConfigureAwait(false);
             if (cancellation.IsCancellationRequested)
             {
@@ -153,9 +160,10 @@ public sealed class ProcessStage : PipelineStage
                 }
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            // The child closed its stdin (or ended): the rest of the input is not wanted, as in sh.
+            // The child closed its stdin (or ended), or the input was closed under us: the rest of the input is
+            // not wanted, as in sh.
         }
         catch (OperationCanceledException)
         {
