@@ -44,6 +44,14 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task SpecialParameters_Expand()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("set -- a b c d e f g h i j k; echo ${10} $10 $#; echo $0; X=~; echo \"$X\" ~/d '~' a~; echo $$");
+        string home = Environment.GetEnvironmentVariable("HOME") ?? "";
+        Assert.Equal($"j a0 11\nstreams\n{home} {home}/d ~ a~\n{Environment.ProcessId}\n", o.Out);
+    }
+
+    [Fact]
     public async Task Pipefail_StageStoppedByReader_CountsAsSuccess()
     {
         ShellOutcome o = await ShellRunner.RunAsync("set -o pipefail; /usr/bin/yes | /usr/bin/head -n 1; echo $?; set -o");

@@ -190,6 +190,13 @@ internal sealed class Parser
 
         var valueParts = new List<WordPart>();
         string rest = first.Text[(eq + 1)..];
+        if (rest.StartsWith('~') && (rest.Length == 1 || rest[1] == '/') && (rest.Length > 1 || word.Parts.Count == 1))
+        {
+            // A tilde right after '=' is expanded too, as in sh (X=~/bin).
+            valueParts.Add(new TildePart());
+            rest = rest[1..];
+        }
+
         if (rest.Length > 0)
         {
             valueParts.Add(new LiteralPart(rest, false));
