@@ -8,8 +8,10 @@ namespace Streams.Shell.Tests;
 /// foreground pipeline but not the shell.</summary>
 public sealed class InteractiveTests : IDisposable
 {
-    private readonly string _socket = "streams-test-" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _home = Directory.CreateTempSubdirectory("streams-home").FullName;
+
+    // A socket of our own in the scratch home: no clash with other tmux servers, nothing left behind.
+    private string Socket => Path.Combine(_home, "tmux.sock");
 
     public void Dispose()
     {
@@ -20,8 +22,8 @@ public sealed class InteractiveTests : IDisposable
     private string Tmux(params string[] args)
     {
         var start = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-L");
-        start.ArgumentList.Add(_socket);
+        start.ArgumentList.Add("-S");
+        start.ArgumentList.Add(Socket);
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);
