@@ -96,6 +96,12 @@ internal sealed partial class GrepCommand : PipelineStage
             return 2;
         }
 
+        if (_options.Invert && _options.Shape == MatchShape.Anywhere && _options.Patterns.Contains(string.Empty))
+        {
+            // GNU grep sees that no line can be selected and exits at once, without output, even for -c.
+            return 1;
+        }
+
         List<string> files = _options.Files.Count == 0 ? ["-"] : _options.Files;
         _withName = _options.WithFileName ?? files.Count > 1;
         bool anySelected = false;

@@ -1,0 +1,305 @@
+using System.Text;
+using Streams.Modules.Text;
+using Streams.Testing;
+
+namespace Streams.Modules.Tests.Text;
+
+public sealed class GrepTests
+{
+    private const string Sample = "hello world\nHello World\nfoo bar baz\nfoobar\nabc123\n\nthe end\nfoo\r\nx.y*z\n[brackets]\na\\b\ntab\there\n";
+
+    private static Task<CommandOutcome> Same(string input, params string[] args)
+        => GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", args, GrepReference.Bytes(input));
+
+    [Theory]
+    [InlineData("foo")]
+    [InlineData("hello")]
+    [InlineData("-i", "hello")]
+    [InlineData("-v", "foo")]
+    [InlineData("-c", "foo")]
+    [InlineData("-c", "nothing")]
+    [InlineData("-n", "o")]
+    [InlineData("-vn", "o")]
+    [InlineData("-x", "foo")]
+    [InlineData("-x", "foobar")]
+    [InlineData("-w", "foo")]
+    [InlineData("-w", "bar")]
+    [InlineData("-wo", "foo")]
+    [InlineData("-o", "o")]
+    [InlineData("-on", "[a-z]*")]
+    [InlineData("-q", "foo")]
+    [InlineData("-q", "zzz")]
+    [InlineData("-l", "foo")]
+    [InlineData("-L", "foo")]
+    [InlineData("-c", "-v", "x")]
+    [InlineData("")]
+    [InlineData("-e", "foo", "-e", "end")]
+    [InlineData("-e", "foo", "-e", "")]
+    [InlineData("-F", "x.y*z")]
+    [InlineData("-F", "[brackets]")]
+    [InlineData("-F", "a\\b")]
+    [InlineData("-F", "-x", "foo")]
+    [InlineData("-Fi", "HELLO")]
+    [InlineData("-Fo", "o")]
+    [InlineData("-Fw", "foo")]
+    [InlineData("x.y")]
+    [InlineData("x\\.y\\*")]
+    [InlineData("-E", "fo+")]
+    [InlineData("-E", "fo{2}")]
+    [InlineData("-E", "(foo|hello) ")]
+    [InlineData("-Eo", "foo|foobar")]
+    [InlineData("-o", "foo\\|foobar")]
+    [InlineData("-Eo", "a|ab|abc")]
+    [InlineData("-m", "1", "foo")]
+    [InlineData("-m1", "-c", "o")]
+    [InlineData("-h", "foo")]
+    [InlineData("-H", "foo")]
+    [InlineData("-c", "\r$")]
+    [InlineData("foo$")]
+    [InlineData("^foo")]
+    [InlineData("^$")]
+    [InlineData("-n", "^")]
+    [InlineData("-e", "tab\there")]
+    [InlineData("-y", "world")]
+    [InlineData("--count", "--ignore-case", "foo")]
+    [InlineData("--regexp=foo", "--line-number")]
+    [InlineData("foo", "-", "--invert-match")]
+    [InlineData("-ivc", "O")]
+    [InlineData("-x", "-e", "foo", "-e", "the end")]
+    [InlineData("-w", "-e", "o", "-e", "abc")]
+    public async Task Grep_OptionsOnSample_SameAsGnu(params string[] args) => await Same(Sample, args);
+
+    [Theory]
+    [InlineData("-z")]
+    [InlineData("--nope", "x")]
+    [InlineData("-e")]
+    [InlineData()]
+    [InlineData("a\\{1")]
+    [InlineData("[[:foo:]]")]
+    [InlineData("[a")]
+    [InlineData("\\(a")]
+    [InlineData("a\\)")]
+    [InlineData("-E", "(a")]
+    [InlineData("a\\")]
+    [InlineData("[:space:]")]
+    [InlineData("\\(a\\)\\2")]
+    [InlineData("[b-a]")]
+    [InlineData("-E", "a{2,1}")]
+    public async Task Grep_BadUsageOrPattern_StatusTwo(params string[] args)
+    {
+        CommandOutcome outcome = await Same(Sample, args);
+        Assert.Equal(2, outcome.ExitStatus);
+        Assert.NotEmpty(outcome.Stderr);
+    }
+
+    [Fact]
+    public async Task Grep_RegexError_MessageLikeGnu()
+    {
+        CommandOutcome outcome = await Same("a\n", "\\(a");
+        Assert.Equal("grep: Unmatched ( or \\(\n", outcome.ErrorText);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n")]
+    [InlineData("foo")]
+    [InlineData("foo\nbar")]
+    [InlineData("bar\nfoo")]
+    [InlineData("\n\n\n")]
+    [InlineData("foo\r\nbar\r\n")]
+    [InlineData("a\u00e9foo\u00ff\u00fe\n\u0080\u0081\n")]
+    public async Task Grep_EdgeInputs_SameAsGnu(string input)
+    {
+        await Same(input, "foo");
+        await Same(input, "-v", "foo");
+        await Same(input, "-c", "");
+        await Same(input, "-n", "o*");
+        await Same(input, "-o", "[^o]");
+    }
+
+    [Fact]
+    public async Task Grep_InvalidUtf8AndHighBytes_PassUnchanged()
+    {
+        byte[] input = [0xC3, 0x28, (byte)'x', 0xFF, (byte)'\n', 0xE9, (byte)'\n', (byte)'y', 0x80, 0x80, (byte)'\n'];
+        await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["x"], input);
+        await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-c", "."], input);
+        await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-o", "[^a-z]"], input);
+        await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-c", "[[:alpha:]]"], input);
+    }
+
+    [Fact]
+    public async Task Grep_BinaryInput_NoLinesAndMessage()
+    {
+        CommandOutcome outcome = await Same("abc\0def\nabc\n", "abc");
+        Assert.Contains("binary file matches", outcome.ErrorText, StringComparison.Ordinal);
+        await Same("abc\0def\nabc\n", "-c", "abc");
+        await Same("abc\0def\nabc\n", "zzz");
+    }
+
+    [Fact]
+    public async Task Grep_LongLine_SameAsGnu()
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < 1 << 20; i++)
+        {
+            sb.Append((char)('a' + (i % 26)));
+        }
+
+        string line = sb.ToString();
+        string dir = Directory.CreateTempSubdirectory("grep-long").FullName;
+        try
+        {
+            // Big inputs go through a file: the harness writes stdin before the stage runs.
+            await File.WriteAllTextAsync(Path.Combine(dir, "in"), "short\n" + line + "\n" + line + "needle\nend", Encoding.Latin1);
+            foreach (string[] args in new[] { ["needle", "in"], ["-c", "xyz", "in"], ["-c", "x.z", "in"], ["-n", "needle$", "in"], new[] { "-o", "needle\\|end", "in" } })
+            {
+                await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", args, [], dir);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Grep_Files_PrefixedWithNames()
+    {
+        string dir = Directory.CreateTempSubdirectory("grep-test").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "one.txt"), "foo\nbar\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "two.txt"), "bar\nfoo\nfoo");
+            byte[] stdin = GrepReference.Bytes("foo stdin\n");
+            foreach (string[] args in new[]
+            {
+                new[] { "foo", "one.txt", "two.txt" },
+                ["-n", "foo", "one.txt", "-", "two.txt"],
+                ["-c", "foo", "one.txt", "two.txt"],
+                ["-l", "foo", "one.txt", "two.txt", "-"],
+                ["-L", "bar", "one.txt", "two.txt", "-"],
+                ["-h", "foo", "one.txt", "two.txt"],
+                ["-H", "foo", "one.txt"],
+                ["foo", "missing.txt", "one.txt"],
+                ["-s", "foo", "missing.txt", "one.txt"],
+                ["-q", "foo", "missing.txt", "one.txt"],
+                ["zzz", "missing.txt", "one.txt"],
+                ["-o", "o", "two.txt", "one.txt"],
+            })
+            {
+                await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", args, stdin, dir);
+            }
+
+            CommandOutcome missing = await StageHarness.RunAsync(new GrepCommand(), ["foo", "missing.txt"], [], dir);
+            Assert.Equal("grep: missing.txt: No such file or directory\n", missing.ErrorText);
+            Assert.Equal(2, missing.ExitStatus);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Grep_RandomLinesAndPatterns_SameAsGnu()
+    {
+        var random = new Random(20261124);
+        string[] atoms = ["a", "b", "c", ".", "[ab]", "[^a]", "x", "\\(a\\)", "\\(ab\\|b\\)", "a*", "b\\+", "c\\?", "\\<", "\\>", "^", "$", "[[:digit:]]", "\\w", " "];
+        string alphabet = "abcx 1_";
+        var input = new StringBuilder();
+        for (int i = 0; i < 200; i++)
+        {
+            int length = random.Next(0, 12);
+            for (int j = 0; j < length; j++)
+            {
+                input.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            input.Append('\n');
+        }
+
+        string text = input.ToString();
+        string[][] modes = [[], ["-o"], ["-c", "-v"], ["-w", "-n"], ["-x"], ["-i", "-o"], ["-wo"]];
+        for (int p = 0; p < 150; p++)
+        {
+            var pattern = new StringBuilder();
+            int count = random.Next(1, 5);
+            for (int k = 0; k < count; k++)
+            {
+                pattern.Append(atoms[random.Next(atoms.Length)]);
+            }
+
+            string[] mode = modes[p % modes.Length];
+            await Same(text, [.. mode, pattern.ToString()]);
+        }
+    }
+
+    [Fact]
+    public async Task Grep_RandomExtendedPatterns_SameAsGnu()
+    {
+        var random = new Random(42);
+        string[] atoms = ["a", "b", "ab", "(a|ab)", "(b|bc|c)", "a*", "b+", "c?", "[abc]", "x{1,2}", "(a|b)*", "\\<", "\\>", "\\b", ".", "()", "(a*)(ab)*"];
+        string alphabet = "abcx ";
+        var input = new StringBuilder();
+        for (int i = 0; i < 150; i++)
+        {
+            int length = random.Next(0, 15);
+            for (int j = 0; j < length; j++)
+            {
+                input.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            input.Append('\n');
+        }
+
+        string text = input.ToString();
+        for (int p = 0; p < 150; p++)
+        {
+            var pattern = new StringBuilder();
+            int count = random.Next(1, 5);
+            for (int k = 0; k < count; k++)
+            {
+                pattern.Append(atoms[random.Next(atoms.Length)]);
+            }
+
+            await Same(text, p % 3 == 0 ? "-Eo" : p % 3 == 1 ? "-Ec" : "-Eon", pattern.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Grep_LargeInput_FastEnough()
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; sb.Length < 30_000_000; i++)
+        {
+            sb.Append("line number ").Append(i).Append(i % 1000 == 0 ? " needle\n" : " hay hay hay\n");
+        }
+
+        string dir = Directory.CreateTempSubdirectory("grep-large").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "in"), sb.ToString(), Encoding.Latin1);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            CommandOutcome fixedCount = await StageHarness.RunAsync(new GrepCommand(), ["-c", "needle", "in"], [], dir);
+            TimeSpan fixedTime = watch.Elapsed;
+            watch.Restart();
+            CommandOutcome regexCount = await StageHarness.RunAsync(new GrepCommand(), ["-c", "need[l]e$", "in"], [], dir);
+            TimeSpan regexTime = watch.Elapsed;
+            watch.Restart();
+            CommandOutcome lines = await StageHarness.RunAsync(new GrepCommand(), ["-n", "needle", "in"], [], dir);
+            TimeSpan linesTime = watch.Elapsed;
+            CommandOutcome expected = await StageHarness.RunReferenceAsync("grep", ["-c", "needle", "in"], [], dir);
+            CommandOutcome expectedLines = await StageHarness.RunReferenceAsync("grep", ["-n", "needle", "in"], [], dir);
+            Assert.Equal(expected.Text, fixedCount.Text);
+            Assert.Equal(expected.Text, regexCount.Text);
+            Assert.Equal(expectedLines.Text, lines.Text);
+            Assert.True(fixedTime < TimeSpan.FromSeconds(5), $"fixed-string search took {fixedTime}");
+            Assert.True(regexTime < TimeSpan.FromSeconds(10), $"regex search took {regexTime}");
+            Assert.True(linesTime < TimeSpan.FromSeconds(5), $"fixed-string search with -n took {linesTime}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
