@@ -84,11 +84,6 @@ internal sealed class SedParser
                 last = ParseAddress() ?? throw Error("unexpected `,'");
             }
 
-            if (first is { Kind: SedAddressKind.Line, Line: 0 })
-            {
-                throw Error("invalid usage of line address 0");
-            }
-
             SkipBlanks();
             bool negate = false;
             while (Peek() == '!')
@@ -122,6 +117,13 @@ internal sealed class SedParser
                 throw Error("command only uses one address");
             }
 
+            if (first is { Kind: SedAddressKind.Line, Line: 0 } && last is not { Kind: SedAddressKind.Regex })
+            {
+                throw Error("invalid usage of line address 0");
+            }
+
+            // 0,/re/: the range is open before line 1, so /re/ may end it on line 1.
+            instruction.InRange = first is { Kind: SedAddressKind.Line, Line: 0 };
             instruction.First = first;
             instruction.Last = last;
             instruction.Negate = negate;
@@ -240,6 +242,18 @@ internal sealed class SedParser
                 return sb.ToString();
             }
 
+            if (c == '[' && !replacement)
+            {
+                // GNU does not end the regex at a delimiter inside a bracket expression.
+                sb.Append('[');
+                if (!CopyBracket(sb))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
             if (c == '\\')
             {
                 int next = Read();
@@ -265,6 +279,46 @@ internal sealed class SedParser
             }
 
             sb.Append((char)c);
+        }
+    }
+
+    /// <summary>Copies a bracket expression up to its closing <c>]</c>; false at the end of the text.</summary>
+    private bool CopyBracket(StringBuilder sb)
+    {
+        int start = _pos;
+        if (Peek() == '^')
+        {
+            sb.Append((char)Read());
+            start = _pos;
+        }
+
+        while (true)
+        {
+            int c = Read();
+            if (c is Eof or '\n')
+            {
+                return false;
+            }
+
+            sb.Append((char)c);
+            if (c == ']' && _pos - 1 > start)
+            {
+                return true;
+            }
+
+            if (c == '[' && Peek() is ':' or '.' or '=')
+            {
+                char kind = (char)Read();
+                sb.Append(kind);
+                int end = _s.IndexOf(kind + "]", _pos, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    return false;
+                }
+
+                sb.Append(_s, _pos, end + 2 - _pos);
+                _pos = end + 2;
+            }
         }
     }
 
