@@ -100,7 +100,22 @@ internal sealed partial class PosixParser
             }
 
             // Is there an atom a repetition operator can apply to?
-            bool noAtom = items.Count == 0 || (items.Count == 1 && items[0] is AssertNode { Kind: AssertKind.Start } && !_ere);
+            if (_sed && items.Count > 0 && items[^1] is AssertNode && !_ere && _p[_i] == '*')
+            {
+                // glibc (sed): in a BRE, a star after any anchor or word assertion is an ordinary char.
+                _i++;
+                items.Add(Literal('*'));
+                continue;
+            }
+
+            if (_sed && _ere && (items.Count == 0 || items[^1] is AssertNode) && StartsRepetition())
+            {
+                // glibc (sed) rejects what GNU grep's dfa quietly accepts.
+                throw new PosixRegexException("Invalid preceding regular expression");
+            }
+
+            // In a BRE, assertions alone (^, \b, \< …) leave GNU in "start" context, where * is an ordinary char.
+            bool noAtom = items.Count == 0 || (!_ere && items.TrueForAll(item => item is AssertNode));
             if (TryRepetition(out int min, out int max, noAtom))
             {
                 if (noAtom)
@@ -128,6 +143,31 @@ internal sealed partial class PosixParser
         }
 
         return items.Count == 1 ? items[0] : new ConcatNode(items);
+    }
+
+    /// <summary>Whether an ERE repetition operator (or a valid interval) starts here.</summary>
+    private bool StartsRepetition()
+    {
+        char c = _p[_i];
+        if (c is '*' or '+' or '?')
+        {
+            return true;
+        }
+
+        if (c != '{')
+        {
+            return false;
+        }
+
+        int save = _i;
+        try
+        {
+            return TryEreInterval(out _, out _);
+        }
+        finally
+        {
+            _i = save;
+        }
     }
 
     /// <summary>Reads a repetition operator at the current position, if one is there (and, in a BRE, has an
