@@ -101,7 +101,8 @@ internal static class DotNetTranslator
                 });
                 break;
             case BackReferenceNode backReference:
-                sb.Append("\\").Append(backReference.Index).Append("(?:)");
+                // .NET's case-insensitive back-reference also folds Latin-1 letters (é/É), which C does not.
+                sb.Append(backReference.IgnoreCase ? "(?i:\\" : "(?:\\").Append(backReference.Index).Append(')');
                 break;
             default:
                 throw new InvalidOperationException("unknown node " + node);

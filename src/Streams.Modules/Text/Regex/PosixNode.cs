@@ -57,10 +57,13 @@ internal sealed class AssertNode(AssertKind kind) : PosixNode
 }
 
 /// <summary>A back-reference <c>\1</c> … <c>\9</c>.</summary>
-internal sealed class BackReferenceNode(int index) : PosixNode
+internal sealed class BackReferenceNode(int index, bool ignoreCase) : PosixNode
 {
     /// <summary>The group referred to.</summary>
     public int Index { get; } = index;
+
+    /// <summary>Whether the text may differ from the group's in case (-i, s///I).</summary>
+    public bool IgnoreCase { get; } = ignoreCase;
 }
 
 /// <summary>The zero-width assertions of GNU regular expressions.</summary>

@@ -105,7 +105,7 @@ internal sealed partial class PosixParser
 
                 HasBackReferences = true;
                 VariableLength = true;
-                return new BackReferenceNode(_groupBase + (c - '0'));
+                return new BackReferenceNode(_groupBase + (c - '0'), _icase);
             case 'w':
             case 'W':
             case 's':

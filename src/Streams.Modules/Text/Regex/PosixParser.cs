@@ -87,6 +87,7 @@ internal sealed partial class PosixParser
     private PosixNode ParseBranch(int depth)
     {
         var items = new List<PosixNode>();
+        bool repeated = false;
         while (!AtEnd && !AtAlternation())
         {
             if (_ere ? At(")") && depth > 0 : At("\\)"))
@@ -130,16 +131,24 @@ internal sealed partial class PosixParser
                     continue;
                 }
 
+                if (_sed && !_ere && repeated)
+                {
+                    // glibc (sed): "a**" and "a\{2\}*" are errors in a BRE; GNU grep accepts them.
+                    throw new PosixRegexException("Invalid preceding regular expression");
+                }
+
                 if (min != max)
                 {
                     VariableLength = true;
                 }
 
                 items[^1] = new RepeatNode(items[^1], min, max);
+                repeated = true;
                 continue;
             }
 
             items.Add(ParseAtom(depth, items.Count == 0));
+            repeated = false;
         }
 
         return items.Count == 1 ? items[0] : new ConcatNode(items);
