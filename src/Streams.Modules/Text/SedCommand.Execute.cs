@@ -23,13 +23,25 @@ internal sealed partial class SedCommand
             for (int i = 0; i < program.Count; i++)
             {
                 SedInstruction instruction = program[i];
+                if (instruction.Command == '}')
+                {
+                    continue;
+                }
+
                 if (!await SelectedAsync(instruction, space, input).ConfigureAwait(false))
                 {
+                    if (instruction.Command == '{')
+                    {
+                        i = instruction.BlockEnd;
+                    }
+
                     continue;
                 }
 
                 switch (instruction.Command)
                 {
+                    case '{' or '}':
+                        break;
                     case 'p':
                         WriteLine(output, space, newline);
                         break;
@@ -110,15 +122,24 @@ internal sealed partial class SedCommand
             if (selected)
             {
                 // A line-number end at or before this line closes the range at once.
-                instruction.InRange = !(instruction.Last.Kind == SedAddressKind.Line && instruction.Last.Line <= input.LineNumber);
+                instruction.RangeEnd = input.LineNumber + instruction.Last.Line;
+                instruction.InRange = instruction.Last.Kind switch
+                {
+                    SedAddressKind.Line => instruction.Last.Line > input.LineNumber,
+                    SedAddressKind.Plus => instruction.Last.Line > 0,
+                    _ => true,
+                };
             }
         }
         else
         {
             selected = true;
-            bool end = instruction.Last.Kind == SedAddressKind.Line
-                ? input.LineNumber >= instruction.Last.Line
-                : await MatchesAsync(instruction.Last, space, input).ConfigureAwait(false);
+            bool end = instruction.Last.Kind switch
+            {
+                SedAddressKind.Line => input.LineNumber >= instruction.Last.Line,
+                SedAddressKind.Plus => input.LineNumber >= instruction.RangeEnd,
+                _ => await MatchesAsync(instruction.Last, space, input).ConfigureAwait(false),
+            };
             instruction.InRange = !end;
         }
 
@@ -133,6 +154,9 @@ internal sealed partial class SedCommand
                 return input.LineNumber == address.Line;
             case SedAddressKind.Last:
                 return await input.IsLastAsync().ConfigureAwait(false);
+            case SedAddressKind.Step:
+                long line = input.LineNumber;
+                return address.Step <= 0 ? line == address.Line : line >= address.Line && (line - address.Line) % address.Step == 0;
             default:
                 PosixRegex regex = Use(address.Regex);
                 return regex.IsMatch(space);

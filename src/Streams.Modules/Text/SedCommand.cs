@@ -7,7 +7,7 @@ using Streams.Pipelines;
 namespace Streams.Modules.Text;
 
 /// <summary><c>sed</c>: a stream editor with GNU sed 4's syntax for the commands it supports
-/// (<c>s p d q Q = n</c>, line / <c>$</c> / regex addresses, ranges, <c>!</c>).</summary>
+/// (<c>s p d q Q = n { }</c>, line / <c>$</c> / regex / step addresses, ranges, <c>!</c>).</summary>
 /// <remarks>
 /// The pattern space is a Latin-1 string (one char per byte) so that any bytes pass unchanged. Output keeps
 /// GNU's rule for a last line without a newline: it is written without one, and a newline is added only if
@@ -30,8 +30,9 @@ internal sealed partial class SedCommand : PipelineStage
                          use extended regular expressions in the script
               --help     display this help and exit
 
-        Commands: s/regexp/replacement/[g N p I], p, d, q [exit-code], Q [exit-code], =, n;
-        addresses: N, $, /regexp/ (or \cregexpc), addr1,addr2, and addr! to negate.
+        Commands: s/regexp/replacement/[g N p I], p, d, q [exit-code], Q [exit-code], =, n,
+        and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
+        case), first~step, 0,/regexp/, addr1,addr2, addr1,+N, and addr! to negate.
         Commands are separated by ';' or newlines.
 
         If no -e, --expression, -f, or --file option is given, then the first
@@ -84,7 +85,7 @@ internal sealed partial class SedCommand : PipelineStage
         {
             int? status = await ExecuteAsync(context, input).ConfigureAwait(false);
             await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-            return status ?? (input.HadError ? 2 : 0);
+            return input.Fatal ? 4 : status ?? (input.HadError ? 2 : 0);
         }
     }
 
@@ -191,6 +192,11 @@ internal sealed partial class SedCommand : PipelineStage
         for (int i = 0; i < scripts.Count; i++)
         {
             SedParser.Parse(scripts[i], i + 1, extended, _program);
+        }
+
+        if (_program.OpenBlocks.Count > 0)
+        {
+            throw new FormatException("sed: -e expression #1, char 0: unmatched `{'");
         }
 
         files.AddRange(operands);

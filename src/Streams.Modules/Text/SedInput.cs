@@ -28,6 +28,9 @@ internal sealed class SedInput(StageContext context, IReadOnlyList<string> files
     /// <summary>The current line's number, from 1.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>Whether reading stopped on a read error (a directory): GNU exits with status 4.</summary>
+    public bool Fatal { get; private set; }
+
     /// <summary>Whether a file could not be read.</summary>
     public bool HadError { get; private set; }
 
@@ -112,6 +115,14 @@ internal sealed class SedInput(StageContext context, IReadOnlyList<string> files
             if (problem is not null)
             {
                 HadError = true;
+                if (problem.StartsWith("sed: read error", StringComparison.Ordinal))
+                {
+                    Fatal = true;
+                    await context.WriteErrorLineAsync(problem).ConfigureAwait(false);
+                    _nextFile = int.MaxValue;
+                    return false;
+                }
+
                 await context.WriteErrorLineAsync(problem).ConfigureAwait(false);
                 continue;
             }

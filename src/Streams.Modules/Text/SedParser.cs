@@ -81,7 +81,7 @@ internal sealed class SedParser
             {
                 _pos++;
                 SkipBlanks();
-                last = ParseAddress() ?? throw Error("unexpected `,'");
+                last = ParseAddress(second: true) ?? throw Error("unexpected `,'");
             }
 
             SkipBlanks();
@@ -105,10 +105,28 @@ internal sealed class SedParser
                 throw Error("missing command");
             }
 
+            if (c == '}')
+            {
+                if (first is not null)
+                {
+                    throw Error("unexpected `}'");
+                }
+
+                if (program.OpenBlocks.Count == 0)
+                {
+                    throw Error("unexpected `}'");
+                }
+
+                program.Instructions[program.OpenBlocks.Pop()].BlockEnd = program.Instructions.Count;
+                program.Instructions.Add(new SedInstruction { Command = '}' });
+                EndOfCommand("extra characters after command");
+                continue;
+            }
+
             SedInstruction instruction = c switch
             {
                 's' => ParseSubstitute(),
-                'p' or 'd' or '=' or 'n' => new SedInstruction { Command = (char)c },
+                'p' or 'd' or '=' or 'n' or '{' => new SedInstruction { Command = (char)c },
                 'q' or 'Q' => ParseQuit((char)c),
                 _ => throw Error($"unknown command: `{(char)c}'"),
             };
@@ -127,6 +145,13 @@ internal sealed class SedParser
             instruction.First = first;
             instruction.Last = last;
             instruction.Negate = negate;
+            if (c == '{')
+            {
+                program.OpenBlocks.Push(program.Instructions.Count);
+                program.Instructions.Add(instruction);
+                continue;
+            }
+
             program.Instructions.Add(instruction);
             if (c != 's')
             {
@@ -165,7 +190,7 @@ internal sealed class SedParser
         return new SedInstruction { Command = command, ExitCode = code };
     }
 
-    private SedAddress? ParseAddress()
+    private SedAddress? ParseAddress(bool second = false)
     {
         int c = Peek();
         if (c is >= '0' and <= '9')
@@ -176,7 +201,31 @@ internal sealed class SedParser
                 line = Math.Min((line * 10) + (Read() - '0'), long.MaxValue / 10);
             }
 
+            if (Peek() == '~')
+            {
+                _pos++;
+                long step = 0;
+                while (Peek() is >= '0' and <= '9')
+                {
+                    step = Math.Min((step * 10) + (Read() - '0'), long.MaxValue / 10);
+                }
+
+                return new SedAddress { Kind = SedAddressKind.Step, Line = line, Step = step };
+            }
+
             return new SedAddress { Kind = SedAddressKind.Line, Line = line };
+        }
+
+        if (c == '+' && second)
+        {
+            _pos++;
+            long count = 0;
+            while (Peek() is >= '0' and <= '9')
+            {
+                count = Math.Min((count * 10) + (Read() - '0'), long.MaxValue / 10);
+            }
+
+            return new SedAddress { Kind = SedAddressKind.Plus, Line = count };
         }
 
         if (c == '$')

@@ -10,6 +10,9 @@ internal sealed class SedProgram
 
     /// <summary>Whether the script starts with <c>#n</c> on a line of its own (same as -n).</summary>
     public bool Quiet { get; set; }
+
+    /// <summary>The indexes of the <c>{</c> commands not closed yet (while parsing).</summary>
+    public Stack<int> OpenBlocks { get; } = new();
 }
 
 /// <summary>What an address matches.</summary>
@@ -23,6 +26,12 @@ internal enum SedAddressKind
 
     /// <summary><c>/re/</c>.</summary>
     Regex,
+
+    /// <summary><c>first~step</c>: every step-th line from first (GNU).</summary>
+    Step,
+
+    /// <summary><c>addr1,+N</c>: the N lines after the range's first (GNU).</summary>
+    Plus,
 }
 
 /// <summary>One address of a command.</summary>
@@ -31,8 +40,12 @@ internal sealed class SedAddress
     /// <summary>The kind.</summary>
     public SedAddressKind Kind { get; init; }
 
-    /// <summary>The line, for <see cref="SedAddressKind.Line"/>.</summary>
+    /// <summary>The line, for <see cref="SedAddressKind.Line"/> and <see cref="SedAddressKind.Step"/>; the count
+    /// for <see cref="SedAddressKind.Plus"/>.</summary>
     public long Line { get; init; }
+
+    /// <summary>The step, for <see cref="SedAddressKind.Step"/>.</summary>
+    public long Step { get; init; }
 
     /// <summary>The pattern; null for the empty regex (the last one used).</summary>
     public PosixRegex? Regex { get; init; }
@@ -45,7 +58,7 @@ internal readonly record struct SedReplacementPart(string? Text, int Group, char
 /// <summary>One command with its addresses.</summary>
 internal sealed class SedInstruction
 {
-    /// <summary>The command letter: p, d, s, q, Q, =, n.</summary>
+    /// <summary>The command letter: p, d, s, q, Q, =, n, { or }.</summary>
     public char Command { get; init; }
 
     /// <summary>The first address, or null for every line.</summary>
@@ -59,6 +72,12 @@ internal sealed class SedInstruction
 
     /// <summary>Whether a range is open (state of the run).</summary>
     public bool InRange { get; set; }
+
+    /// <summary>The last line of an open <c>addr1,+N</c> range (state of the run).</summary>
+    public long RangeEnd { get; set; }
+
+    /// <summary><c>{</c>: the index of the matching <c>}</c>.</summary>
+    public int BlockEnd { get; set; }
 
     /// <summary>s: the pattern; null for the empty regex.</summary>
     public PosixRegex? Regex { get; set; }
