@@ -99,6 +99,13 @@ public sealed class PosixRegexTests
     }
 
     [Fact]
+    public void Match_LongRepetitionChain_NoStackOverflow()
+    {
+        Assert.Equal((1, 5), Find("a\\{0,30000\\}b\\|x", "yaaab"));
+        Assert.Equal((0, 3), Find("\\(a\\|b\\)\\{0,20000\\}", "abac"));
+    }
+
+    [Fact]
     public void Match_Fixed_EveryCharLiteral()
         => Assert.Equal((1, 5), Find("a.*[", "xa.*[", PosixSyntax.Fixed));
 

@@ -10,6 +10,7 @@ internal sealed class PikeRunner
     private readonly ThreadList _next;
     private readonly int[] _work;
     private readonly int[] _best;
+    private readonly List<(int Job, int Value)> _stack = [];
 
     /// <summary>Creates a runner for <paramref name="program"/>.</summary>
     public PikeRunner(PikeProgram program)
@@ -77,42 +78,57 @@ internal sealed class PikeRunner
         return true;
     }
 
+    /// <summary>Follows the empty transitions from <paramref name="pc"/> and adds every thread that waits on a
+    /// char (or accepts) to <paramref name="list"/>, in priority order.</summary>
+    /// <remarks>An explicit stack rather than recursion: an expanded <c>a?{30000}</c> is a chain that long. A
+    /// job with a negative pc restores capture slot <c>~pc</c> to <c>value</c> (undoing a Save on the way back).</remarks>
     private void AddThread(ThreadList list, int pc, int pos, ReadOnlySpan<char> text)
     {
-        while (true)
+        _stack.Clear();
+        _stack.Add((pc, 0));
+        while (_stack.Count > 0)
         {
-            if (!list.Mark(pc))
+            (int job, int value) = _stack[^1];
+            _stack.RemoveAt(_stack.Count - 1);
+            if (job < 0)
             {
-                return;
+                _work[~job] = value;
+                continue;
             }
 
-            ref readonly PikeProgram.Op op = ref _ops[pc];
-            switch (op.Kind)
+            pc = job;
+            while (list.Mark(pc))
             {
-                case PikeProgram.OpKind.Jump:
+                ref readonly PikeProgram.Op op = ref _ops[pc];
+                if (op.Kind == PikeProgram.OpKind.Jump)
+                {
                     pc = op.X;
-                    continue;
-                case PikeProgram.OpKind.Split:
-                    AddThread(list, op.X, pos, text);
-                    pc = op.Y;
-                    continue;
-                case PikeProgram.OpKind.Save:
-                    int old = _work[op.X];
+                }
+                else if (op.Kind == PikeProgram.OpKind.Split)
+                {
+                    _stack.Add((op.Y, 0));
+                    pc = op.X;
+                }
+                else if (op.Kind == PikeProgram.OpKind.Save)
+                {
+                    _stack.Add((~op.X, _work[op.X]));
                     _work[op.X] = pos;
-                    AddThread(list, pc + 1, pos, text);
-                    _work[op.X] = old;
-                    return;
-                case PikeProgram.OpKind.Assert:
+                    pc++;
+                }
+                else if (op.Kind == PikeProgram.OpKind.Assert)
+                {
                     if (!Holds(op.Assert, text, pos))
                     {
-                        return;
+                        break;
                     }
 
                     pc++;
-                    continue;
-                default:
+                }
+                else
+                {
                     list.Add(pc, _work);
-                    return;
+                    break;
+                }
             }
         }
     }
