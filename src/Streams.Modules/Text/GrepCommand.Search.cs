@@ -51,9 +51,12 @@ internal sealed partial class GrepCommand
 
             byte[] buffer = lines.Buffer;
             int end = offset + length;
-            if (!state.Binary && buffer.AsSpan(offset, length).Contains((byte)0))
+            if (buffer.AsSpan(offset, length).Contains((byte)0))
             {
+                // Like GNU grep, a file with NUL bytes is binary, and a NUL ends a line there (so "a\0a" counts
+                // twice with -c). The block is ours to change: it has been consumed from the pipe.
                 state.Binary = true;
+                buffer.AsSpan(offset, length).Replace((byte)0, (byte)'\n');
             }
 
             int pos = offset;

@@ -135,6 +135,11 @@ public sealed class GrepTests(ITestOutputHelper output)
         Assert.Contains("binary file matches", outcome.ErrorText, StringComparison.Ordinal);
         await Same("abc\0def\nabc\n", "-c", "abc");
         await Same("abc\0def\nabc\n", "zzz");
+        await Same("a\0a\nb\n", "-c", "a");
+        await Same("a\0a\nb\n", "-c", "a.a");
+        await Same("x\nb\0\na\n", "-v", "a");
+        await Same("a\nb\0\n", "-n", "a");
+        await Same("a\nb\0\n", "-l", "b");
     }
 
     [Fact]
