@@ -94,6 +94,21 @@ public sealed class GrepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Grep_FromRegistry_RunsAsCommand()
+    {
+        var registry = new Streams.Components.ComponentRegistry().AddTextCommands();
+        Assert.True(registry.TryGet("grep", out Streams.Components.ComponentDescriptor grep, out _));
+        Assert.True(registry.TryGet("sed", out Streams.Components.ComponentDescriptor sed, out _));
+        Assert.Contains("--only-matching", grep.Help, StringComparison.Ordinal);
+        Assert.Contains("--regexp-extended", sed.Help, StringComparison.Ordinal);
+        CommandOutcome outcome = await StageHarness.RunAsync(registry.CreateCommand("grep", []), ["-c", "b"], GrepReference.Bytes("a\nb\n"));
+        Assert.Equal("1\n", outcome.Text);
+        CommandOutcome help = await StageHarness.RunAsync(new GrepCommand(), ["--help"], []);
+        Assert.Equal(0, help.ExitStatus);
+        Assert.StartsWith("Usage: grep", help.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Grep_RegexError_MessageLikeGnu()
     {
         CommandOutcome outcome = await Same("a\n", "\\(a");

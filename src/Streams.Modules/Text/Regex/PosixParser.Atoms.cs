@@ -327,6 +327,14 @@ internal sealed partial class PosixParser
             return value & 0xFF;
         }
 
+        if (_sed && _p[_i] == '\\' && _i + 1 < _p.Length && _p[_i + 1] is 'n' or 't' or 'r' or 'f' or 'v' or 'a')
+        {
+            // sed turns these escapes into chars before compiling, so they work inside brackets too.
+            _i += 2;
+            TrySedEscape(_p[_i - 1], out int value);
+            return value;
+        }
+
         return _p[_i++] & 0xFF;
     }
 }
