@@ -96,7 +96,9 @@ internal sealed partial class GrepCommand : PipelineStage
             return 2;
         }
 
-        if (_options.Invert && _options.Shape == MatchShape.Anywhere && _options.Patterns.Contains(string.Empty))
+        bool nothingMatches = _options.Patterns.Count == 0 && !_options.Invert;
+        bool everythingMatches = _options.Invert && _options.Shape == MatchShape.Anywhere && _options.Patterns.Contains(string.Empty);
+        if ((nothingMatches || everythingMatches) && !_options.FilesWithoutMatch)
         {
             // GNU grep sees that no line can be selected and exits at once, without output, even for -c.
             return 1;

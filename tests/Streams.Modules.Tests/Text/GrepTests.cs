@@ -191,6 +191,8 @@ public sealed class GrepTests(ITestOutputHelper output)
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "one.txt"), "foo\nbar\n");
             await File.WriteAllTextAsync(Path.Combine(dir, "two.txt"), "bar\nfoo\nfoo");
+            await File.WriteAllTextAsync(Path.Combine(dir, "patterns"), "^b\nfo*$\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "empty"), "");
             byte[] stdin = GrepReference.Bytes("foo stdin\n");
             foreach (string[] args in new[]
             {
@@ -206,6 +208,13 @@ public sealed class GrepTests(ITestOutputHelper output)
                 ["-q", "foo", "missing.txt", "one.txt"],
                 ["zzz", "missing.txt", "one.txt"],
                 ["-o", "o", "two.txt", "one.txt"],
+                ["-f", "patterns", "one.txt", "two.txt"],
+                ["-c", "-f", "empty", "one.txt"],
+                ["-vc", "-f", "empty", "one.txt"],
+                ["-L", "-f", "empty", "one.txt"],
+                ["-e", "bar\nfoo", "-n", "two.txt"],
+                ["foo", "."],
+                ["-f", "missing-patterns", "one.txt"],
             })
             {
                 await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", args, stdin, dir);

@@ -181,6 +181,7 @@ public sealed class SedTests
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "one"), "1\n2");
             await File.WriteAllTextAsync(Path.Combine(dir, "two"), "3\n4\n");
+            await File.WriteAllTextAsync(Path.Combine(dir, "script"), "s/1/one/\n/3/{\n  s/3/three/p\n}\n");
             byte[] stdin = GrepReference.Bytes("in\n");
             foreach (string[] args in new[]
             {
@@ -189,6 +190,9 @@ public sealed class SedTests
                 ["=", "two", "-", "one"],
                 ["s/^/>/", "missing", "one"],
                 ["-n", "2,3p", "one", "two"],
+                ["-f", "script", "one", "two"],
+                ["-n", "-f", "script", "-e", "$p", "two"],
+                ["p", "."],
             })
             {
                 await GrepReference.AssertSameAsync(() => new SedCommand(), "sed", args, stdin, dir);
