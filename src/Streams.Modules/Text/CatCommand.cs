@@ -31,6 +31,7 @@ internal sealed class CatCommand : PipelineStage
     private bool _number;
     private bool _nonBlank;
     private bool _ends;
+    private bool _pendingCr;
 
     /// <inheritdoc />
     public override string Name => "cat";
@@ -79,6 +80,11 @@ internal sealed class CatCommand : PipelineStage
             }
         }
 
+        if (_pendingCr)
+        {
+            context.Output.Write("\r"u8);
+        }
+
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
     }
@@ -123,13 +129,41 @@ internal sealed class CatCommand : PipelineStage
             int newline = span.IndexOf((byte)'\n');
             if (newline < 0)
             {
-                output.Write(span);
+                if (_pendingCr)
+                {
+                    output.Write("\r"u8);
+                    _pendingCr = false;
+                }
+
+                // A CR at the end of a buffer may be the first half of a CRLF: hold it back.
+                _pendingCr = _ends && span[^1] == '\r';
+                output.Write(_pendingCr ? span[..^1] : span);
                 _atLineStart = false;
                 return;
             }
 
-            output.Write(span[..newline]);
-            output.Write(_ends ? "$\n"u8 : "\n"u8);
+            if (_ends && newline > 0 && span[newline - 1] == '\r')
+            {
+                // GNU cat -E shows the CR of a CRLF as ^M.
+                output.Write(span[..(newline - 1)]);
+                output.Write("^M$\n"u8);
+            }
+            else if (_ends && newline == 0 && _pendingCr)
+            {
+                output.Write("^M$\n"u8);
+            }
+            else
+            {
+                if (_pendingCr)
+                {
+                    output.Write("\r"u8);
+                }
+
+                output.Write(span[..newline]);
+                output.Write(_ends ? "$\n"u8 : "\n"u8);
+            }
+
+            _pendingCr = false;
             _atLineStart = true;
             span = span[(newline + 1)..];
         }

@@ -169,6 +169,17 @@ internal sealed partial class SortCommand : PipelineStage
 
         LineSpan[] lines = input.Split(delimiter);
         var comparer = new LineComparer(input.Data, [.. keys], tab, lastResort: !(stable || unique), reverse: global.Reverse);
+        if (keys.Count > 0)
+        {
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Length, 16 * 1024), range =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    lines[i] = comparer.WithKey(lines[i]);
+                }
+            });
+        }
+
         if (check > 0)
         {
             return await CheckAsync(context, input.Data, lines, comparer, unique, check == 1, files.Count == 1 ? files[0] : "-").ConfigureAwait(false);

@@ -103,6 +103,15 @@ internal sealed class TailCommand : PipelineStage
 
             try
             {
+                if (!fromStart && file != "-" && File.Exists(context.ResolvePath(file)))
+                {
+                    // A regular file: read only as much of its end as the count needs.
+                    long length = await WriteEndOfFileAsync(context, context.ResolvePath(file), count, bytes).ConfigureAwait(false);
+                    followed.Add((file, context.ResolvePath(file), length));
+                    await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
                 int start = fromStart
                     ? (int)Math.Min(data.Length, bytes ? Math.Max(0, count - 1) : StartOfLine(data, count))
@@ -128,6 +137,35 @@ internal sealed class TailCommand : PipelineStage
         }
 
         return status;
+    }
+
+    /// <summary>Writes the last <paramref name="count"/> lines or bytes of a regular file, reading backwards in
+    /// growing chunks; returns the file's length.</summary>
+    private static async ValueTask<long> WriteEndOfFileAsync(StageContext context, string path, long count, bool bytes)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        long length = stream.Length;
+        long chunk = bytes ? Math.Min(count, length) : Math.Min(length, 64 * 1024);
+        while (true)
+        {
+            byte[] tail = new byte[chunk];
+            stream.Position = length - chunk;
+            await stream.ReadExactlyAsync(tail, context.CancellationToken).ConfigureAwait(false);
+            if (bytes)
+            {
+                context.Output.Write(tail);
+                return length;
+            }
+
+            int start = StartOfLastLines(tail, count);
+            if (start > 0 || chunk == length)
+            {
+                context.Output.Write(tail.AsSpan(start));
+                return length;
+            }
+
+            chunk = Math.Min(length, chunk * 4);
+        }
     }
 
     /// <summary>The offset where the last <paramref name="count"/> lines start (a missing final newline still

@@ -34,14 +34,56 @@ internal static class Gnu
     public static async Task SameAsync(Func<PipelineStage> create, string program, string[] args, string input, string? directory = null, bool compareErrors = false)
     {
         CommandOutcome gnu = await StageHarness.RunReferenceAsync(program, args, Bytes(input), directory);
-        CommandOutcome ours = await StageHarness.RunAsync(create(), args, Bytes(input), directory);
+        CommandOutcome ours = await RunOursAsync(create(), args, Bytes(input), directory);
         string context = $"{program} {string.Join(' ', args)} on {Show(input)}";
+        if (gnu.Text != ours.Text && Environment.GetEnvironmentVariable("COREUTILS_DUMP") is string dump)
+        {
+            File.WriteAllBytes(dump, Bytes(input));
+            File.WriteAllText(dump + ".args", string.Join('\n', args));
+        }
+
         Assert.True(gnu.Text == ours.Text, $"{context}\nGNU:  {Show(gnu.Text)}\nours: {Show(ours.Text)}\nours stderr: {ours.ErrorText}");
         Assert.True(gnu.ExitStatus == ours.ExitStatus, $"{context}: status GNU {gnu.ExitStatus}, ours {ours.ExitStatus}; stderr GNU {gnu.ErrorText} ours {ours.ErrorText}");
         if (compareErrors)
         {
             Assert.Equal(gnu.ErrorText, ours.ErrorText);
         }
+    }
+
+    /// <summary>Like <see cref="StageHarness.RunAsync"/>, but feeds stdin while the stage runs, so that inputs
+    /// larger than the pipe's pause threshold (64 KiB) do not block before the stage starts.</summary>
+    public static async Task<CommandOutcome> RunOursAsync(PipelineStage stage, IReadOnlyList<string> arguments, byte[] stdin, string? directory = null)
+    {
+        var input = new System.IO.Pipelines.Pipe();
+        var output = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+        var error = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task feeding = Task.Run(async () =>
+        {
+            try
+            {
+                await input.Writer.WriteAsync(stdin, cts.Token);
+            }
+            catch (InvalidOperationException)
+            {
+                // The stage finished without reading everything (head): as a pipe's reader closing.
+            }
+            finally
+            {
+                await input.Writer.CompleteAsync();
+            }
+        });
+        PipelineResult result = await Pipeline.RunAsync(
+            [new StageStart(stage, arguments) { Input = input.Reader, Output = output.Writer }],
+            error.Writer,
+            directory,
+            cancellationToken: cts.Token);
+        await feeding;
+        await output.Writer.CompleteAsync();
+        await error.Writer.CompleteAsync();
+        byte[] stdout = await output.Reader.ReadAllBytesAsync();
+        byte[] stderr = await error.Reader.ReadAllBytesAsync();
+        return new CommandOutcome(stdout, stderr, result.ExitStatus);
     }
 
     /// <summary><see cref="SameAsync"/> on every one of <see cref="EdgeInputs"/>.</summary>

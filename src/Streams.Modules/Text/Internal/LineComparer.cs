@@ -2,12 +2,13 @@ using System.Globalization;
 
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>A line of sort's input: an offset and a length into the one array that holds all input.</summary>
-internal readonly record struct LineSpan(int Start, int Length);
+/// <summary>A line of sort's input: an offset and a length into the one array that holds all input, and where
+/// the first key lies in it (computed once per line, as GNU does, rather than on every comparison).</summary>
+internal readonly record struct LineSpan(int Start, int Length, int KeyStart = 0, int KeyLength = 0);
 
 /// <summary>GNU sort's comparison in the C locale: the keys in order, then (unless <c>-s</c> or <c>-u</c>) the
 /// whole line byte by byte; equal lines keep their input order.</summary>
-internal readonly struct LineComparer : IComparer<LineSpan>
+internal readonly partial struct LineComparer : IComparer<LineSpan>
 {
     private static readonly bool[] Blanks = Table(c => c is ' ' or '\t' or '\n');
     private static readonly bool[] NotDictionary = Table(c => !(char.IsAsciiLetterOrDigit((char)c) || c is ' ' or '\t'));
@@ -44,7 +45,7 @@ internal readonly struct LineComparer : IComparer<LineSpan>
         ReadOnlySpan<byte> b = _data.AsSpan(y.Start, y.Length);
         if (_keys.Length > 0)
         {
-            int diff = CompareKeys(a, b);
+            int diff = CompareKeys(x, y, a, b);
             if (diff != 0 || !_lastResort)
             {
                 return diff;
@@ -55,12 +56,21 @@ internal readonly struct LineComparer : IComparer<LineSpan>
         return _reverse ? -last : last;
     }
 
-    private int CompareKeys(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    /// <summary>Returns <paramref name="line"/> with the place of its first key filled in.</summary>
+    public LineSpan WithKey(LineSpan line)
     {
-        foreach (SortKey key in _keys)
+        ReadOnlySpan<byte> text = _data.AsSpan(line.Start, line.Length);
+        (int begin, int end) = Bounds(text, _keys[0]);
+        return line with { KeyStart = begin, KeyLength = end - begin };
+    }
+
+    private int CompareKeys(LineSpan x, LineSpan y, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        for (int k = 0; k < _keys.Length; k++)
         {
-            ReadOnlySpan<byte> ka = Extract(a, key);
-            ReadOnlySpan<byte> kb = Extract(b, key);
+            SortKey key = _keys[k];
+            ReadOnlySpan<byte> ka = k == 0 ? a.Slice(x.KeyStart, x.KeyLength) : Extract(a, key);
+            ReadOnlySpan<byte> kb = k == 0 ? b.Slice(y.KeyStart, y.KeyLength) : Extract(b, key);
             int diff;
             if (key.Numeric)
             {
@@ -91,6 +101,12 @@ internal readonly struct LineComparer : IComparer<LineSpan>
 
     private ReadOnlySpan<byte> Extract(ReadOnlySpan<byte> line, SortKey key)
     {
+        (int begin, int end) = Bounds(line, key);
+        return line[begin..end];
+    }
+
+    private (int Begin, int End) Bounds(ReadOnlySpan<byte> line, SortKey key)
+    {
         int lim = key.EndField < 0 ? line.Length : LimField(line, key);
         int begin;
         if (key.StartField < 0)
@@ -109,7 +125,7 @@ internal readonly struct LineComparer : IComparer<LineSpan>
             begin = BegField(line, key);
         }
 
-        return lim <= begin ? [] : line[begin..lim];
+        return lim <= begin ? (begin, begin) : (begin, lim);
     }
 
     private int BegField(ReadOnlySpan<byte> line, SortKey key)
@@ -248,168 +264,6 @@ internal readonly struct LineComparer : IComparer<LineSpan>
         }
 
         return (i < a.Length ? 1 : 0) - (j < b.Length ? 1 : 0);
-    }
-
-    /// <summary>GNU's <c>-n</c>: leading blanks, an optional '-', digits, an optional '.' and digits; anything
-    /// else counts as zero; compared by value without converting.</summary>
-    internal static int NumericCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        Number(a, out bool negA, out ReadOnlySpan<byte> intA, out ReadOnlySpan<byte> fracA);
-        Number(b, out bool negB, out ReadOnlySpan<byte> intB, out ReadOnlySpan<byte> fracB);
-        int signA = intA.IsEmpty && fracA.IsEmpty ? 0 : negA ? -1 : 1;
-        int signB = intB.IsEmpty && fracB.IsEmpty ? 0 : negB ? -1 : 1;
-        if (signA != signB)
-        {
-            return signA < signB ? -1 : 1;
-        }
-
-        if (signA == 0)
-        {
-            return 0;
-        }
-
-        int magnitude = intA.Length != intB.Length ? (intA.Length < intB.Length ? -1 : 1) : intA.SequenceCompareTo(intB);
-        if (magnitude == 0)
-        {
-            magnitude = fracA.SequenceCompareTo(fracB);
-        }
-
-        magnitude = Math.Sign(magnitude);
-        return signA < 0 ? -magnitude : magnitude;
-    }
-
-    private static void Number(ReadOnlySpan<byte> s, out bool negative, out ReadOnlySpan<byte> integer, out ReadOnlySpan<byte> fraction)
-    {
-        int i = 0;
-        while (i < s.Length && Blanks[s[i]])
-        {
-            i++;
-        }
-
-        negative = i < s.Length && s[i] == '-';
-        if (negative)
-        {
-            i++;
-        }
-
-        while (i < s.Length && s[i] == '0')
-        {
-            i++;
-        }
-
-        int start = i;
-        while (i < s.Length && s[i] - '0' is >= 0 and <= 9)
-        {
-            i++;
-        }
-
-        integer = s[start..i];
-        fraction = [];
-        if (i < s.Length && s[i] == '.')
-        {
-            int f = ++i;
-            while (i < s.Length && s[i] - '0' is >= 0 and <= 9)
-            {
-                i++;
-            }
-
-            int end = i;
-            while (end > f && s[end - 1] == '0')
-            {
-                end--;
-            }
-
-            fraction = s[f..end];
-        }
-    }
-
-    /// <summary>GNU's <c>-g</c>: non-numbers first, then NaN, then numbers by value.</summary>
-    private static int GeneralCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        int classA = General(a, out double x), classB = General(b, out double y);
-        if (classA != classB)
-        {
-            return classA < classB ? -1 : 1;
-        }
-
-        return classA == 2 ? x.CompareTo(y) : 0;
-    }
-
-    private static int General(ReadOnlySpan<byte> s, out double value)
-    {
-        value = 0;
-        int i = 0;
-        while (i < s.Length && (Blanks[s[i]] || s[i] is (byte)'\v' or (byte)'\f' or (byte)'\r'))
-        {
-            i++;
-        }
-
-        // The longest prefix that strtod would take: sign, digits, fraction, exponent, or inf/nan.
-        int start = i;
-        if (i < s.Length && s[i] is (byte)'+' or (byte)'-')
-        {
-            i++;
-        }
-
-        int signEnd = i;
-        int digits = 0;
-        while (i < s.Length && char.IsAsciiDigit((char)s[i]))
-        {
-            i++;
-            digits++;
-        }
-
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            while (i < s.Length && char.IsAsciiDigit((char)s[i]))
-            {
-                i++;
-                digits++;
-            }
-        }
-
-        if (digits == 0)
-        {
-            string word = System.Text.Encoding.Latin1.GetString(s[signEnd..Math.Min(s.Length, signEnd + 3)]).ToLowerInvariant();
-            bool minus = start < s.Length && s[start] == '-';
-            if (word.StartsWith("nan", StringComparison.Ordinal))
-            {
-                return 1;
-            }
-
-            if (word.StartsWith("inf", StringComparison.Ordinal))
-            {
-                value = minus ? double.NegativeInfinity : double.PositiveInfinity;
-                return 2;
-            }
-
-            return 0;
-        }
-
-        int mantissaEnd = i;
-        if (i < s.Length && s[i] is (byte)'e' or (byte)'E')
-        {
-            int e = i + 1;
-            if (e < s.Length && s[e] is (byte)'+' or (byte)'-')
-            {
-                e++;
-            }
-
-            int expDigits = e;
-            while (e < s.Length && char.IsAsciiDigit((char)s[e]))
-            {
-                e++;
-            }
-
-            if (e > expDigits)
-            {
-                mantissaEnd = e;
-            }
-        }
-
-        value = double.Parse(s[start..mantissaEnd], NumberStyles.Float, CultureInfo.InvariantCulture);
-        return 2;
     }
 
     private static bool[] Table(Func<int, bool> predicate)

@@ -1,0 +1,209 @@
+using System.Globalization;
+
+namespace Streams.Modules.Text.Internal;
+
+/// <summary>sort's numeric comparisons: <c>-n</c> (string numbers) and <c>-g</c> (general numbers).</summary>
+internal readonly partial struct LineComparer
+{
+    /// <summary>GNU's <c>-n</c>: leading blanks, an optional '-', digits, an optional '.' and digits; anything
+    /// else counts as zero; compared by value without converting.</summary>
+    /// <remarks>gnulib's strnumcmp gets the C locale's missing thousands separator as CHAR_MAX + 1, which on
+    /// x86 is byte 0x80: GNU sort therefore skips 0x80 among the integer digits, and so do we.</remarks>
+    internal static int NumericCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        Number(a, out bool negA, out ReadOnlySpan<byte> intA, out int countA, out ReadOnlySpan<byte> fracA);
+        Number(b, out bool negB, out ReadOnlySpan<byte> intB, out int countB, out ReadOnlySpan<byte> fracB);
+        int signA = countA == 0 && fracA.IsEmpty ? 0 : negA ? -1 : 1;
+        int signB = countB == 0 && fracB.IsEmpty ? 0 : negB ? -1 : 1;
+        if (signA != signB)
+        {
+            return signA < signB ? -1 : 1;
+        }
+
+        if (signA == 0)
+        {
+            return 0;
+        }
+
+        int magnitude = countA != countB ? (countA < countB ? -1 : 1) : CompareDigits(intA, intB);
+        if (magnitude == 0)
+        {
+            magnitude = fracA.SequenceCompareTo(fracB);
+        }
+
+        magnitude = Math.Sign(magnitude);
+        return signA < 0 ? -magnitude : magnitude;
+    }
+
+    private static int CompareDigits(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int i = 0, j = 0;
+        while (true)
+        {
+            while (i < a.Length && a[i] == Separator)
+            {
+                i++;
+            }
+
+            while (j < b.Length && b[j] == Separator)
+            {
+                j++;
+            }
+
+            if (i >= a.Length || j >= b.Length)
+            {
+                return 0;
+            }
+
+            if (a[i] != b[j])
+            {
+                return a[i] - b[j];
+            }
+
+            i++;
+            j++;
+        }
+    }
+
+    private const byte Separator = 0x80;
+
+    private static void Number(ReadOnlySpan<byte> s, out bool negative, out ReadOnlySpan<byte> integer, out int digits, out ReadOnlySpan<byte> fraction)
+    {
+        int i = 0;
+        while (i < s.Length && Blanks[s[i]])
+        {
+            i++;
+        }
+
+        negative = i < s.Length && s[i] == '-';
+        if (negative)
+        {
+            i++;
+        }
+
+        while (i < s.Length && s[i] is (byte)'0' or Separator)
+        {
+            i++;
+        }
+
+        int start = i;
+        digits = 0;
+        while (i < s.Length && s[i] - '0' is >= 0 and <= 9)
+        {
+            i++;
+            digits++;
+            while (i < s.Length && s[i] == Separator)
+            {
+                i++;
+            }
+        }
+
+        integer = s[start..i];
+        fraction = [];
+        if (i < s.Length && s[i] == '.')
+        {
+            int f = ++i;
+            while (i < s.Length && s[i] - '0' is >= 0 and <= 9)
+            {
+                i++;
+            }
+
+            int end = i;
+            while (end > f && s[end - 1] == '0')
+            {
+                end--;
+            }
+
+            fraction = s[f..end];
+        }
+    }
+
+    /// <summary>GNU's <c>-g</c>: non-numbers first, then NaN, then numbers by value.</summary>
+    private static int GeneralCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int classA = General(a, out double x), classB = General(b, out double y);
+        if (classA != classB)
+        {
+            return classA < classB ? -1 : 1;
+        }
+
+        return classA == 2 ? x.CompareTo(y) : 0;
+    }
+
+    private static int General(ReadOnlySpan<byte> s, out double value)
+    {
+        value = 0;
+        int i = 0;
+        while (i < s.Length && (Blanks[s[i]] || s[i] is (byte)'\v' or (byte)'\f' or (byte)'\r'))
+        {
+            i++;
+        }
+
+        // The longest prefix that strtod would take: sign, digits, fraction, exponent, or inf/nan.
+        int start = i;
+        if (i < s.Length && s[i] is (byte)'+' or (byte)'-')
+        {
+            i++;
+        }
+
+        int signEnd = i;
+        int digits = 0;
+        while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+        {
+            i++;
+            digits++;
+        }
+
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+            {
+                i++;
+                digits++;
+            }
+        }
+
+        if (digits == 0)
+        {
+            string word = System.Text.Encoding.Latin1.GetString(s[signEnd..Math.Min(s.Length, signEnd + 3)]).ToLowerInvariant();
+            bool minus = start < s.Length && s[start] == '-';
+            if (word.StartsWith("nan", StringComparison.Ordinal))
+            {
+                return 1;
+            }
+
+            if (word.StartsWith("inf", StringComparison.Ordinal))
+            {
+                value = minus ? double.NegativeInfinity : double.PositiveInfinity;
+                return 2;
+            }
+
+            return 0;
+        }
+
+        int mantissaEnd = i;
+        if (i < s.Length && s[i] is (byte)'e' or (byte)'E')
+        {
+            int e = i + 1;
+            if (e < s.Length && s[e] is (byte)'+' or (byte)'-')
+            {
+                e++;
+            }
+
+            int expDigits = e;
+            while (e < s.Length && char.IsAsciiDigit((char)s[e]))
+            {
+                e++;
+            }
+
+            if (e > expDigits)
+            {
+                mantissaEnd = e;
+            }
+        }
+
+        value = double.Parse(s[start..mantissaEnd], NumberStyles.Float, CultureInfo.InvariantCulture);
+        return 2;
+    }
+}

@@ -1,0 +1,33 @@
+using Streams.Modules.Text;
+
+namespace Streams.Modules.Tests.Text;
+
+public class NlTests
+{
+    [Theory]
+    [InlineData]
+    [InlineData("-b", "a")]
+    [InlineData("-ba")]
+    [InlineData("-b", "n")]
+    [InlineData("-w", "3")]
+    [InlineData("-s", ": ")]
+    [InlineData("-n", "ln")]
+    [InlineData("-n", "rz", "-w", "4")]
+    [InlineData("-v", "10", "-i", "5")]
+    [InlineData("-ba", "-s", "", "-w1")]
+    public async Task Nl_EdgeInputs_MatchesGnu(params string[] args) => await Gnu.SameOnEdgesAsync(() => new NlCommand(), "nl", args);
+
+    [Theory]
+    [InlineData]
+    [InlineData("-p")]
+    [InlineData("-h", "a", "-f", "t")]
+    public async Task Nl_LogicalPages_RestartNumbering(params string[] args)
+        => await Gnu.SameAsync(() => new NlCommand(), "nl", args, "\\:\\:\\:\nhead\n\\:\\:\nbody1\n\nbody2\n\\:\nfoot\n\\:\\:\\:\nh2\n\\:\\:\nb3\n");
+
+    [Theory]
+    [InlineData("-b", "x")]
+    [InlineData("-w", "0")]
+    [InlineData("-n", "zz")]
+    public async Task Nl_BadArguments_FailLikeGnu(params string[] args)
+        => await Gnu.SameAsync(() => new NlCommand(), "nl", args, "a\n");
+}

@@ -1,0 +1,47 @@
+using Streams.Modules.Text;
+
+namespace Streams.Modules.Tests.Text;
+
+public class PrintfTests
+{
+    [Theory]
+    [InlineData("hello\\n")]
+    [InlineData("%s-%s\\n", "a", "b", "c")]
+    [InlineData("%d %i\\n", "42", "-7")]
+    [InlineData("%5d|%-5d|%05d|%+d|% d\\n", "42", "42", "42", "42", "42")]
+    [InlineData("%x %X %o %#x %#o %u\\n", "255", "255", "8", "255", "8", "3")]
+    [InlineData("%x %u\\n", "-1", "-1")]
+    [InlineData("%.3d|%.0d|%8.3d\\n", "5", "0", "-5")]
+    [InlineData("%c%c%c\\n", "abc", "d", "")]
+    [InlineData("%f %e %g\\n", "3.14159", "31415.9", "0.0001234")]
+    [InlineData("%.2f %.0f %10.3f %-10.1f|\\n", "2.345", "2.5", "1", "-1.25")]
+    [InlineData("%g %g %g %g %g\\n", "100000", "1000000", "1e-5", "0", "123.456")]
+    [InlineData("%#g %#.0f %E %G\\n", "1", "3", "12345.678", "0.000001")]
+    [InlineData("%+.3e|% e\\n", "12", "-0.5")]
+    [InlineData("%f %f\\n", "inf", "-inf")]
+    [InlineData("%5s|%-5s|%.2s|\\n", "ab", "ab", "abcdef")]
+    [InlineData("%*d|%-*d|%.*f\\n", "4", "7", "3", "7", "2", "3.14159")]
+    [InlineData("%%|%s\\n", "x")]
+    [InlineData("%b|%b\\n", "a\\tb", "\\0101\\101")]
+    [InlineData("%b", "stop\\cnot")]
+    [InlineData("a\\cb")]
+    [InlineData("\\101\\x41\\u00e9\\e\\q\\\"\\n")]
+    [InlineData("%d\\n", "0x1F", "010", "'A", "\"B")]
+    [InlineData("%d\\n", "abc")]
+    [InlineData("%d\\n", "12abc")]
+    [InlineData("%d\\n", "99999999999999999999")]
+    [InlineData("%s\\n")]
+    [InlineData("%d %s\\n", "1")]
+    [InlineData("plain\\n", "extra")]
+    [InlineData("%z\\n", "x")]
+    [InlineData("%")]
+    [InlineData("%s\\n", "caf\u00e9")]
+    [InlineData("--", "%s\\n", "x")]
+    [InlineData("%i|%d\\n", " 5", "-0")]
+    public async Task Printf_Formats_MatchesCoreutilsPrintf(params string[] args)
+        => await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", args, "");
+
+    [Fact]
+    public async Task Printf_NoArguments_FailsWithUsage()
+        => await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", [], "", compareErrors: true);
+}
