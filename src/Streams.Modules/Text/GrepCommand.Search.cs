@@ -119,7 +119,11 @@ internal sealed partial class GrepCommand
         }
 
         PipeWriter output = context.Output;
-        if (_options.FilesWithMatches && state.Selected > 0)
+        if (_options.Quiet)
+        {
+            // -q prints nothing, not even counts or names.
+        }
+        else if (_options.FilesWithMatches && state.Selected > 0)
         {
             WriteName(output, name);
             output.Write("\n"u8);

@@ -75,7 +75,8 @@ internal sealed partial class GrepCommand : PipelineStage
         string? error = GrepOptions.Parse(context.Arguments, context.ResolvePath, out _options);
         if (error is not null)
         {
-            await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : error + "\n" + GrepOptions.UsageTail).ConfigureAwait(false);
+            bool usage = error.Length == 0 || !error.StartsWith("grep: conflicting", StringComparison.Ordinal);
+            await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : usage ? error + "\n" + GrepOptions.UsageTail : error).ConfigureAwait(false);
             return 2;
         }
 

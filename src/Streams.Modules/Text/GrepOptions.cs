@@ -8,6 +8,8 @@ internal sealed class GrepOptions
     /// <summary>The usage line GNU prints with option errors.</summary>
     public const string UsageTail = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.";
 
+    private bool _matcherSet;
+
     /// <summary>The patterns, one per line of each -e / -f argument or of the first operand.</summary>
     public List<string> Patterns { get; } = [];
 
@@ -130,6 +132,11 @@ internal sealed class GrepOptions
             return null;
         }
 
+        if (options.ConflictingMatchers)
+        {
+            return "grep: conflicting matchers specified";
+        }
+
         if (!patternGiven)
         {
             if (operands.Count == 0)
@@ -150,13 +157,23 @@ internal sealed class GrepOptions
 
     private void AddPatterns(string text) => Patterns.AddRange(ToLatin1(text).Split('\n'));
 
+    /// <summary>Set when -E, -F and -G disagree: GNU refuses to choose.</summary>
+    public bool ConflictingMatchers { get; private set; }
+
+    private void SetMatcher(PosixSyntax syntax)
+    {
+        ConflictingMatchers |= _matcherSet && Syntax != syntax;
+        Syntax = syntax;
+        _matcherSet = true;
+    }
+
     private bool Flag(char c)
     {
         switch (c)
         {
-            case 'E': Syntax = PosixSyntax.Extended; break;
-            case 'F': Syntax = PosixSyntax.Fixed; break;
-            case 'G': Syntax = PosixSyntax.Basic; break;
+            case 'E': SetMatcher(PosixSyntax.Extended); break;
+            case 'F': SetMatcher(PosixSyntax.Fixed); break;
+            case 'G': SetMatcher(PosixSyntax.Basic); break;
             case 'i': case 'y': IgnoreCase = true; break;
             case 'v': Invert = true; break;
             case 'c': Count = true; break;
@@ -166,7 +183,7 @@ internal sealed class GrepOptions
             case 's': NoMessages = true; break;
             case 'l': FilesWithMatches = true; FilesWithoutMatch = false; break;
             case 'L': FilesWithoutMatch = true; FilesWithMatches = false; break;
-            case 'w': Shape = MatchShape.Word; break;
+            case 'w': Shape = Shape == MatchShape.Line ? MatchShape.Line : MatchShape.Word; break;
             case 'x': Shape = MatchShape.Line; break;
             case 'H': WithFileName = true; break;
             case 'h': WithFileName = false; break;

@@ -86,6 +86,8 @@ public sealed class GrepTests(ITestOutputHelper output)
     [InlineData("\\(a\\)\\2")]
     [InlineData("[b-a]")]
     [InlineData("-E", "a{2,1}")]
+    [InlineData("-E", "-F", "a")]
+    [InlineData("-G", "-E", "a")]
     public async Task Grep_BadUsageOrPattern_StatusTwo(params string[] args)
     {
         CommandOutcome outcome = await Same(Sample, args);
@@ -331,6 +333,45 @@ public sealed class GrepTests(ITestOutputHelper output)
             }
 
             await Same(text, [.. modes[random.Next(modes.Length)], .. (extended ? new[] { "-E" } : []), pattern.ToString()]);
+        }
+    }
+
+    [Fact]
+    public async Task Grep_RandomOptionCombinations_SameAsGnu()
+    {
+        var random = new Random(3);
+        string[] words = ["a", "ab", "b", "abc", "A", "x", "ba", "", "a.", "[a]", "a*", "\\(a\\)", "c$", "^b", "B"];
+        string[] flags = ["-F", "-i", "-w", "-x", "-v", "-c", "-o", "-n", "-E", "-l", "-q", "-h", "-m2"];
+        string alphabet = "abcAxB .[]*";
+        var input = new StringBuilder();
+        for (int i = 0; i < 80; i++)
+        {
+            int length = random.Next(0, 10);
+            for (int j = 0; j < length; j++)
+            {
+                input.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            input.Append('\n');
+        }
+
+        for (int p = 0; p < 700; p++)
+        {
+            var args = new List<string>();
+            int nf = random.Next(0, 4);
+            for (int f = 0; f < nf; f++)
+            {
+                args.Add(flags[random.Next(flags.Length)]);
+            }
+
+            int np = random.Next(1, 4);
+            for (int k = 0; k < np; k++)
+            {
+                args.Add("-e");
+                args.Add(words[random.Next(words.Length)] + words[random.Next(words.Length)]);
+            }
+
+            await Same(input.ToString(), [.. args]);
         }
     }
 
