@@ -145,7 +145,7 @@ internal sealed class NlCommand : PipelineStage
                     if (delimiter >= 0)
                     {
                         section = delimiter;
-                        if (section == 0 && renumber)
+                        if (renumber)
                         {
                             number = start;
                         }

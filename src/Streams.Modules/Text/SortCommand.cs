@@ -169,7 +169,7 @@ internal sealed partial class SortCommand : PipelineStage
 
         LineSpan[] lines = input.Split(delimiter);
         var comparer = new LineComparer(input.Data, [.. keys], tab, lastResort: !(stable || unique), reverse: global.Reverse);
-        if (keys.Count > 0)
+        if (keys.Count > 0 && lines.Length > 0)
         {
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Length, 16 * 1024), range =>
             {

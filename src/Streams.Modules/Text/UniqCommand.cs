@@ -228,6 +228,6 @@ internal sealed class UniqCommand : PipelineStage
         }
 
         i = (int)Math.Min(line.Length, i + _skipChars);
-        return line[i..(int)Math.Min(line.Length, i + _checkChars)];
+        return line.Slice(i, (int)Math.Min(line.Length - i, _checkChars));
     }
 }

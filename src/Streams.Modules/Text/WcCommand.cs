@@ -30,7 +30,9 @@ internal sealed class WcCommand : PipelineStage
         new("bytes", false, 'c'), new("chars", false, 'm'), new("lines", false, 'l'), new("words", false, 'w'),
     ];
 
-    private static readonly bool[] Space = MakeSpace();
+    /// <summary>Per byte: 1 white space (ends a word), 2 printable (starts or continues one), 0 neither —
+    /// in the C locale GNU wc lets non-printable bytes (controls, 0x80 and up) neither start nor end a word.</summary>
+    private static readonly byte[] Kind = MakeKinds();
 
     /// <inheritdoc />
     public override string Name => "wc";
@@ -217,19 +219,24 @@ internal sealed class WcCommand : PipelineStage
 
     private static long CountWords(ReadOnlySpan<byte> span, ref bool inWord)
     {
-        bool[] space = Space;
+        byte[] kind = Kind;
         long count = 0;
         bool state = inWord;
         foreach (byte b in span)
         {
-            if (space[b])
+            switch (kind[b])
             {
-                state = false;
-            }
-            else if (!state)
-            {
-                state = true;
-                count++;
+                case 1:
+                    state = false;
+                    break;
+                case 2:
+                    if (!state)
+                    {
+                        state = true;
+                        count++;
+                    }
+
+                    break;
             }
         }
 
@@ -237,12 +244,17 @@ internal sealed class WcCommand : PipelineStage
         return count;
     }
 
-    private static bool[] MakeSpace()
+    private static byte[] MakeKinds()
     {
-        var table = new bool[256];
+        var table = new byte[256];
+        for (int c = 0x21; c < 0x7f; c++)
+        {
+            table[c] = 2;
+        }
+
         foreach (char c in " \t\n\v\f\r")
         {
-            table[c] = true;
+            table[c] = 1;
         }
 
         return table;

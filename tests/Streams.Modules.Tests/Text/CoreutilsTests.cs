@@ -78,6 +78,7 @@ internal static class Gnu
             error.Writer,
             directory,
             cancellationToken: cts.Token);
+        await input.Reader.CompleteAsync();
         await feeding;
         await output.Writer.CompleteAsync();
         await error.Writer.CompleteAsync();

@@ -16,7 +16,7 @@ public class RevTests
     [Fact]
     public async Task Rev_InvalidUtf8_ReversesBytes()
     {
-        Streams.Testing.CommandOutcome outcome = await Streams.Testing.StageHarness.RunAsync(new RevCommand(), [], Gnu.Bytes("a\xff\x80b\nxy"));
-        Assert.Equal("b\x80\xffa\nyx", outcome.Text);
+        Streams.Testing.CommandOutcome outcome = await Streams.Testing.StageHarness.RunAsync(new RevCommand(), [], Gnu.Bytes("a\xff\x80" + "b\nxy"));
+        Assert.Equal("b\x80\xff" + "a\nyx", outcome.Text);
     }
 }

@@ -63,7 +63,16 @@ internal static class Escapes
                     code = code * 16 + HexValue(text[++i]);
                 }
 
-                output.AddRange(Encoding.UTF8.GetBytes(char.ConvertFromUtf32(Math.Min(code, 0x10FFFF) is >= 0xD800 and <= 0xDFFF ? 0xFFFD : Math.Min(code, 0x10FFFF))));
+                // In the C locale GNU printf cannot encode a non-ASCII character and prints the escape back.
+                if (code < 0x80)
+                {
+                    output.Add((byte)code);
+                }
+                else
+                {
+                    output.AddRange(Encoding.ASCII.GetBytes(c == 'u' ? $"\\u{code:X4}" : $"\\U{code:X8}"));
+                }
+
                 break;
             default:
                 output.Add((byte)'\\');

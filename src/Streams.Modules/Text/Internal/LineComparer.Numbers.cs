@@ -147,6 +147,19 @@ internal readonly partial struct LineComparer
         }
 
         int signEnd = i;
+        if (i + 2 < s.Length && s[i] == '0' && s[i + 1] is (byte)'x' or (byte)'X' && char.IsAsciiHexDigit((char)s[i + 2]))
+        {
+            // strtold reads hexadecimal too.
+            double hex = 0;
+            for (i += 2; i < s.Length && char.IsAsciiHexDigit((char)s[i]); i++)
+            {
+                hex = (hex * 16) + (s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+            }
+
+            value = s[start] == '-' ? -hex : hex;
+            return 2;
+        }
+
         int digits = 0;
         while (i < s.Length && char.IsAsciiDigit((char)s[i]))
         {
