@@ -59,7 +59,9 @@ internal sealed partial class SedCommand
 
                         break;
                     case 'q':
+                        // GNU ends the output of q with a newline even when the last line had none.
                         quit = instruction.ExitCode;
+                        newline = true;
                         break;
                     case 'Q':
                         quit = instruction.ExitCode;
@@ -105,42 +107,69 @@ internal sealed partial class SedCommand
         return null;
     }
 
+    /// <remarks>
+    /// Ranges follow GNU sed: a range whose first address is a line number opens on the first line at or past
+    /// it (n may have skipped it), unless its line-number end was skipped too, and never reopens; a skipped
+    /// line-number end closes the range without selecting the line, a skipped <c>+N</c> end selects it.
+    /// </remarks>
     private async ValueTask<bool> SelectedAsync(SedInstruction instruction, string space, SedInput input)
     {
         bool selected;
-        if (instruction.First is null)
+        long line = input.LineNumber;
+        SedAddress? first = instruction.First;
+        SedAddress? last = instruction.Last;
+        if (first is null)
         {
             selected = true;
         }
-        else if (instruction.Last is null)
+        else if (last is null)
         {
-            selected = await MatchesAsync(instruction.First, space, input).ConfigureAwait(false);
+            selected = await MatchesAsync(first, space, input).ConfigureAwait(false);
         }
         else if (!instruction.InRange)
         {
-            selected = await MatchesAsync(instruction.First, space, input).ConfigureAwait(false);
+            if (first.Kind != SedAddressKind.Line)
+            {
+                selected = await MatchesAsync(first, space, input).ConfigureAwait(false);
+            }
+            else
+            {
+                // Past the first line (n skipped it): the range still opens, unless its line-number end was
+                // skipped as well.
+                selected = !instruction.RangeClosed && line >= first.Line
+                    && !(line > first.Line && last.Kind == SedAddressKind.Line && last.Line < line);
+                instruction.RangeClosed |= line > first.Line && !selected;
+            }
+
             if (selected)
             {
-                // A line-number end at or before this line closes the range at once.
-                instruction.RangeEnd = input.LineNumber + instruction.Last.Line;
-                instruction.InRange = instruction.Last.Kind switch
+                instruction.RangeEnd = last.Kind == SedAddressKind.Plus ? line + last.Line : last.Line;
+                instruction.InRange = last.Kind switch
                 {
-                    SedAddressKind.Line => instruction.Last.Line > input.LineNumber,
-                    SedAddressKind.Plus => instruction.Last.Line > 0,
+                    SedAddressKind.Line or SedAddressKind.Plus => instruction.RangeEnd > line,
                     _ => true,
                 };
+                instruction.RangeClosed = !instruction.InRange && first.Kind == SedAddressKind.Line;
             }
         }
         else
         {
-            selected = true;
-            bool end = instruction.Last.Kind switch
+            bool end;
+            if (last.Kind is SedAddressKind.Line or SedAddressKind.Plus)
             {
-                SedAddressKind.Line => input.LineNumber >= instruction.Last.Line,
-                SedAddressKind.Plus => input.LineNumber >= instruction.RangeEnd,
-                _ => await MatchesAsync(instruction.Last, space, input).ConfigureAwait(false),
-            };
+                // GNU: a skipped line-number end closes the range without this line; a skipped +N end
+                // still selects it.
+                selected = last.Kind == SedAddressKind.Plus || line <= instruction.RangeEnd;
+                end = line >= instruction.RangeEnd;
+            }
+            else
+            {
+                selected = true;
+                end = await MatchesAsync(last, space, input).ConfigureAwait(false);
+            }
+
             instruction.InRange = !end;
+            instruction.RangeClosed = end && first.Kind == SedAddressKind.Line;
         }
 
         return selected != instruction.Negate;

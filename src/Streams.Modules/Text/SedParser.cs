@@ -210,7 +210,10 @@ internal sealed partial class SedParser
                     step = Math.Min((step * 10) + (Read() - '0'), long.MaxValue / 10);
                 }
 
-                return new SedAddress { Kind = SedAddressKind.Step, Line = line, Step = step };
+                // GNU reads first~0 as the line number first.
+                return step == 0
+                    ? new SedAddress { Kind = SedAddressKind.Line, Line = line }
+                    : new SedAddress { Kind = SedAddressKind.Step, Line = line, Step = step };
             }
 
             return new SedAddress { Kind = SedAddressKind.Line, Line = line };

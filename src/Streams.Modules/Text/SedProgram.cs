@@ -73,7 +73,10 @@ internal sealed class SedInstruction
     /// <summary>Whether a range is open (state of the run).</summary>
     public bool InRange { get; set; }
 
-    /// <summary>The last line of an open <c>addr1,+N</c> range (state of the run).</summary>
+    /// <summary>Whether a range whose first address is a line number has ended for good (state of the run).</summary>
+    public bool RangeClosed { get; set; }
+
+    /// <summary>The last line of an open range that ends at a line number or <c>+N</c> (state of the run).</summary>
     public long RangeEnd { get; set; }
 
     /// <summary><c>{</c>: the index of the matching <c>}</c>.</summary>

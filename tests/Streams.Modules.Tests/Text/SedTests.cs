@@ -84,6 +84,13 @@ public sealed class SedTests
     [InlineData("-E", "s/\\//|/g")]
     [InlineData("-n", "/^$/=")]
     [InlineData("--quiet", "--expression=2p", "--regexp-extended")]
+    [InlineData("-n", "1,2{n;n;n};1,2p")]
+    [InlineData("-n", "1,+1{n;n;n};1,+1p")]
+    [InlineData("-n", "1,+1n;p")]
+    [InlineData("-n", "1,2n;p")]
+    [InlineData("-n", "/foo/,2n;p")]
+    [InlineData("-n", "n;1,$p")]
+    [InlineData("$q")]
     [InlineData("-n", "1{p;p}")]
     [InlineData("-n", "/foo/{s/o/0/;p}")]
     [InlineData("/foo/!{s/o/0/g}")]
@@ -171,6 +178,8 @@ public sealed class SedTests
         await Same(input, "$s/$/END/");
         await Same(input, "s/./<&>/2");
         await Same(input, "=");
+        await Same(input, "$q");
+        await Same(input, "-n", "$=");
     }
 
     [Fact]
@@ -308,6 +317,58 @@ public sealed class SedTests
 
             string script = $"s/{pattern}/{replacements[random.Next(replacements.Length)]}/{flags[random.Next(flags.Length)]}";
             await Same(text, extended ? ["-E", script] : [script]);
+        }
+    }
+
+    [Fact]
+    public async Task Sed_RandomAddressScripts_SameAsGnu()
+    {
+        var random = new Random(11);
+        string[] addresses = ["", "", "1", "2", "$", "/a/", "/^b/", "\\,x,", "0~2", "3~0", "/A/I"];
+        string[] seconds = ["", "", "3", "1", "$", "/b/", "+1", "+0", "/x/"];
+        string[] commands = ["p", "d", "=", "n", "q", "Q", "s/a/X/", "s/b*/-/g", "s/x/\\n/", "{p;d}", "{s/a/b/2;p}", "q3"];
+        string alphabet = "abxA";
+        for (int p = 0; p < 700; p++)
+        {
+            var input = new StringBuilder();
+            int lines = random.Next(0, 7);
+            for (int i = 0; i < lines; i++)
+            {
+                int length = random.Next(0, 5);
+                for (int j = 0; j < length; j++)
+                {
+                    input.Append(alphabet[random.Next(alphabet.Length)]);
+                }
+
+                if (i < lines - 1 || random.Next(3) > 0)
+                {
+                    input.Append('\n');
+                }
+            }
+
+            var script = new StringBuilder();
+            int nc = random.Next(1, 4);
+            for (int c = 0; c < nc; c++)
+            {
+                string a1 = addresses[random.Next(addresses.Length)];
+                string a2 = a1.Length > 0 ? seconds[random.Next(seconds.Length)] : "";
+                script.Append(a1);
+                if (a2.Length > 0)
+                {
+                    script.Append(',').Append(a2);
+                }
+
+                if (a1.Length > 0 && random.Next(4) == 0)
+                {
+                    script.Append('!');
+                }
+
+                script.Append(commands[random.Next(commands.Length)]);
+                script.Append(random.Next(2) == 0 ? ";" : "\n");
+            }
+
+            string[] args = random.Next(3) == 0 ? ["-n", script.ToString()] : [script.ToString()];
+            await Same(input.ToString(), args);
         }
     }
 }
