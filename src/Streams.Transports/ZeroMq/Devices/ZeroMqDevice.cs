@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using NetMQ;
+using Streams.Transports.ZeroMq.Internal;
+
+namespace Streams.Transports.ZeroMq.Devices;
+
+/// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
+/// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
+/// <remarks>
+/// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
+/// <see cref="ZeroMqDeviceOptions.Batch"/> messages per direction with NetMQ's <see cref="Msg"/> API
+/// (<c>TryReceive</c> with a zero timeout, <c>TrySend</c> of the same <see cref="Msg"/>): no allocation and no
+/// thread hop per message. Legs with modules take a slower path through an in-memory stream (see
+/// <see cref="ZeroMqDeviceOptions.FrontendModule"/>).</para>
+/// <para><b>Flow control.</b> When the destination refuses a message (its HWM is reached, or no peer is there
+/// for a push or dealer) the device parks that message, stops reading the source and resumes when the
+/// destination reports it is writable; so the sockets' HWMs push back on the senders, and nothing is dropped
+/// that the socket types would not drop themselves (XPUB and ROUTER drop as ZeroMQ does).</para>
+/// <para><b>Lifetime.</b> <see cref="Start"/> binds and connects (errors are thrown there), <see cref="StopAsync"/>
+/// stops within about two seconds whatever the peers do (sockets linger <see cref="ZeroMqDeviceOptions.Linger"/>,
+/// default 0). The device is an <see cref="IHostedService"/>; <see cref="RunAsync"/> runs it until cancelled. A
+/// running device is listed in <see cref="Running"/>. All public members are thread-safe.</para>
+/// </remarks>
+public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<ZeroMqDevice, byte> s_running = new();
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ZeroMqDeviceOptions _options;
+    private readonly NetMQQueue<DeviceCommand> _commands = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private NetMQPoller? _poller;
+    private DeviceLeg? _front;
+    private DeviceLeg? _back;
+    private NetMQSocket? _capture;
+    private NetMQSocket? _control;
+    private int _started;
+    private int _finished;
+    private volatile bool _paused;
+    private long _captureDropped;
+
+    /// <summary>Creates a device; nothing is opened before <see cref="Start"/>.</summary>
+    public ZeroMqDevice(ZeroMqDeviceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    private enum DeviceCommand : byte
+    {
+        Pause,
+        Resume,
+        Stop,
+        DrainLegs,
+    }
+
+    /// <summary>The devices of this process that are running (started and not yet stopped).</summary>
+    public static IReadOnlyCollection<ZeroMqDevice> Running => s_running.Keys.ToArray();
+
+    /// <summary>The device's name (<see cref="ZeroMqDeviceOptions.Name"/>, or the kind and endpoints).</summary>
+    public string Name => _options.DisplayName;
+
+    /// <summary>The device kind.</summary>
+    public ZeroMqDeviceKind Kind => _options.Kind;
+
+    /// <summary>The counters, read at once (each is exact; together they are a near-instant snapshot).</summary>
+    public ZeroMqDeviceStatistics Statistics
+    {
+        get
+        {
+            DeviceLeg? f = _front, b = _back;
+            return f is null || b is null
+                ? default
+                : new ZeroMqDeviceStatistics(
+                    Volatile.Read(ref f.MessagesIn),
+                    Volatile.Read(ref f.BytesIn),
+                    Volatile.Read(ref f.MessagesOut),
+                    Volatile.Read(ref f.BytesOut),
+                    Volatile.Read(ref b.MessagesIn),
+                    Volatile.Read(ref b.BytesIn),
+                    Volatile.Read(ref b.MessagesOut),
+                    Volatile.Read(ref b.BytesOut));
+        }
+    }
+
+    /// <summary>Capture copies dropped because the capture socket could not take them at once.</summary>
+    public long CaptureDropped => Interlocked.Read(ref _captureDropped);
+
+    /// <summary>Whether the device is paused (by <see cref="Pause"/> or a PAUSE on the control socket).</summary>
+    public bool IsPaused => _paused;
+
+    /// <summary>Whether the device is running.</summary>
+    public bool IsRunning => Volatile.Read(ref _started) == 1 && !_completion.Task.IsCompleted;
+
+    /// <summary>Completes when the device has stopped (by <see cref="StopAsync"/>, TERMINATE, or a failure, which
+    /// faults it).</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>The frontend's last bound or connected endpoint (with the real port after binding
+    /// <c>tcp://…:*</c>), once started.</summary>
+    public string? FrontendEndpoint => _front?.Endpoint;
+
+    /// <summary>The backend's last endpoint, once started.</summary>
+    public string? BackendEndpoint => _back?.Endpoint;
+
+    /// <summary>The capture socket's last endpoint, once started, or null.</summary>
+    public string? CaptureEndpoint { get; private set; }
+
+    /// <summary>The control socket's last endpoint, once started, or null.</summary>
+    public string? ControlEndpoint { get; private set; }
+
+    /// <summary>Opens the sockets and starts the poller thread.</summary>
+    /// <exception cref="IOException">An endpoint could not be bound or connected (the message names it).</exception>
+    /// <exception cref="FormatException">An endpoint is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The device was already started.</exception>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException($"The device '{Name}' was already started.");
+        }
+
+        var opened = new List<NetMQSocket>();
+        try
+        {
+            (ZeroMqSocketType frontType, ZeroMqSocketType backType) = _options.Kind switch
+            {
+                ZeroMqDeviceKind.Forwarder => (ZeroMqSocketType.XSub, ZeroMqSocketType.XPub),
+                ZeroMqDeviceKind.Streamer => (ZeroMqSocketType.Pull, ZeroMqSocketType.Push),
+                _ => (ZeroMqSocketType.Router, ZeroMqSocketType.Dealer),
+            };
+            _front = new DeviceLeg("frontend", Open(frontType, _options.Frontend, opened));
+            _back = new DeviceLeg("backend", Open(backType, _options.Backend, opened));
+            if (_options.Capture is { } capture)
+            {
+                _capture = Open(_options.CaptureType, capture, opened);
+                CaptureEndpoint = _capture.Options.LastEndpoint;
+            }
+
+            if (_options.Control is { } control)
+            {
+                _control = Open(ZeroMqSocketType.Rep, control, opened);
+                ControlEndpoint = _control.Options.LastEndpoint;
+                _control.ReceiveReady += OnControl;
+            }
+
+            SetUpLegModules();
+        }
+        catch
+        {
+            foreach (NetMQSocket s in opened)
+            {
+                s.Options.Linger = TimeSpan.Zero;
+                s.Dispose();
+            }
+
+            _completion.TrySetResult();
+            throw;
+        }
+
+        _msg.InitEmpty();
+        _copy.InitEmpty();
+        SetUpFlows();
+        _commands.ReceiveReady += OnCommand;
+        _poller = [_commands, _front.Socket, _back.Socket];
+        if (_control is not null)
+        {
+            _poller.Add(_control);
+        }
+
+        s_running[this] = 0;
+        _poller.RunAsync("zmq " + _options.Kind.ToString().ToLowerInvariant(), isBackgroundThread: true);
+    }
+
+    /// <summary>Stops moving messages (both directions); they wait in the sockets, whose HWMs push back.</summary>
+    public void Pause() => Post(DeviceCommand.Pause);
+
+    /// <summary>Moves messages again after <see cref="Pause"/>.</summary>
+    public void Resume() => Post(DeviceCommand.Resume);
+
+    /// <inheritdoc cref="IHostedService.StartAsync"/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the device and closes its sockets; bounded (about two seconds at most), never throws for
+    /// the sockets' sake.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _started) == 0)
+        {
+            _completion.TrySetResult();
+            return;
+        }
+
+        Post(DeviceCommand.Stop);
+        try
+        {
+            await _completion.Task.WaitAsync(StopTimeout + StopTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The poller did not answer: finish from here (the sockets are then left to NetMQ's reaper).
+            await FinishAsync(null).ConfigureAwait(false);
+        }
+        catch (Exception) when (_completion.Task.IsFaulted)
+        {
+            // A failed device has stopped too; its error stays in Completion.
+        }
+    }
+
+    /// <summary>Starts the device and runs it until <paramref name="cancellationToken"/> is signalled or it is
+    /// stopped otherwise (TERMINATE), then stops it.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        Start();
+        try
+        {
+            await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the device (<see cref="StopAsync"/>).</summary>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    private NetMQSocket Open(ZeroMqSocketType type, string endpoints, List<NetMQSocket> opened)
+    {
+        var list = endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => ZeroMqEndpoint.Parse(e, defaultBind: true, Name))
+            .ToList();
+        if (list.Count == 0)
+        {
+            throw new FormatException($"{Name}: an endpoint list is empty");
+        }
+
+        NetMQSocket socket = ZeroMqSockets.Create(type);
+        socket.Options.SendHighWatermark = _options.HighWatermark;
+        socket.Options.ReceiveHighWatermark = _options.HighWatermark;
+        socket.Options.Linger = _options.Linger;
+        ZeroMqSockets.Attach(socket, list, Name);
+        opened.Add(socket);
+        return socket;
+    }
+
+    private void Post(DeviceCommand command)
+    {
+        if (Volatile.Read(ref _started) == 0 || _completion.Task.IsCompleted)
+        {
+            if (command == DeviceCommand.Pause)
+            {
+                _paused = true;
+            }
+            else if (command == DeviceCommand.Resume)
+            {
+                _paused = false;
+            }
+
+            return;
+        }
+
+        try
+        {
+            _commands.Enqueue(command);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
+        }
+    }
+
+    // Off the poller thread: disposes the poller and completes the device (once).
+    private async Task FinishAsync(Exception? error)
+    {
+        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        {
+            return;
+        }
+
+        NetMQPoller? poller = _poller;
+        try
+        {
+            await Task.Run(() =>
+            {
+                poller?.Dispose();
+                _commands.Dispose();
+            }).WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or ObjectDisposedException or NetMQException or InvalidOperationException)
+        {
+            // Bounded: a poller that does not stop in time is left to the process.
+        }
+
+        await DisposeLegModulesAsync().ConfigureAwait(false);
+        s_running.TryRemove(this, out _);
+        if (error is null)
+        {
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _completion.TrySetException(error);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace Streams.Transports.ZeroMq.Devices;
+
+/// <summary>What a <see cref="ZeroMqDevice"/> runs: its kind, endpoints, capture and control sockets, and
+/// optional modules on its legs.</summary>
+/// <remarks>Endpoints use the <c>zmq:</c> syntax: <c>@</c> binds, <c>&gt;</c> connects, several separated by
+/// commas; without a prefix a device endpoint binds (the device is the stable hub).</remarks>
+public sealed class ZeroMqDeviceOptions
+{
+    /// <summary>The device kind.</summary>
+    public required ZeroMqDeviceKind Kind { get; init; }
+
+    /// <summary>The frontend endpoints, such as <c>@tcp://*:5557</c> (required).</summary>
+    public required string Frontend { get; init; }
+
+    /// <summary>The backend endpoints (required).</summary>
+    public required string Backend { get; init; }
+
+    /// <summary>The capture endpoint: every message crossing the device in either direction is copied there
+    /// (null: no capture). Bound unless prefixed with <c>&gt;</c>.</summary>
+    /// <remarks>The copy is never allowed to slow the device: a copy the capture socket cannot take at once is
+    /// dropped (<see cref="ZeroMqDevice.CaptureDropped"/>).</remarks>
+    public string? Capture { get; init; }
+
+    /// <summary>The capture socket type: <see cref="ZeroMqSocketType.Pub"/> (default) or
+    /// <see cref="ZeroMqSocketType.Push"/>.</summary>
+    public ZeroMqSocketType CaptureType { get; init; } = ZeroMqSocketType.Pub;
+
+    /// <summary>The control endpoint of a REP socket that takes <c>PAUSE</c>, <c>RESUME</c>, <c>TERMINATE</c> and
+    /// <c>STATISTICS</c> as libzmq's <c>zmq_proxy_steerable</c> does (null: none). Bound unless prefixed with
+    /// <c>&gt;</c>.</summary>
+    /// <remarks>STATISTICS is answered with 8 frames, each a uint64 in little-endian (host) order: frontend
+    /// messages in, bytes in, messages out, bytes out, then the same for the backend. The other commands are
+    /// answered with one empty frame (REP must answer); an unknown command with <c>ERROR unknown command</c>.</remarks>
+    public string? Control { get; init; }
+
+    /// <summary>The name shown by <see cref="ZeroMqDevice.Running"/> (default: the kind and endpoints).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Messages moved per poller wake-up and direction (default 1000, as libzmq's proxy burst).</summary>
+    public int Batch { get; init; } = 1000;
+
+    /// <summary>The send and receive high-water marks of the frontend and backend sockets, in messages
+    /// (default 1000).</summary>
+    public int HighWatermark { get; init; } = 1000;
+
+    /// <summary>How long the sockets linger when the device stops (default 0: pending messages are dropped and
+    /// stopping never waits).</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Creates the modules of the frontend leg (null: none). Messages received on the frontend are
+    /// written down through them; messages going out on the frontend come up through them.</summary>
+    /// <remarks>A leg with modules moves every message through an in-memory stream inside the device (a copy
+    /// into a pooled message and a call chain through the modules, about a microsecond a message plus the
+    /// modules' own work); legs without modules stay on the zero-allocation <c>Msg</c> path.</remarks>
+    public Func<StreamModule>? FrontendModule { get; init; }
+
+    /// <summary>Creates the modules of the backend leg (null: none). Messages going out on the backend are
+    /// written down through them; messages received on the backend come up through them.</summary>
+    public Func<StreamModule>? BackendModule { get; init; }
+
+    /// <summary>The pool of the leg streams' messages (default <see cref="MessagePool.Shared"/>).</summary>
+    public MessagePool Pool { get; init; } = MessagePool.Shared;
+
+    internal string DisplayName => Name ?? $"{Kind.ToString().ToLowerInvariant()} {Frontend} {Backend}";
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Frontend);
+        ArgumentException.ThrowIfNullOrWhiteSpace(Backend);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Batch, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(HighWatermark);
+        if (CaptureType is not (ZeroMqSocketType.Pub or ZeroMqSocketType.Push))
+        {
+            throw new ArgumentException("The capture socket is a pub or a push socket.", nameof(CaptureType));
+        }
+    }
+}
