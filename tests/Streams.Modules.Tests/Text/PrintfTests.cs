@@ -38,6 +38,11 @@ public class PrintfTests
     [InlineData("%s\\n", "caf\u00e9")]
     [InlineData("--", "%s\\n", "x")]
     [InlineData("%i|%d\\n", " 5", "-0")]
+    [InlineData("%f|%.3g|%10.4e|%g\\n", "-0", "0.00012345", "-123456", "1e100")]
+    [InlineData("%.10g|%.1g|%g|%g\\n", "3.14159265358979", "0.95", "999999.5", "0.0001")]
+    [InlineData("%s %s %s\\n", "a", "b", "c", "d", "e")]
+    [InlineData("%5c|%-3c|\\n", "x", "y")]
+    [InlineData("%#X %#o %+i\\n", "0", "0", "0")]
     public async Task Printf_Formats_MatchesCoreutilsPrintf(params string[] args)
         => await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", args, "");
 

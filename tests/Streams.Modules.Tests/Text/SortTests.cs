@@ -44,6 +44,10 @@ public class SortTests
     [InlineData("-t,", "-k2,2", "-s", "x,b,1\ny,a,2\nz,b,0\nw,a,9\n")]
     [InlineData("-u", "-k1,1", "a 2\na 1\nb 3\na 0\n")]
     [InlineData("-t", "\\0", "a\0b\nc\0a\n")]
+    [InlineData("-n", "1\u00802\n13\n\u0080\u00805\n4\n-\u00807\n1.\u00805\n")]
+    [InlineData("-k2,2", "-k1,1n", "b 2\na 10\nc 2\nd 1\n")]
+    [InlineData("-u", "-f", "a\nA\nb\nB\na\n")]
+    [InlineData("-r", "-s", "-k1,1", "a 1\nb 1\na 2\nb 2\n")]
     public async Task Sort_NumbersAndKeys_MatchesGnu(params string[] argsAndInput)
         => await Gnu.SameAsync(() => new SortCommand(), "sort", argsAndInput[..^1], argsAndInput[^1]);
 
