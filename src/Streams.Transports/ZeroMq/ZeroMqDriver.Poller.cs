@@ -14,6 +14,9 @@ internal sealed partial class ZeroMqDriver
     private bool _stalled;
     private bool _receiving;
 
+    // REQ alternates strictly: a request written before the previous reply arrived waits (it is not an error).
+    private bool _awaitingReply;
+
     private void OnCommand(object? sender, NetMQQueueEventArgs<Command> e)
     {
         try
@@ -96,6 +99,11 @@ internal sealed partial class ZeroMqDriver
 
     private bool TrySendMessage(NetMQSocket socket, Message m)
     {
+        if (_awaitingReply)
+        {
+            return false;
+        }
+
         ZeroMqEnvelope? envelope = m.Kind == MessageKind.Proto ? m.Protocol as ZeroMqEnvelope : null;
         int frames = envelope?.Count ?? 0;
         for (int i = 0; i < frames; i++)
@@ -131,6 +139,7 @@ internal sealed partial class ZeroMqDriver
             throw new IOException($"{_address.Text}: the socket refused the last frame of a multipart message");
         }
 
+        _awaitingReply = _address.SocketType == ZeroMqSocketType.Req;
         return true;
     }
 
@@ -201,6 +210,12 @@ internal sealed partial class ZeroMqDriver
             }
 
             context.PutUp(message);
+            if (_address.SocketType is ZeroMqSocketType.Req or ZeroMqSocketType.Rep)
+            {
+                // One reply (or request) at a time: the socket must send before it may receive again.
+                _awaitingReply = false;
+                return;
+            }
         }
     }
 
