@@ -173,8 +173,8 @@ role, endpoint, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 arg = sys.argv[4] if len(sys.argv) > 4 else ""
 ctx = zmq.Context()
 types = dict(push=zmq.PUSH, pull=zmq.PULL, pub=zmq.PUB, sub=zmq.SUB, req=zmq.REQ, rep=zmq.REP,
-             dealer=zmq.DEALER, router=zmq.ROUTER, pair=zmq.PAIR, xpub=zmq.XPUB, xsub=zmq.XSUB, control=zmq.REQ,
-             pubwait=zmq.PUB)
+             dealer=zmq.DEALER, router=zmq.ROUTER, pair=zmq.PAIR, xpub=zmq.XPUB, xsub=zmq.XSUB, control=zmq.REQ, push100=zmq.PUSH,
+             pubwait=zmq.PUB, stall=zmq.PULL)
 s = ctx.socket(types[role])
 s.setsockopt(zmq.LINGER, 2000)
 if role == "sub":
@@ -193,9 +193,13 @@ s.setsockopt(zmq.RCVTIMEO, 20000)
 def show(frames):
     print("|".join(f.decode("latin-1") for f in frames), flush=True)
 
-if role == "push" or role == "pair-send":
+if role == "push":
     for i in range(count):
         s.send_string("msg-%d" % i)
+elif role == "push100":
+    body = b"x" * 90
+    for i in range(count):
+        s.send(b"%09d|" % i + body)
 elif role == "pub":
     # Publishes until COUNT messages were sent after the first subscriber could have joined: sends continuously
     # (slow joiner), numbered, for at most 10 s or COUNT*10 messages.
@@ -248,6 +252,9 @@ elif role == "control":
         print(" ".join(str(int.from_bytes(f, "little")) for f in m), flush=True)
     else:
         show(m)
+elif role == "stall":
+    # Connected, never reads.
+    time.sleep(20)
 elif role == "xpub":
     # Receives COUNT subscription messages.
     for i in range(count):

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using Streams.Testing;
+using Streams.Transports.ZeroMq.Devices;
+using static Streams.Transports.Tests.ZeroMq.ZeroMqTestSupport;
+
+namespace Streams.Transports.Tests.ZeroMq;
+
+/// <summary>The devices with libzmq peers (pyzmq) on both sides.</summary>
+public class ZeroMqDeviceTests
+{
+    private static ZeroMqDevice Start(ZeroMqDeviceKind kind, out string front, out string back, string? control = null, Func<StreamModule>? frontModule = null, MessagePool? pool = null)
+    {
+        front = PyZmqPeer.FreeEndpoint();
+        back = PyZmqPeer.FreeEndpoint();
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions
+        {
+            Kind = kind,
+            Frontend = "@" + front,
+            Backend = back,
+            Control = control,
+            FrontendModule = frontModule,
+            Pool = pool ?? MessagePool.Shared,
+        });
+        device.Start();
+        return device;
+    }
+
+    [Fact]
+    public async Task Streamer_LibzmqPushToLibzmqPull_AllInOrderAndCounted()
+    {
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back);
+        try
+        {
+            using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 2000);
+            using PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 2000);
+            List<string> got = await pull.ReadLinesAsync(2000, Wait);
+            Assert.Equal(Enumerable.Range(0, 2000).Select(i => $"msg-{i}"), got);
+            long bytes = got.Sum(l => (long)l.Length);
+            ZeroMqDeviceStatistics s = device.Statistics;
+            Assert.Equal(new ZeroMqDeviceStatistics(2000, bytes, 0, 0, 0, 0, 2000, bytes), s);
+            Assert.Contains(device, ZeroMqDevice.Running);
+        }
+        finally
+        {
+            await device.StopAsync();
+        }
+
+        Assert.DoesNotContain(device, ZeroMqDevice.Running);
+        Assert.True(device.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Forwarder_LibzmqPubToLibzmqSub_SubscriptionTravelsUpstream()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Forwarder, out string front, out string back);
+        using PyZmqPeer sub = await PyZmqPeer.StartAsync("sub", ">" + back, 100, "A");
+        using PyZmqPeer pub = await PyZmqPeer.StartAsync("pubwait", ">" + front, 100, "A");
+        Assert.Equal("SUBSCRIBED A", await pub.ReadLineAsync(Wait));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"A|{i}"), await sub.ReadLinesAsync(100, Wait));
+        ZeroMqDeviceStatistics s = device.Statistics;
+        Assert.Equal(100, s.FrontendMessagesIn);
+        Assert.Equal(100, s.BackendMessagesOut);
+        Assert.True(s.BackendMessagesIn >= 1, "the subscription crossed the device");
+        Assert.Equal(s.BackendMessagesIn, s.FrontendMessagesOut);
+    }
+
+    [Fact]
+    public async Task Queue_LibzmqReqToLibzmqRep_RepliesReturn()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back);
+        using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 20);
+        using PyZmqPeer req = await PyZmqPeer.StartAsync("req", ">" + front, 20);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"REQ-{i}"), await req.ReadLinesAsync(20, Wait));
+        Assert.Equal(new ZeroMqDeviceStatistics(20, device.Statistics.FrontendBytesIn, 20, device.Statistics.FrontendBytesOut, 20, device.Statistics.BackendBytesIn, 20, device.Statistics.BackendBytesOut), device.Statistics);
+    }
+
+    [Fact]
+    public async Task Queue_LibzmqDealerEnvelopes_RoutedBackToTheDealer()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back);
+        using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 10);
+        using PyZmqPeer dealer = await PyZmqPeer.StartAsync("dealer", ">" + front, 10, "D1");
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"|JOB-{i}"), await dealer.ReadLinesAsync(10, Wait));
+    }
+
+    [Fact]
+    public async Task Control_PauseResumeStatisticsTerminate_AsLibzmqSteerableProxy()
+    {
+        string control = PyZmqPeer.FreeEndpoint();
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, "@" + control);
+        try
+        {
+            using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 110);
+            using (PyZmqPeer push = await PyZmqPeer.StartAsync("push100", ">" + front, 100))
+            {
+                await pull.ReadLinesAsync(100, Wait);
+            }
+
+            Assert.Equal("100 10000 0 0 0 0 100 10000", await ControlAsync(control, "STATISTICS"));
+            Assert.Equal(string.Empty, await ControlAsync(control, "PAUSE"));
+            Assert.True(device.IsPaused);
+            using PyZmqPeer more = await PyZmqPeer.StartAsync("push", ">" + front, 10);
+            await Assert.ThrowsAsync<TimeoutException>(() => pull.ReadLineAsync(TimeSpan.FromMilliseconds(500)));
+            Assert.Equal(string.Empty, await ControlAsync(control, "RESUME"));
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"msg-{i}"), await pull.ReadLinesAsync(10, Wait));
+            Assert.Equal("ERROR unknown command", await ControlAsync(control, "DANCE"));
+            Assert.Equal(string.Empty, await ControlAsync(control, "TERMINATE"));
+            await device.Completion.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            await device.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Pause_FromCSharp_HoldsMessagesUntilResume()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back);
+        device.Pause();
+        using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 10);
+        using PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 10);
+        await Assert.ThrowsAsync<TimeoutException>(() => pull.ReadLineAsync(TimeSpan.FromMilliseconds(500)));
+        Assert.Equal(0, device.Statistics.FrontendMessagesIn);
+        device.Resume();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"msg-{i}"), await pull.ReadLinesAsync(10, Wait));
+    }
+
+    [Fact]
+    public async Task Stop_ConnectedPeersAndPendingMessages_WithinTwoSeconds()
+    {
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back);
+        using PyZmqPeer stall = await PyZmqPeer.StartAsync("stall", ">" + back, 0);
+        using PyZmqPeer push = await PyZmqPeer.StartAsync("push100", ">" + front, 200000);
+        await Task.Delay(500);
+        Assert.True(device.Statistics.FrontendMessagesIn > 0);
+        var clock = Stopwatch.StartNew();
+        await device.StopAsync().WaitAsync(TimeSpan.FromSeconds(2));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.True(device.Completion.IsCompleted);
+        Assert.False(device.IsRunning);
+    }
+
+    [Fact]
+    public async Task Streamer_FrontendModule_TransformsEveryMessage()
+    {
+        var pool = new MessagePool();
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, frontModule: () => new UpperModule(), pool: pool);
+        try
+        {
+            using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 500);
+            using PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 500);
+            Assert.Equal(Enumerable.Range(0, 500).Select(i => $"MSG-{i}"), await pull.ReadLinesAsync(500, Wait));
+            Assert.Equal(500, device.Statistics.BackendMessagesOut);
+        }
+        finally
+        {
+            await device.StopAsync();
+        }
+
+        LeakCheck.AssertNoLeaks(pool);
+    }
+
+    [Fact]
+    public async Task Start_EndpointInUse_ErrorNamesTheEndpoint()
+    {
+        string taken = PyZmqPeer.FreeEndpoint();
+        var first = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = taken, Backend = PyZmqPeer.FreeEndpoint() });
+        first.Start();
+        try
+        {
+            var second = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = taken, Backend = PyZmqPeer.FreeEndpoint() });
+            var ex = Assert.Throws<IOException>(second.Start);
+            Assert.Contains("cannot bind " + taken, ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(second, ZeroMqDevice.Running);
+        }
+        finally
+        {
+            await first.StopAsync();
+        }
+    }
+
+    private static async Task<string> ControlAsync(string endpoint, string command)
+    {
+        using PyZmqPeer peer = await PyZmqPeer.StartAsync("control", ">" + endpoint, 1, command);
+        return await peer.ReadLineAsync(Wait);
+    }
+
+    private sealed class UpperModule : StreamModule
+    {
+        public UpperModule()
+            : base("upper")
+        {
+        }
+
+        protected override void OnRead(StreamQueue queue, Message message)
+        {
+            Span<byte> span = message.WritableSpan;
+            for (int i = 0; i < span.Length; i++)
+            {
+                if (span[i] is >= (byte)'a' and <= (byte)'z')
+                {
+                    span[i] -= 32;
+                }
+            }
+
+            queue.PutNext(message);
+        }
+    }
+}
