@@ -157,35 +157,22 @@ internal sealed class CutCommand : PipelineStage
 
     private void CutBytes(PipeWriter output, ReadOnlySpan<byte> line)
     {
+        // Copy whole ranges, not byte by byte; GNU puts the output delimiter between ranges.
         bool printed = false;
-        int runStart = -1;
-        for (int i = 0; i <= line.Length; i++)
+        foreach ((int lo, int hi) in _list.Ranges)
         {
-            bool selected = i < line.Length && _list.Selected(i + 1);
-            bool breakHere = selected && _outputDelimiter != null && runStart >= 0 && _list.IsRangeStart(i + 1);
-            if (runStart >= 0 && (!selected || breakHere))
-            {
-                output.Write(line[runStart..i]);
-                runStart = -1;
-            }
-
-            if (selected)
-            {
-                if (runStart < 0)
-                {
-                    if (printed && _outputDelimiter != null && _list.IsRangeStart(i + 1))
-                    {
-                        output.Write(_outputDelimiter);
-                    }
-
-                    runStart = i;
-                    printed = true;
-                }
-            }
-            else if (i < line.Length && _list.BeyondLast(i + 1))
+            if (lo > line.Length)
             {
                 break;
             }
+
+            if (printed && _outputDelimiter != null)
+            {
+                output.Write(_outputDelimiter);
+            }
+
+            output.Write(line[(lo - 1)..Math.Min(hi, line.Length)]);
+            printed = true;
         }
 
         output.Write("\n"u8);

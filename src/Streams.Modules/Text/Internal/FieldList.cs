@@ -1,20 +1,45 @@
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>cut's LIST (<c>1,3-5,7-</c>, <c>-2</c>): which positions are selected, and where each merged
-/// range starts (for <c>--output-delimiter</c> with bytes).</summary>
+/// <summary>cut's LIST (<c>1,3-5,7-</c>, <c>-2</c>): which positions are selected, per position (fields) and
+/// as merged ranges (bytes, where <c>--output-delimiter</c> goes between ranges).</summary>
 internal sealed class FieldList
 {
     private readonly bool[] _selected;
-    private readonly bool[] _rangeStarts;
     private readonly int _openFrom;
     private readonly bool _complement;
 
-    private FieldList(bool[] selected, bool[] rangeStarts, int openFrom, bool complement)
+    private FieldList(bool[] selected, int openFrom, bool complement, List<(int Lo, int Hi)> merged)
     {
         _selected = selected;
-        _rangeStarts = rangeStarts;
         _openFrom = openFrom;
         _complement = complement;
+        Ranges = complement ? Complement(merged) : [.. merged];
+    }
+
+    /// <summary>The selected positions as sorted, disjoint ranges (from 1, inclusive; an open end is
+    /// <see cref="int.MaxValue"/>), the complement already applied.</summary>
+    public (int Lo, int Hi)[] Ranges { get; }
+
+    private static (int Lo, int Hi)[] Complement(List<(int Lo, int Hi)> merged)
+    {
+        var result = new List<(int Lo, int Hi)>();
+        int next = 1;
+        foreach ((int lo, int hi) in merged)
+        {
+            if (lo > next)
+            {
+                result.Add((next, lo - 1));
+            }
+
+            next = hi == int.MaxValue ? int.MaxValue : hi + 1;
+        }
+
+        if (next != int.MaxValue)
+        {
+            result.Add((next, int.MaxValue));
+        }
+
+        return [.. result];
     }
 
     /// <summary>Whether position <paramref name="n"/> (from 1) is selected.</summary>
@@ -23,9 +48,6 @@ internal sealed class FieldList
         bool inList = n >= _openFrom || (n < _selected.Length && _selected[n]);
         return inList != _complement;
     }
-
-    /// <summary>Whether a selected range starts at <paramref name="n"/>.</summary>
-    public bool IsRangeStart(int n) => _complement ? !Selected(n - 1) : n < _rangeStarts.Length ? _rangeStarts[n] : n == _openFrom;
 
     /// <summary>Whether no position from <paramref name="n"/> on is selected (so a line's rest can be skipped).</summary>
     public bool BeyondLast(int n) => !_complement && _openFrom == int.MaxValue && n >= _selected.Length;
@@ -90,17 +112,15 @@ internal sealed class FieldList
         }
 
         var selected = new bool[max + 1];
-        var starts = new bool[max + 1];
         foreach ((int lo, int hi) in merged)
         {
-            starts[lo] = true;
             for (int i = lo; i <= Math.Min(hi, max); i++)
             {
                 selected[i] = true;
             }
         }
 
-        parsed = new FieldList(selected, starts, openFrom, complement);
+        parsed = new FieldList(selected, openFrom, complement, merged);
         return null;
     }
 

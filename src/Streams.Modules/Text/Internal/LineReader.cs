@@ -17,6 +17,8 @@ internal sealed class LineReader
     private readonly PipeReader _reader;
     private readonly byte _delimiter;
     private ReadOnlySequence<byte> _buffer;
+    private ReadOnlyMemory<byte> _first;
+    private int _offset;
     private ReadOnlyMemory<byte> _current;
     private byte[] _scratch = [];
     private bool _holding;
@@ -64,12 +66,15 @@ internal sealed class LineReader
                 if (_holding)
                 {
                     // Nothing complete in what we hold: consume nothing, examine everything, ask for more.
+                    Normalize();
                     _reader.AdvanceTo(_buffer.Start, _buffer.End);
                     _holding = false;
                 }
 
                 ReadResult result = await _reader.ReadAsync(token).ConfigureAwait(false);
                 _buffer = result.Buffer;
+                _first = _buffer.First;
+                _offset = 0;
                 _holding = true;
                 _completed = result.IsCompleted || result.IsCanceled;
                 if (TryNext())
@@ -86,6 +91,7 @@ internal sealed class LineReader
     {
         if (_holding)
         {
+            Normalize();
             _reader.AdvanceTo(_buffer.Start);
             _holding = false;
         }
@@ -100,15 +106,17 @@ internal sealed class LineReader
             return false;
         }
 
-        ReadOnlySpan<byte> first = _buffer.FirstSpan;
-        int index = first.IndexOf(_delimiter);
+        // Fast path: the next line lies in the first segment; only an offset moves, the sequence is not sliced.
+        int index = _first.Span[_offset..].IndexOf(_delimiter);
         if (index >= 0)
         {
-            _current = _buffer.First[..index];
+            _current = _first.Slice(_offset, index);
             HasDelimiter = true;
-            _buffer = _buffer.Slice(index + 1);
+            _offset += index + 1;
             return true;
         }
+
+        Normalize();
 
         if (!_buffer.IsSingleSegment)
         {
@@ -119,6 +127,7 @@ internal sealed class LineReader
                 _current = Copy(line);
                 HasDelimiter = true;
                 _buffer = _buffer.Slice(_buffer.GetPosition(1, end));
+                _first = _buffer.First;
                 return true;
             }
         }
@@ -128,10 +137,22 @@ internal sealed class LineReader
             _current = _buffer.IsSingleSegment ? _buffer.First : Copy(_buffer);
             HasDelimiter = false;
             _buffer = _buffer.Slice(_buffer.End);
+            _first = default;
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>Folds the fast path's offset into <see cref="_buffer"/>.</summary>
+    private void Normalize()
+    {
+        if (_offset > 0)
+        {
+            _buffer = _buffer.Slice(_offset);
+            _first = _buffer.First;
+            _offset = 0;
+        }
     }
 
     private ReadOnlyMemory<byte> Copy(ReadOnlySequence<byte> line)
