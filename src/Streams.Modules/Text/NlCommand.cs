@@ -184,6 +184,13 @@ internal sealed class NlCommand : PipelineStage
 
     private static void WriteNumber(PipeWriter output, long number, int width, string format)
     {
+        if (format == "rn" || (format == "rz" && number >= 0))
+        {
+            // The common cases, without a string per line.
+            CommandIO.WriteNumber(output, number, width, format == "rz" ? (byte)'0' : (byte)' ');
+            return;
+        }
+
         string digits = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string text = format switch
         {
