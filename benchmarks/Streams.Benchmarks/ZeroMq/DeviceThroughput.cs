@@ -77,6 +77,8 @@ else:
     print("%d %.6f" % (got, t1 - t0), flush=True)
 """;
 
+    private static readonly Lazy<bool> Python = new(PythonAvailable);
+
     /// <summary>Runs every case and returns the medians (also written to <paramref name="log"/>).</summary>
     /// <param name="messages">Messages per run (default 300 000).</param>
     /// <param name="size">Message size in bytes (default 100).</param>
@@ -86,7 +88,7 @@ else:
     public static IReadOnlyList<DeviceThroughputResult> Run(int messages = 300_000, int size = 100, int rounds = 3, TextWriter? log = null, bool externalPeers = true)
     {
         var results = new List<DeviceThroughputResult>();
-        bool python = PythonAvailable();
+        bool python = Python.Value;
         externalPeers &= python;
         log?.WriteLine($"peers: {(externalPeers ? "pyzmq processes" : "NetMQ in-process")}, {messages} messages of {size} bytes, {rounds} rounds");
         foreach (string device in new[] { "streamer", "forwarder" })
@@ -138,6 +140,12 @@ else:
     {
         ArgumentNullException.ThrowIfNull(device);
         bool forwarder = device == "forwarder";
+        externalPeers &= Python.Value;
+        if (implementation == "libzmq" && !Python.Value)
+        {
+            return (0, 0);
+        }
+
 
         // Forwarder: PUB drops at its HWM, so every socket on the path is unbounded (0) for a lossless count.
         int hwm = forwarder ? 0 : 1000;

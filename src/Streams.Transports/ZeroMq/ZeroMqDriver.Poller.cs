@@ -19,6 +19,7 @@ internal sealed partial class ZeroMqDriver
 
     private void OnCommand(object? sender, NetMQQueueEventArgs<Command> e)
     {
+        LeavePollerContext();
         try
         {
             while (e.Queue.TryDequeue(out Command command, TimeSpan.Zero))
@@ -40,6 +41,17 @@ internal sealed partial class ZeroMqDriver
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _context?.Fail(ex);
+        }
+    }
+
+    // NetMQPoller makes itself the thread's SynchronizationContext. Code that runs inline from here (stream
+    // continuations, a reader's await) must not capture it: its continuations would be posted to this poller,
+    // and fail once the poller is disposed.
+    internal static void LeavePollerContext()
+    {
+        if (SynchronizationContext.Current is not null)
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
         }
     }
 
@@ -145,6 +157,7 @@ internal sealed partial class ZeroMqDriver
 
     private void OnSendReady(object? sender, NetMQSocketEventArgs e)
     {
+        LeavePollerContext();
         try
         {
             PumpSends();
@@ -157,6 +170,7 @@ internal sealed partial class ZeroMqDriver
 
     private void OnReceiveReady(object? sender, NetMQSocketEventArgs e)
     {
+        LeavePollerContext();
         try
         {
             ReceiveBatch(e.Socket);

@@ -11,6 +11,7 @@ public sealed partial class ZeroMqDevice
 
     private void OnControl(object? sender, NetMQSocketEventArgs e)
     {
+        ZeroMqDriver.LeavePollerContext();
         NetMQSocket control = e.Socket;
         while (!_stopping && control.TryReceiveFrameBytes(TimeSpan.Zero, out byte[]? frame, out bool more))
         {

@@ -39,6 +39,7 @@ public sealed partial class ZeroMqDevice
 
     private void OnCommand(object? sender, NetMQQueueEventArgs<DeviceCommand> e)
     {
+        ZeroMqDriver.LeavePollerContext();
         while (!_stopping && e.Queue.TryDequeue(out DeviceCommand command, TimeSpan.Zero))
         {
             switch (command)
@@ -105,6 +106,7 @@ public sealed partial class ZeroMqDevice
     // A null flow: drain what leg modules produced on other threads.
     private void Guard(DeviceFlow? flow)
     {
+        ZeroMqDriver.LeavePollerContext();
         try
         {
             if (flow is null)
@@ -132,6 +134,7 @@ public sealed partial class ZeroMqDevice
 
     private void GuardResume(DeviceFlow flow)
     {
+        ZeroMqDriver.LeavePollerContext();
         try
         {
             if (flow.HasPending && !ResumePending(flow))
