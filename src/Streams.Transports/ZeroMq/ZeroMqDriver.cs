@@ -85,7 +85,16 @@ internal sealed partial class ZeroMqDriver : StreamDriver
             }
         }
 
-        ZeroMqSockets.Attach(socket, _address.Endpoints, _address.Text);
+        try
+        {
+            ZeroMqSockets.Attach(socket, _address.Endpoints, _address.Text);
+        }
+        catch
+        {
+            _commands.Dispose();
+            throw;
+        }
+
         LastEndpoint = socket.Options.LastEndpoint;
         _socket = socket;
         _out.InitEmpty();

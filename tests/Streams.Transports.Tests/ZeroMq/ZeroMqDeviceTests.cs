@@ -162,6 +162,31 @@ public class ZeroMqDeviceTests
     }
 
     [Fact]
+    public async Task Capture_PubSocket_GetsACopyOfEveryMessage()
+    {
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint(), capture = PyZmqPeer.FreeEndpoint();
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = front, Backend = back, Capture = capture });
+        await ((Microsoft.Extensions.Hosting.IHostedService)device).StartAsync(CancellationToken.None);
+        try
+        {
+            using PyZmqPeer tap = await PyZmqPeer.StartAsync("sub", ">" + capture, 50, string.Empty);
+            await Task.Delay(300); // the capture socket is a PUB: let the subscription arrive
+            using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 50);
+            using PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 50);
+            List<string> expected = Enumerable.Range(0, 50).Select(i => $"msg-{i}").ToList();
+            Assert.Equal(expected, await pull.ReadLinesAsync(50, Wait));
+            Assert.Equal(expected, await tap.ReadLinesAsync(50, Wait));
+            Assert.Equal(0, device.CaptureDropped);
+        }
+        finally
+        {
+            await ((Microsoft.Extensions.Hosting.IHostedService)device).StopAsync(CancellationToken.None);
+        }
+
+        Assert.False(device.IsRunning);
+    }
+
+    [Fact]
     public async Task Start_EndpointInUse_ErrorNamesTheEndpoint()
     {
         string taken = PyZmqPeer.FreeEndpoint();

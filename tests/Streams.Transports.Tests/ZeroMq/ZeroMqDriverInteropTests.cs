@@ -199,6 +199,63 @@ public class ZeroMqDriverInteropTests
     }
 
     [Fact]
+    public async Task XPub_LibzmqSubscriber_SubscriptionArrivesAndTopicIsDelivered()
+    {
+        string ep = PyZmqPeer.FreeEndpoint();
+        StreamHead head = Open($"zmq:xpub:@{ep}", _pool);
+        using PyZmqPeer peer = await PyZmqPeer.StartAsync("sub", ">" + ep, 5, "T");
+        Message subscription = await ReadAsync(head);
+        Assert.Equal("\u0001T", subscription.ToText());
+        subscription.Release();
+        for (int i = 0; i < 5; i++)
+        {
+            await head.WriteAsync(Proto(_pool, $"{i}", "T"));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"T|{i}"), await peer.ReadLinesAsync(5, Wait));
+        await CloseAsync(head);
+        LeakCheck.AssertNoLeaks(_pool);
+    }
+
+    [Fact]
+    public async Task XSub_LibzmqPublisher_SubscribesByWritingAndReceives()
+    {
+        string ep = PyZmqPeer.FreeEndpoint();
+        StreamHead head = Open($"zmq:xsub:@{ep}", _pool);
+        using PyZmqPeer peer = await PyZmqPeer.StartAsync("pubwait", ">" + ep, 5, "T");
+
+        // An XSUB subscribes by sending 0x01 + topic.
+        await head.WriteAsync("\u0001T");
+        Assert.Equal("SUBSCRIBED T", await peer.ReadLineAsync(Wait));
+        for (int i = 0; i < 5; i++)
+        {
+            Message m = await ReadAsync(head);
+            Assert.Equal("T", Assert.IsType<ZeroMqEnvelope>(m.Protocol).GetText(0));
+            Assert.Equal($"{i}", m.ToText());
+            m.Release();
+        }
+
+        await CloseAsync(head);
+        LeakCheck.AssertNoLeaks(_pool);
+    }
+
+    [Fact]
+    public async Task Open_EndpointInUse_ErrorNamesTheEndpoint()
+    {
+        string ep = PyZmqPeer.FreeEndpoint();
+        StreamHead first = Open($"zmq:pull:@{ep}", _pool);
+        try
+        {
+            var ex = Assert.Throws<IOException>(() => Open($"zmq:pull:@{ep}", _pool));
+            Assert.Contains($"cannot bind {ep}", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await first.AbortAsync();
+        }
+    }
+
+    [Fact]
     public async Task Pull_Write_FailsTheStream()
     {
         string ep = PyZmqPeer.FreeEndpoint();
