@@ -10,7 +10,7 @@ namespace Streams.Transports.ZeroMq;
 /// <item><c>ENDPOINT</c>: a ZeroMQ endpoint (<c>tcp://127.0.0.1:5557</c>, <c>ipc://…</c>, <c>inproc://…</c>);
 /// <c>@</c> before it binds, <c>&gt;</c> connects. Without a prefix NetMQ's defaults apply: pub, xpub, router,
 /// rep and pull bind; the other types connect.</item>
-/// <item>Options: <c>subscribe=TOPIC</c> (sub, repeatable; <c>subscribe=</c> subscribes to everything; a sub
+/// <item>Options: <c>subscribe=TOPIC</c> (sub and xsub, repeatable; <c>subscribe=</c> subscribes to everything; a sub
 /// without any subscribe option subscribes to everything), <c>sndhwm=N</c>, <c>rcvhwm=N</c> (messages, default
 /// 1000), <c>linger=MS</c> (used when the stream is aborted or closed before its writer finished; default 0),
 /// <c>closelinger=MS</c> (used when the stream closes after its writer finished, so that what was written is

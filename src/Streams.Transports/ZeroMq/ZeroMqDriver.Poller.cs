@@ -76,6 +76,13 @@ internal sealed partial class ZeroMqDriver
                 continue;
             }
 
+            if (m.Kind == MessageKind.Control)
+            {
+                _batchIndex++;
+                Subscribe(socket, m);
+                continue;
+            }
+
             if (!TrySendMessage(socket, m))
             {
                 if (!_stalled)
@@ -106,6 +113,48 @@ internal sealed partial class ZeroMqDriver
         if (_writeQueue is { } queue)
         {
             _context!.Invoke(OnBatchDone, queue);
+        }
+    }
+
+    private void Subscribe(NetMQSocket socket, Message request)
+    {
+        DriverContext context = _context!;
+        Message answer;
+        try
+        {
+            string topic = request.Protocol as string ?? throw new ArgumentException($"{request.Command} needs the topic (a string) as its argument");
+            bool subscribe = request.Command == ControlSubscribe;
+            if (socket is NetMQ.Sockets.SubscriberSocket sub)
+            {
+                if (subscribe)
+                {
+                    sub.Subscribe(topic);
+                }
+                else
+                {
+                    sub.Unsubscribe(topic);
+                }
+            }
+            else
+            {
+                socket.SendFrame([(byte)(subscribe ? 1 : 0), .. System.Text.Encoding.UTF8.GetBytes(topic)]);
+            }
+
+            answer = context.Pool.Ack(request, topic, Name);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NetMQException)
+        {
+            answer = context.Pool.Nak(request, ex, Name);
+        }
+
+        request.Release();
+        if (_writeQueue is { } queue)
+        {
+            context.Invoke(q => q.Reply(answer), queue);
+        }
+        else
+        {
+            answer.Release();
         }
     }
 

@@ -23,6 +23,16 @@ namespace Streams.Transports.ZeroMq;
 /// </remarks>
 internal sealed partial class ZeroMqDriver : StreamDriver
 {
+    /// <summary>The control that answers the last bound or connected endpoint (with the real port after
+    /// binding <c>tcp://…:*</c>).</summary>
+    internal const string ControlEndpoint = ZeroMqTransport.EndpointControl;
+
+    /// <summary>The control that subscribes a sub or xsub socket to the topic given as its argument.</summary>
+    internal const string ControlSubscribe = ZeroMqTransport.SubscribeControl;
+
+    /// <summary>The control that unsubscribes a sub or xsub socket from the topic given as its argument.</summary>
+    internal const string ControlUnsubscribe = ZeroMqTransport.UnsubscribeControl;
+
     private const int MaxBatchBytes = 256 * 1024;
 
     private readonly ZeroMqAddress _address;
@@ -95,6 +105,15 @@ internal sealed partial class ZeroMqDriver : StreamDriver
             throw;
         }
 
+        if (socket is NetMQ.Sockets.XSubscriberSocket)
+        {
+            // An XSUB subscribes by sending 0x01 + topic; the socket is not shared with the poller yet.
+            foreach (string topic in _address.Subscriptions)
+            {
+                socket.SendFrame([1, .. System.Text.Encoding.UTF8.GetBytes(topic)]);
+            }
+        }
+
         LastEndpoint = socket.Options.LastEndpoint;
         _socket = socket;
         _out.InitEmpty();
@@ -116,6 +135,11 @@ internal sealed partial class ZeroMqDriver : StreamDriver
         if (message.Kind == MessageKind.Flush && (message.FlushSides & FlushSides.Write) != 0)
         {
             queue.Flush();
+        }
+
+        if (message.Kind == MessageKind.Control && HandleControl(queue, message))
+        {
+            return;
         }
 
         if (HandleDefault(queue, message))
@@ -173,6 +197,29 @@ internal sealed partial class ZeroMqDriver : StreamDriver
         }
 
         ReleaseBatch();
+    }
+
+    // Controls: zmq.endpoint is answered here; zmq.subscribe and zmq.unsubscribe (argument: the topic) queue
+    // behind the data written before them and are carried out on the poller thread.
+    private bool HandleControl(StreamQueue queue, Message message)
+    {
+        switch (message.Command)
+        {
+            case ControlEndpoint:
+                queue.Reply(queue.Pool.Ack(message, LastEndpoint, Name));
+                message.Release();
+                return true;
+            case ControlSubscribe or ControlUnsubscribe when _address.SocketType is ZeroMqSocketType.Sub or ZeroMqSocketType.XSub:
+                queue.Enqueue(message);
+                if (!_inFlight)
+                {
+                    Dispatch(queue);
+                }
+
+                return true;
+            default:
+                return false;
+        }
     }
 
     // Inside the serial context: hands the next batch of queued messages to the poller thread.

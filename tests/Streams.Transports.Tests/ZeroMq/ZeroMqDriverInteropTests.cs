@@ -256,6 +256,35 @@ public class ZeroMqDriverInteropTests
     }
 
     [Fact]
+    public async Task EndpointControl_WildcardPort_AnswersTheRealEndpoint()
+    {
+        StreamHead head = Open("zmq:pull:@tcp://127.0.0.1:*", _pool);
+        string endpoint = Assert.IsType<string>(await head.ControlAsync(ZeroMqTransport.EndpointControl));
+        Assert.Matches(@"^tcp://127\.0\.0\.1:\d+$", endpoint);
+        Assert.DoesNotContain("*", endpoint, StringComparison.Ordinal);
+        using PyZmqPeer peer = await PyZmqPeer.StartAsync("push", ">" + endpoint, 3);
+        Assert.Equal("msg-0", await ReadTextAsync(head));
+        await CloseAsync(head);
+        LeakCheck.AssertNoLeaks(_pool);
+    }
+
+    [Fact]
+    public async Task SubscribeControl_AtRuntime_StartsDeliveringTheTopic()
+    {
+        string ep = PyZmqPeer.FreeEndpoint();
+        using PyZmqPeer peer = await PyZmqPeer.StartAsync("pub", "@" + ep, 5000, "A");
+        StreamHead head = Open($"zmq:sub:>{ep}?subscribe=nothing-yet", _pool);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await head.ReadAsync(cts.Token));
+        Assert.Equal("A", await head.ControlAsync(ZeroMqTransport.SubscribeControl, "A"));
+        Message m = await ReadAsync(head);
+        Assert.Equal("A", Assert.IsType<ZeroMqEnvelope>(m.Protocol).GetText(0));
+        m.Release();
+        await head.AbortAsync();
+        LeakCheck.AssertNoLeaks(_pool);
+    }
+
+    [Fact]
     public async Task Pull_Write_FailsTheStream()
     {
         string ep = PyZmqPeer.FreeEndpoint();

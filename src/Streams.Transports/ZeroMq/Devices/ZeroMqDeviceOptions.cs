@@ -47,15 +47,15 @@ public sealed class ZeroMqDeviceOptions
     /// stopping never waits).</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.Zero;
 
-    /// <summary>Creates the modules of the frontend leg (null: none). Messages received on the frontend are
-    /// written down through them; messages going out on the frontend come up through them.</summary>
+    /// <summary>Creates the module of the frontend leg (null: none). Messages received on the frontend come up
+    /// through it (its read side); messages sent on the frontend go down through it (its write side).</summary>
     /// <remarks>A leg with modules moves every message through an in-memory stream inside the device (a copy
     /// into a pooled message and a call chain through the modules, about a microsecond a message plus the
     /// modules' own work); legs without modules stay on the zero-allocation <c>Msg</c> path.</remarks>
     public Func<StreamModule>? FrontendModule { get; init; }
 
-    /// <summary>Creates the modules of the backend leg (null: none). Messages going out on the backend are
-    /// written down through them; messages received on the backend come up through them.</summary>
+    /// <summary>Creates the module of the backend leg (null: none). Messages received on the backend come up
+    /// through it; messages sent on the backend go down through it.</summary>
     public Func<StreamModule>? BackendModule { get; init; }
 
     /// <summary>The pool of the leg streams' messages (default <see cref="MessagePool.Shared"/>).</summary>
