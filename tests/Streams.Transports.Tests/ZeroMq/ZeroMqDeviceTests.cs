@@ -187,6 +187,36 @@ public class ZeroMqDeviceTests
     }
 
     [Fact]
+    public async Task Queue_ModulesOnBothLegs_EnvelopesSurviveTheSlowPath()
+    {
+        var pool = new MessagePool();
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint();
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions
+        {
+            Kind = ZeroMqDeviceKind.Queue,
+            Frontend = front,
+            Backend = back,
+            FrontendModule = () => new PassModule(),
+            BackendModule = () => new PassModule(),
+            Pool = pool,
+        });
+        device.Start();
+        try
+        {
+            using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 20);
+            using PyZmqPeer req = await PyZmqPeer.StartAsync("req", ">" + front, 20);
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => $"REQ-{i}"), await req.ReadLinesAsync(20, Wait));
+            Assert.Equal(20, device.Statistics.FrontendMessagesOut);
+        }
+        finally
+        {
+            await device.StopAsync();
+        }
+
+        LeakCheck.AssertNoLeaks(pool);
+    }
+
+    [Fact]
     public async Task Start_EndpointInUse_ErrorNamesTheEndpoint()
     {
         string taken = PyZmqPeer.FreeEndpoint();
@@ -209,6 +239,14 @@ public class ZeroMqDeviceTests
     {
         using PyZmqPeer peer = await PyZmqPeer.StartAsync("control", ">" + endpoint, 1, command);
         return await peer.ReadLineAsync(Wait);
+    }
+
+    private sealed class PassModule : StreamModule
+    {
+        public PassModule()
+            : base("pass")
+        {
+        }
     }
 
     private sealed class UpperModule : StreamModule
