@@ -9,8 +9,8 @@ namespace Streams.Benchmarks.ZeroMq;
 
 /// <summary>One measured device run.</summary>
 /// <param name="Device">streamer or forwarder.</param>
-/// <param name="Implementation">streams (ZeroMqDevice), netmq-proxy (NetMQ's Proxy) or libzmq (pyzmq's
-/// zmq.proxy).</param>
+/// <param name="Implementation">streams (ZeroMqDevice), streams+module (ZeroMqDevice with a pass-through module
+/// on the frontend leg: the slow path), netmq-proxy (NetMQ's Proxy) or libzmq (pyzmq's zmq.proxy).</param>
 /// <param name="MessagesPerSecond">Delivered messages per second, first to last received at the consumer.</param>
 /// <param name="Delivered">Messages the consumer received.</param>
 public sealed record DeviceThroughputResult(string Device, string Implementation, double MessagesPerSecond, long Delivered);
@@ -93,7 +93,7 @@ else:
         log?.WriteLine($"peers: {(externalPeers ? "pyzmq processes" : "NetMQ in-process")}, {messages} messages of {size} bytes, {rounds} rounds");
         foreach (string device in new[] { "streamer", "forwarder" })
         {
-            foreach (string impl in new[] { "streams", "netmq-proxy", "libzmq" })
+            foreach (string impl in new[] { "streams", "streams+module", "netmq-proxy", "libzmq" })
             {
                 if (impl == "libzmq" && !python)
                 {
@@ -213,13 +213,14 @@ else:
     {
         switch (implementation)
         {
-            case "streams":
+            case "streams" or "streams+module":
                 var device = new ZeroMqDevice(new ZeroMqDeviceOptions
                 {
                     Kind = forwarder ? ZeroMqDeviceKind.Forwarder : ZeroMqDeviceKind.Streamer,
                     Frontend = "@" + front,
                     Backend = "@" + back,
                     HighWatermark = hwm,
+                    FrontendModule = implementation == "streams+module" ? () => new PassModule() : null,
                 });
                 device.Start();
                 return new Disposer(() => device.StopAsync().Wait(TimeSpan.FromSeconds(5)));
@@ -354,6 +355,8 @@ else:
             return false;
         }
     }
+
+    private sealed class PassModule() : StreamModule("pass");
 
     private sealed class Disposer(Action action) : IDisposable
     {
