@@ -213,6 +213,12 @@ internal sealed partial class ZeroMqDriver
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            if (_stalled)
+            {
+                _stalled = false;
+                e.Socket.SendReady -= OnSendReady;
+            }
+
             _context?.Fail(ex);
         }
     }
@@ -226,6 +232,13 @@ internal sealed partial class ZeroMqDriver
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Stop listening first: a socket that stays readable would raise the same failure again and again.
+            if (_receiving)
+            {
+                _receiving = false;
+                e.Socket.ReceiveReady -= OnReceiveReady;
+            }
+
             _context?.Fail(ex);
         }
     }
