@@ -44,7 +44,7 @@ try
             await VentilateAsync(tasks, cts.Token);
 
             // The push socket lingers to deliver what it still holds; wait for it before the process ends.
-            NetMQConfig.Cleanup(block: true);
+            ZeroMqTransport.CleanupAtExit(TimeSpan.FromSeconds(5));
             break;
         case "all":
             await RunAllAsync(tasks, workers, cts.Token);
@@ -56,6 +56,11 @@ try
 }
 catch (OperationCanceledException)
 {
+}
+catch (IOException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
 }
 finally
 {

@@ -26,6 +26,21 @@ public static class ZeroMqTransport
     /// argument.</summary>
     public const string UnsubscribeControl = "zmq.unsubscribe";
 
+    /// <summary>At process exit: lets closed sockets deliver what they still linger on (for example the last tasks
+    /// of <c>seq 10 | connect 'zmq:push:…'</c>), then ends NetMQ's threads; waits at most
+    /// <paramref name="timeout"/>.</summary>
+    /// <remarks>Call it once, when every stream and device of the process is closed, and never before more
+    /// ZeroMQ use: NetMQ cannot be used after it. NetMQ delivers lingering messages from its own background
+    /// thread, which dies with the process, so a program that exits right after closing a push stream loses
+    /// what is still queued unless it waits here.</remarks>
+    /// <returns>True when NetMQ finished within the timeout.</returns>
+    public static bool CleanupAtExit(TimeSpan timeout)
+    {
+        var cleanup = new Thread(static () => NetMQ.NetMQConfig.Cleanup(block: true)) { IsBackground = true, Name = "zmq cleanup" };
+        cleanup.Start();
+        return cleanup.Join(timeout);
+    }
+
     /// <summary>Creates the driver of a <c>zmq:</c> address (the address includes the <c>zmq:</c> prefix).</summary>
     /// <param name="address">The address, such as <c>zmq:push:>tcp://127.0.0.1:5557</c>.</param>
     /// <param name="options">The stream options (unused by the driver today; reserved).</param>

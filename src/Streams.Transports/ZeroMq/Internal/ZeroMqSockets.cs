@@ -22,6 +22,15 @@ internal static class ZeroMqSockets
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
+    // NetMQ's exceptions often carry only "Exception of type … was thrown"; the socket error inside says more.
+    private static string Why(Exception ex) => ex switch
+    {
+        AddressAlreadyInUseException => "address already in use",
+        EndpointNotFoundException => "no such endpoint",
+        _ when ex.Message.StartsWith("Exception of type", StringComparison.Ordinal) && ex.InnerException is { } inner => inner.Message,
+        _ => ex.Message,
+    };
+
     public static bool CanReceive(ZeroMqSocketType type) => type is not (ZeroMqSocketType.Push or ZeroMqSocketType.Pub);
 
     public static bool CanSend(ZeroMqSocketType type) => type is not (ZeroMqSocketType.Pull or ZeroMqSocketType.Sub);
@@ -47,7 +56,7 @@ internal static class ZeroMqSockets
             {
                 socket.Options.Linger = TimeSpan.Zero;
                 socket.Dispose();
-                throw new IOException($"{owner}: cannot {(endpoint.Bind ? "bind" : "connect")} {endpoint.Address}: {ex.Message}", ex);
+                throw new IOException($"{owner}: cannot {(endpoint.Bind ? "bind" : "connect")} {endpoint.Address}: {Why(ex)}", ex);
             }
         }
     }
