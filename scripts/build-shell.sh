@@ -1,27 +1,86 @@
 #!/usr/bin/env bash
-# Builds the `streams` program into $1: Native AOT when the toolchain is there (clang), else ReadyToRun, else a
-# plain Release build. Quiet unless it fails.
+# Builds the `streams` program into $1 (default .build/streams), for the launcher ./streams:
+#   1. Native AOT (start-up of a few ms) when clang is there (scripts/install-peers.sh installs clang and
+#      zlib1g-dev; it is run once when clang is missing),
+#   2. else ReadyToRun (framework-dependent, pre-compiled: start-up of a few tens of ms),
+#   3. else a plain Release build.
+# Quiet unless it fails; the log of the last attempt stays in $1/build.log.
+# Safe to run from several processes at once: one builds under a lock, the others wait and reuse its result.
+# The build uses its own artifacts folder (.build/shell-artifacts) so it never races `dotnet build` of the
+# solution over the projects' obj/ folders. STREAMS_NO_AOT=1 skips step 1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/.build/streams}"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-mkdir -p "$out"
+bin="$out/streams"
 project="$root/src/Streams.Shell/Streams.Shell.csproj"
+artifacts="$root/.build/shell-artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+mkdir -p "$out"
+
+# Newer sources than the binary (the launcher's test, repeated under the lock).
+stale() {
+  [ -x "$bin" ] || return 0
+  [ -n "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$bin" -print -quit 2>/dev/null)" ]
+}
+
+exec 9>"$out/.build.lock"
+if ! flock -n 9; then
+  echo "streams: waiting for another build of the shell…" >&2
+  flock 9
+fi
+if ! stale; then
+  exit 0
+fi
+
+stage="$(mktemp -d "$out/.stage.XXXXXX")"
+started="$out/.build.started"
+log="$out/build.log"
+trap 'rm -rf "$stage"' EXIT
+touch "$started"   # sources edited during the build stay newer than the binary, so the next run rebuilds
+: >"$log"
 echo "streams: building the shell (first run, or sources changed)…" >&2
-if command -v clang >/dev/null 2>&1 && [ "${STREAMS_NO_AOT:-}" != 1 ]; then
-  if dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -o "$out" >"$log" 2>&1; then
+
+# Moves the staged build into $out; the binary last and by rename, so a running launcher never execs half a file.
+install_stage() {
+  local f
+  for f in "$stage"/* "$stage"/.[!.]*; do
+    [ -e "$f" ] || continue
+    [ "$(basename "$f")" = streams ] && continue
+    rm -rf "$out/$(basename "$f")"
+    mv -f "$f" "$out/"
+  done
+  mv -f "$stage/streams" "$bin"
+  touch -r "$started" "$bin"   # as new as the sources it was built from, also when the link step was skipped
+}
+
+publish() {
+  rm -rf "${stage:?}"/*
+  echo "+ dotnet publish $*" >>"$log"
+  dotnet publish "$project" -c Release -r linux-x64 --artifacts-path "$artifacts" -o "$stage" -nologo "$@" >>"$log" 2>&1 \
+    && [ -x "$stage/streams" ]
+}
+
+if [ "${STREAMS_NO_AOT:-}" != 1 ] && ! command -v clang >/dev/null 2>&1 && [ -x "$root/scripts/install-peers.sh" ]; then
+  "$root/scripts/install-peers.sh" >>"$log" 2>&1 || true
+fi
+
+if [ "${STREAMS_NO_AOT:-}" != 1 ] && command -v clang >/dev/null 2>&1; then
+  if publish -p:PublishAot=true; then
+    install_stage
     exit 0
   fi
-  echo "streams: Native AOT publish failed; falling back to a JIT build (see below)" >&2
-  tail -n 20 "$log" >&2
+  echo "streams: Native AOT publish failed; falling back to ReadyToRun (log: $log)" >&2
+  grep -E '(error|warning) [A-Z]+[0-9]+' "$log" | grep -v NU1603 | sort -u | tail -n 20 >&2 || tail -n 20 "$log" >&2
 fi
-if dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out" >"$log" 2>&1; then
+if publish --self-contained false -p:PublishReadyToRun=true -p:TieredCompilation=true; then
+  install_stage
   exit 0
 fi
-if dotnet build "$project" -c Release -o "$out" >"$log" 2>&1; then
+echo "+ dotnet build" >>"$log"
+if dotnet build "$project" -c Release --artifacts-path "$artifacts" -o "$stage" -nologo >>"$log" 2>&1 && [ -x "$stage/streams" ]; then
+  install_stage
   exit 0
 fi
-cat "$log" >&2
+tail -n 40 "$log" >&2
 exit 1
