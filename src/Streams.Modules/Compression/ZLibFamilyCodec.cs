@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace Streams.Modules.Compression;
+
+/// <summary>gzip (RFC 1952), zlib (RFC 1950) and raw deflate (RFC 1951) on the runtime's zlib, through
+/// <see cref="GZipStream"/>, <see cref="ZLibStream"/> and <see cref="DeflateStream"/> over adapter streams.</summary>
+/// <remarks>The runtime offers these formats only as streams. The encoder writes through a stream that copies
+/// into the caller's buffer writer; <see cref="Stream.Flush()"/> on the compression stream is zlib's
+/// Z_SYNC_FLUSH. The decoder reads from a stream that hands out the bytes fed so far and reports "no more" (0)
+/// when they run out: the runtime's inflater keeps its state and continues when fed again.</remarks>
+internal sealed class ZLibFamilyCodec : Codec
+{
+    public static readonly ZLibFamilyCodec Gzip = new("gzip", Format.Gzip);
+    public static readonly ZLibFamilyCodec Zlib = new("zlib", Format.Zlib);
+    public static readonly ZLibFamilyCodec Deflate = new("deflate", Format.Deflate);
+
+    private readonly Format _format;
+
+    private ZLibFamilyCodec(string name, Format format)
+    {
+        Name = name;
+        _format = format;
+    }
+
+    internal enum Format
+    {
+        Gzip,
+        Zlib,
+        Deflate,
+    }
+
+    public override string Name { get; }
+
+    public override (int Min, int Max) QualityRange => (0, 9);
+
+    public override CodecEncoder CreateEncoder(CodecOptions options) => new Encoder(_format, options);
+
+    public override CodecDecoder CreateDecoder(CodecOptions options) => new Decoder(_format);
+
+    private static Stream Open(Format format, Stream inner, CodecOptions options)
+    {
+        if (options.Quality is int q)
+        {
+            var z = new ZLibCompressionOptions { CompressionLevel = q };
+            return format switch
+            {
+                Format.Gzip => new GZipStream(inner, z, leaveOpen: true),
+                Format.Zlib => new ZLibStream(inner, z, leaveOpen: true),
+                _ => new DeflateStream(inner, z, leaveOpen: true),
+            };
+        }
+
+        return format switch
+        {
+            Format.Gzip => new GZipStream(inner, options.Level, leaveOpen: true),
+            Format.Zlib => new ZLibStream(inner, options.Level, leaveOpen: true),
+            _ => new DeflateStream(inner, options.Level, leaveOpen: true),
+        };
+    }
+
+    private sealed class Encoder : CodecEncoder
+    {
+        private readonly SinkStream _sink = new();
+        private readonly Stream _stream;
+
+        public Encoder(Format format, CodecOptions options)
+        {
+            _stream = Open(format, _sink, options);
+        }
+
+        public override void Write(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+        {
+            _sink.Target = output;
+            _stream.Write(input);
+        }
+
+        public override void Flush(IBufferWriter<byte> output)
+        {
+            _sink.Target = output;
+            _stream.Flush();
+        }
+
+        public override void Finish(IBufferWriter<byte> output)
+        {
+            _sink.Target = output;
+            _stream.Dispose();
+            _sink.Target = null;
+        }
+
+        public override void Dispose()
+        {
+            // Dropping an unfinished stream must not write its trailer anywhere.
+            _sink.Target = null;
+            _stream.Dispose();
+        }
+    }
+
+    private sealed class Decoder : CodecDecoder
+    {
+        // Fed to the inflater at the end of the input to learn whether it stopped cleanly (see Complete).
+        private static readonly byte[] Probe = CreateProbe();
+
+        // A sync flush ends with an empty stored block: 00 00 FF FF (what WebSocket permessage-deflate relies on).
+        private const uint SyncFlushMarker = 0x0000FFFF;
+        private uint _tail = 1;
+        private readonly FeedStream _feed = new();
+        private readonly Stream _stream;
+
+        public Decoder(Format format)
+        {
+            _stream = format switch
+            {
+                Format.Gzip => new GZipStream(_feed, CompressionMode.Decompress, leaveOpen: true),
+                Format.Zlib => new ZLibStream(_feed, CompressionMode.Decompress, leaveOpen: true),
+                _ => new DeflateStream(_feed, CompressionMode.Decompress, leaveOpen: true),
+            };
+        }
+
+        public override int Decode(ref ReadOnlyMemory<byte> input, Span<byte> output)
+        {
+            ReadOnlySpan<byte> span = input.Span;
+            for (int i = Math.Max(0, span.Length - 4); i < span.Length; i++)
+            {
+                _tail = (_tail << 8) | span[i];
+            }
+
+            _feed.Input = input;
+            long before = _feed.Taken;
+            try
+            {
+                return _stream.Read(output);
+            }
+            finally
+            {
+                Consumed += _feed.Taken - before;
+                input = _feed.Input;
+                _feed.Input = default;
+            }
+        }
+
+        public override void Complete(bool strict)
+        {
+            if (_feed.Taken == 0 || (!strict && _tail == SyncFlushMarker))
+            {
+                return;
+            }
+
+            // The runtime does not say whether its inflater reached the end of the stream, and by default treats
+            // a short read as the end. So probe: after the end of a deflate or zlib stream the inflater reads
+            // nothing more, and after a gzip member it ignores bytes that do not start a member; inside a stream,
+            // 0xFF bytes are an invalid block type at a block boundary (where a sync flush leaves it) and decode
+            // to output or fail anywhere else.
+            _feed.Input = Probe;
+            Span<byte> scratch = stackalloc byte[256];
+            int n;
+            try
+            {
+                n = _stream.Read(scratch);
+            }
+            catch (InvalidDataException)
+            {
+                n = 1;
+            }
+
+            if (n > 0)
+            {
+                throw new InvalidDataException("unexpected end of file");
+            }
+        }
+
+        public override void Dispose() => _stream.Dispose();
+
+        private static byte[] CreateProbe()
+        {
+            var probe = new byte[64];
+            probe.AsSpan().Fill(0xFF);
+            return probe;
+        }
+    }
+
+    /// <summary>The write end the compression stream writes into: copies into the current buffer writer.</summary>
+    private sealed class SinkStream : Stream
+    {
+        public IBufferWriter<byte>? Target { get; set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Target is { } target)
+            {
+                target.Write(buffer);
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>The read end the decompression stream reads from: the bytes fed so far, then "none" (0).</summary>
+    private sealed class FeedStream : Stream
+    {
+        public ReadOnlyMemory<byte> Input { get; set; }
+
+        public long Taken { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, Input.Length);
+            Input.Span[..n].CopyTo(buffer);
+            Input = Input[n..];
+            Taken += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
