@@ -217,6 +217,35 @@ public class ZeroMqDeviceTests
     }
 
     [Fact]
+    public async Task RunAsync_StreamsOnBothSides_DeliversAndStopsOnCancel()
+    {
+        var pool = new MessagePool();
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint();
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = front, Backend = back, Name = "run-test" });
+        using var cts = new CancellationTokenSource();
+        Task run = device.RunAsync(cts.Token);
+        StreamHead push = Open($"zmq:push:>{front}", pool);
+        StreamHead pull = Open($"zmq:pull:>{back}", pool);
+        for (int i = 0; i < 1000; i++)
+        {
+            await push.WriteAsync($"m{i}");
+        }
+
+        for (int i = 0; i < 1000; i++)
+        {
+            Assert.Equal($"m{i}", await ReadTextAsync(pull));
+        }
+
+        Assert.Contains(ZeroMqDevice.Running, d => d.Name == "run-test" && d.Statistics.BackendMessagesOut == 1000);
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.False(device.IsRunning);
+        await CloseAsync(push);
+        await pull.AbortAsync();
+        LeakCheck.AssertNoLeaks(pool);
+    }
+
+    [Fact]
     public async Task Start_EndpointInUse_ErrorNamesTheEndpoint()
     {
         string taken = PyZmqPeer.FreeEndpoint();
