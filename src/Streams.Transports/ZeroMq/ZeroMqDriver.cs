@@ -21,6 +21,7 @@ namespace Streams.Transports.ZeroMq;
 /// For the send-only types (push, pub) the driver also puts a hangup up, so reads end. Otherwise reads end only
 /// when the stream is closed.</para>
 /// </remarks>
+[System.Diagnostics.DebuggerDisplay("{Name,nq} in flight: {_inFlight}")]
 internal sealed partial class ZeroMqDriver : StreamDriver
 {
     /// <summary>The control that answers the last bound or connected endpoint (with the real port after
@@ -232,6 +233,7 @@ internal sealed partial class ZeroMqDriver : StreamDriver
                 return;
             }
 
+            System.Diagnostics.Debug.Assert(_batch.Count == 0, "at most one batch is in flight");
             int bytes = 0;
             while (_batch.Count < _address.Batch && bytes < MaxBatchBytes && queue.TryDequeue(out Message m))
             {

@@ -247,6 +247,7 @@ public sealed partial class ZeroMqDevice
     // The destination became writable: send the parked frame and the rest of its message.
     private bool ResumePending(DeviceFlow flow)
     {
+        System.Diagnostics.Debug.Assert(flow.HasPending && !flow.Listening, "a parked flow does not read its source");
         NetMQSocket to = flow.To.Socket;
         if (!to.TrySend(ref flow.Pending, TimeSpan.Zero, flow.PendingMore))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using NetMQ;
 using Streams.Transports.ZeroMq.Internal;
@@ -22,6 +23,7 @@ namespace Streams.Transports.ZeroMq.Devices;
 /// default 0). The device is an <see cref="IHostedService"/>; <see cref="RunAsync"/> runs it until cancelled. A
 /// running device is listed in <see cref="Running"/>. All public members are thread-safe.</para>
 /// </remarks>
+[DebuggerDisplay("{Name,nq}: {Statistics}")]
 public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<ZeroMqDevice, byte> s_running = new();
