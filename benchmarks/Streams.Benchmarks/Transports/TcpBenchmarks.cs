@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Pipelines.Sockets.Unofficial;
+using Streams.Benchmarks.Infrastructure;
+
+namespace Streams.Benchmarks.Transports;
+
+/// <summary>Loopback TCP from the client's side: bulk bytes (64 MiB into a sink that acknowledges the last byte)
+/// and a pipelined echo of 100-byte length-prefixed frames, through a raw Pipelines.Sockets.Unofficial
+/// <see cref="SocketConnection"/> (the baseline) and a raw <see cref="NetworkStream"/>. The server is the same
+/// plain-socket <see cref="LoopbackServer"/> for every client.</summary>
+/// <remarks>Bulk: one operation is the whole 64 MiB. Echo: one operation is one frame, written one message at a
+/// time (a write or a pipe flush per frame, as a message-at-a-time caller would) while a reader takes the echoes
+/// back. The <c>tcp:</c> driver of src/Streams.Transports joins this class when it exists.</remarks>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class TcpBenchmarks
+{
+    /// <summary>Frames per echo invocation.</summary>
+    public const int Frames = 20_000;
+
+    private const int FrameSize = 100;
+    private const int Chunk = 64 * 1024;
+    private readonly byte[] _chunk = new byte[Chunk];
+    private readonly byte[] _frame = new byte[FrameSize];
+    private LoopbackServer _server = null!;
+    private SocketConnection _bulkConnection = null!;
+    private SocketConnection _echoConnection = null!;
+    private NetworkStream _bulkStream = null!;
+    private NetworkStream _echoStream = null!;
+
+    /// <summary>Bytes per bulk operation (64 MiB; 4 MiB in the smoke test).</summary>
+    public static long BulkBytes => SmokeRunner.IsSmoke ? 4 << 20 : 64 << 20;
+
+    /// <summary>Starts the server and connects the clients.</summary>
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        Random.Shared.NextBytes(_chunk);
+        BinaryPrimitives.WriteInt32BigEndian(_frame, FrameSize - 4);
+        _server = new LoopbackServer(BulkBytes);
+        _bulkConnection = await ConnectPipeAsync((byte)'S');
+        _echoConnection = await ConnectPipeAsync((byte)'E');
+        _bulkStream = await ConnectStreamAsync((byte)'S');
+        _echoStream = await ConnectStreamAsync((byte)'E');
+    }
+
+    /// <summary>Closes everything.</summary>
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        _bulkConnection.Dispose();
+        _echoConnection.Dispose();
+        await _bulkStream.DisposeAsync();
+        await _echoStream.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>64 MiB written to a <see cref="SocketConnection"/>'s output pipe in 64 KiB writes.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Bulk")]
+    public async Task<long> BulkSocketConnection()
+    {
+        PipeWriter output = _bulkConnection.Output;
+        for (long sent = 0; sent < BulkBytes; sent += Chunk)
+        {
+            output.Write(_chunk);
+            await output.FlushAsync();
+        }
+
+        return await ReadAckAsync(_bulkConnection.Input);
+    }
+
+    /// <summary>64 MiB written to a <see cref="NetworkStream"/> in 64 KiB writes.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Bulk")]
+    public async Task<long> BulkNetworkStream()
+    {
+        for (long sent = 0; sent < BulkBytes; sent += Chunk)
+        {
+            await _bulkStream.WriteAsync(_chunk);
+        }
+
+        byte[] ack = new byte[1];
+        await _bulkStream.ReadExactlyAsync(ack);
+        return BulkBytes;
+    }
+
+    /// <summary>100-byte frames through a <see cref="SocketConnection"/>: a write and a flush per frame.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Frames)]
+    [BenchmarkCategory("Echo")]
+    public async Task<long> EchoSocketConnection()
+    {
+        Task<long> reading = ReadFramesAsync(_echoConnection.Input);
+        PipeWriter output = _echoConnection.Output;
+        for (int i = 0; i < Frames; i++)
+        {
+            output.Write(_frame);
+            await output.FlushAsync();
+        }
+
+        return await reading;
+    }
+
+    /// <summary>100-byte frames through a <see cref="NetworkStream"/>: a write per frame.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    [BenchmarkCategory("Echo")]
+    public async Task<long> EchoNetworkStream()
+    {
+        Task<long> reading = ReadFramesAsync(_echoStream);
+        for (int i = 0; i < Frames; i++)
+        {
+            await _echoStream.WriteAsync(_frame);
+        }
+
+        return await reading;
+    }
+
+    private static async Task<long> ReadAckAsync(PipeReader input)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync();
+            if (!result.Buffer.IsEmpty)
+            {
+                input.AdvanceTo(result.Buffer.GetPosition(1));
+                return BulkBytes;
+            }
+
+            if (result.IsCompleted)
+            {
+                throw new InvalidOperationException("the sink closed the connection");
+            }
+
+            input.AdvanceTo(result.Buffer.End);
+        }
+    }
+
+    private static async Task<long> ReadFramesAsync(PipeReader input)
+    {
+        long frames = 0;
+        while (frames < Frames)
+        {
+            ReadResult result = await input.ReadAsync();
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            while (buffer.Length >= 4)
+            {
+                int length = ReadLength(buffer);
+                if (buffer.Length < 4 + length)
+                {
+                    break;
+                }
+
+                buffer = buffer.Slice(4 + length);
+                frames++;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted && frames < Frames)
+            {
+                throw new InvalidOperationException($"the echo ended after {frames} frames");
+            }
+        }
+
+        return frames;
+    }
+
+    private static async Task<long> ReadFramesAsync(NetworkStream stream)
+    {
+        // The frames are all the same size: count bytes.
+        byte[] buffer = new byte[Chunk];
+        long expected = (long)Frames * FrameSize, received = 0;
+        while (received < expected)
+        {
+            int n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, expected - received)));
+            if (n == 0)
+            {
+                throw new InvalidOperationException("the echo ended early");
+            }
+
+            received += n;
+        }
+
+        return received / FrameSize;
+    }
+
+    private static int ReadLength(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(header);
+        return BinaryPrimitives.ReadInt32BigEndian(header);
+    }
+
+    private async Task<SocketConnection> ConnectPipeAsync(byte mode)
+    {
+        SocketConnection connection = await SocketConnection.ConnectAsync(_server.EndPoint);
+        connection.Output.Write([mode]);
+        await connection.Output.FlushAsync();
+        return connection;
+    }
+
+    private async Task<NetworkStream> ConnectStreamAsync(byte mode)
+    {
+        var socket = new Socket(_server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(_server.EndPoint);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        await stream.WriteAsync(new[] { mode });
+        return stream;
+    }
+}
