@@ -10,8 +10,16 @@ internal sealed class PyZmqPeer : IDisposable
 {
     private static readonly Lazy<string> ScriptPath = new(() =>
     {
-        string path = Path.Combine(Path.GetTempPath(), $"streams-zmqpeer-{Environment.ProcessId}.py");
-        File.WriteAllText(path, Script);
+        // One file per script version, shared by test runs: written once, atomically.
+        string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Script)))[..16];
+        string path = Path.Combine(Path.GetTempPath(), $"streams-zmqpeer-{hash}.py");
+        if (!File.Exists(path))
+        {
+            string temp = path + "." + Environment.ProcessId;
+            File.WriteAllText(temp, Script);
+            File.Move(temp, path, overwrite: true);
+        }
+
         return path;
     });
 
