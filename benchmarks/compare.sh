@@ -13,6 +13,7 @@
 #   RUNS=3 SIZE_MB=60 benchmarks/compare.sh
 #   PARTS="pipelines startup" benchmarks/compare.sh   # any of: pipelines startup tcp echo zmq
 #   NO_DOC=1 benchmarks/compare.sh   # print only
+#   STREAMS=/path/to/streams benchmarks/compare.sh   # another build of the shell (default: the ./streams launcher)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,18 +21,23 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 RUNS="${RUNS:-5}"
 SIZE_MB="${SIZE_MB:-60}"
 PARTS="${PARTS:-pipelines startup tcp echo zmq}"
-streams="$root/streams"
+streams="${STREAMS:-$root/streams}"
 doc="$root/docs/benchmarks.md"
 work="$(mktemp -d)"
 pids=()
 rows=()
 
 cleanup() {
-  local p
+  local p i
   for p in "${pids[@]}"; do
     kill "$p" 2>/dev/null
   done
   for p in "${pids[@]}"; do
+    for ((i = 0; i < 20; i++)); do
+      kill -0 "$p" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$p" 2>/dev/null
     wait "$p" 2>/dev/null
   done
   rm -rf "$work"
@@ -177,7 +183,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------------
 if want echo; then
-  lines=200000
+  lines=500000
   name="line echo, $lines lines of 100 bytes"
   if [ -z "$streams" ] || ! has listen; then
     na "$name" "no \`listen\` command in the shell yet"
