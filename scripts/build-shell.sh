@@ -24,7 +24,8 @@ stale() {
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$bin" -print -quit 2>/dev/null)" ]
 }
 
-exec 9>"$out/.build.lock"
+mkdir -p "$(dirname "$artifacts")"
+exec 9>"$artifacts.lock"   # one lock for every output folder: they share the artifacts folder
 if ! flock -n 9; then
   echo "streams: waiting for another build of the shell…" >&2
   flock 9
