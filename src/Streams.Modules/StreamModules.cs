@@ -12,6 +12,7 @@ public static partial class StreamModules
         AddFraming(registry);
         AddCompression(registry);
         AddProtocol(registry);
+        AddTls(registry);
         return registry;
     }
 
@@ -20,4 +21,6 @@ public static partial class StreamModules
     static partial void AddCompression(ComponentRegistry registry);
 
     static partial void AddProtocol(ComponentRegistry registry);
+
+    static partial void AddTls(ComponentRegistry registry);
 }
