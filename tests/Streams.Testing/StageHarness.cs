@@ -21,7 +21,7 @@ public static class StageHarness
     /// <summary>Runs <paramref name="stage"/> with <paramref name="arguments"/> on <paramref name="stdin"/>.</summary>
     public static async Task<CommandOutcome> RunAsync(PipelineStage stage, IReadOnlyList<string> arguments, byte[] stdin, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        var input = new Pipe();
+        var input = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var output = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var error = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         await input.Writer.WriteAsync(stdin);

@@ -159,11 +159,11 @@ public static class Pipeline
         {
             try
             {
-                await context.Output.FlushAsync().ConfigureAwait(false);
+                await context.Output.FlushAsync(stop.Token).ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
             {
-                // Already completed by the stage itself.
+                // Already completed by the stage itself, or the pipeline was cancelled: what is left is dropped.
             }
 
             await context.Output.CompleteAsync().ConfigureAwait(false);
@@ -172,10 +172,11 @@ public static class Pipeline
         {
             try
             {
-                await context.Output.FlushAsync().ConfigureAwait(false);
+                await context.Output.FlushAsync(stop.Token).ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
             {
+                // As above: a redirection's writer that was completed, or a cancelled pipeline.
             }
         }
 

@@ -12,7 +12,7 @@ public class YesTests
     public async Task Yes_PipedToHead_MatchesGnu(params string[] args)
     {
         byte[] gnuOut = (await StageHarness.RunReferenceAsync("sh", ["-c", "yes \"$@\" | head -c 100000", "sh", .. args], [])).Stdout;
-        var output = new System.IO.Pipelines.Pipe();
+        var output = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
         var input = new System.IO.Pipelines.Pipe();
         await input.Writer.CompleteAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
