@@ -13,6 +13,7 @@ rm -rf "$results"
 mkdir -p "$results"
 
 status=0
+aborted=()
 echo "test.sh: building…"
 if ! dotnet build Streams.slnx -c Release -v quiet -nologo >"$results/build.log" 2>&1; then
   cat "$results/build.log"
@@ -26,7 +27,7 @@ for p in "${projects[@]}"; do
   echo "test.sh: $name…"
   timeout 1500 dotnet test "$p" -c Release --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
-      --results-directory "$results" --blame-hang-timeout 5m >"$results/$name.log" 2>&1 || status=1
+      --results-directory "$results" --blame-hang-timeout 5m >"$results/$name.log" 2>&1 || { status=1; aborted+=("$name"); }
   grep -E "^\s+(Failed|Error Message|  Failed)|^Failed!|^Passed!|Test Run Aborted|The active test run was aborted" "$results/$name.log" | head -40
 done
 
@@ -44,6 +45,11 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0}))
   skipped=$((skipped + ${t:-0} - ${x:-0}))
 done
+# A test host that crashed or hung leaves a results file whose counters do not show it: count each such run.
+if [ "$failed" -eq 0 ] && [ "${#aborted[@]}" -gt 0 ]; then
+  echo "test.sh: test runs that did not finish cleanly: ${aborted[*]}"
+  failed=$((failed + ${#aborted[@]}))
+fi
 if [ "$files" -lt "${#projects[@]}" ]; then
   echo "test.sh: only $files of ${#projects[@]} test projects produced results"
   failed=$((failed + ${#projects[@]} - files))
