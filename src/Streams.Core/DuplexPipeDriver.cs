@@ -35,6 +35,8 @@ public sealed class DuplexPipeDriver : StreamDriver
     private bool _flushScheduled;
     private bool _busy;
     private bool _outputDone;
+    private int _noInputHangup;
+    private bool _flushBroken;
     private volatile bool _stopping;
 
     /// <summary>Creates a driver named <paramref name="name"/> over <paramref name="pipe"/>, which it then
@@ -108,13 +110,12 @@ public sealed class DuplexPipeDriver : StreamDriver
             _pipe.Output.CancelPendingFlush();
         }
 
-        try
+        // A read blocked in the kernel (a FIFO, a child's stdout: synchronous reads on a pool thread) does not see
+        // the cancellation; give the loop a moment, then free the transport under it, which ends it.
+        Task loop = _readLoop ?? Task.CompletedTask;
+        if (!loop.IsCompleted)
         {
-            await (_readLoop ?? Task.CompletedTask).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // The loop reports its own failures to the stream; here it only has to be over.
+            await Task.WhenAny(loop, Task.Delay(_options.StopReadWait)).ConfigureAwait(false);
         }
 
         await CompleteQuietlyAsync(_pipe.Input).ConfigureAwait(false);
@@ -187,7 +188,23 @@ public sealed class DuplexPipeDriver : StreamDriver
             message.Release();
             _outputDone = true;
             _busy = true;
-            _ = CompleteOutputAsync();
+            if (_options.NoOutput)
+            {
+                WritesDone();
+            }
+            else
+            {
+                _ = CompleteOutputAsync();
+            }
+
+            return;
+        }
+
+        if (_options.NoOutput)
+        {
+            message.Release();
+            _outputDone = true;
+            queue.Fail(new StreamException(Name, "opened for reading only: writes are refused"));
             return;
         }
 
@@ -244,6 +261,11 @@ public sealed class DuplexPipeDriver : StreamDriver
         {
             flush = _pipe.Output.FlushAsync();
         }
+        catch (Exception ex) when (IsBrokenPipe(ex))
+        {
+            OutputBroken(queue);
+            return;
+        }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             queue.Fail(StreamException.Wrap(Name, ex));
@@ -252,7 +274,11 @@ public sealed class DuplexPipeDriver : StreamDriver
 
         if (flush.IsCompletedSuccessfully)
         {
-            _ = flush.Result;
+            if (flush.Result.IsCompleted)
+            {
+                OutputBroken(queue);
+            }
+
             return;
         }
 
@@ -262,9 +288,14 @@ public sealed class DuplexPipeDriver : StreamDriver
 
     private async Task AwaitFlushAsync(StreamQueue queue, ValueTask<FlushResult> flush)
     {
+        bool broken;
         try
         {
-            await flush.ConfigureAwait(false);
+            broken = (await flush.ConfigureAwait(false)).IsCompleted;
+        }
+        catch (Exception ex) when (!_stopping && IsBrokenPipe(ex))
+        {
+            broken = true;
         }
         catch (Exception ex) when (!_stopping)
         {
@@ -276,12 +307,65 @@ public sealed class DuplexPipeDriver : StreamDriver
             return;
         }
 
+        // Handed to the serial context through the field: the post that follows publishes it.
+        _flushBroken = broken;
         queue.Invoke(static q =>
         {
             var d = (DuplexPipeDriver)q.Driver!;
             d._busy = false;
+            if (d._flushBroken)
+            {
+                d.OutputBroken(q);
+            }
+
             d.Drain(q);
         });
+    }
+
+    // Inside the serial context: the far end stopped reading (EPIPE, a reset, a completed reader). As for a
+    // writer to a closed pipe, what is still written is discarded (released) and the end of the stream shows on
+    // the read side, as the far end's hangup; the stream does not fail for it.
+    private void OutputBroken(StreamQueue queue)
+    {
+        if (_outputDone)
+        {
+            return;
+        }
+
+        _outputDone = true;
+        _unflushed = 0;
+        while (queue.TryDequeue(out Message? m))
+        {
+            m.Release();
+        }
+
+        WritesDone();
+    }
+
+    // The write side is over (completed, refused or broken): tell the stream, and end the read side of a pipe
+    // that has no input.
+    private void WritesDone()
+    {
+        DriverContext context = _context!;
+        context.WritesCompleted();
+        if (_options.NoInput && Interlocked.Exchange(ref _noInputHangup, 1) == 0)
+        {
+            context.PutUp(context.Pool.Hangup(HangupKind.PeerClosed));
+        }
+    }
+
+    private static bool IsBrokenPipe(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            // EPIPE is errno 32 on Linux and macOS; .NET reports it as an IOException with that HResult.
+            if (e is IOException { HResult: 32 } || (e is IOException && e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return IsReset(ex);
     }
 
     private async Task CompleteOutputAsync()
@@ -305,7 +389,7 @@ public sealed class DuplexPipeDriver : StreamDriver
             // The far end went away before our end: its hangup reaches the stream from the read loop.
         }
 
-        _context!.WritesCompleted();
+        WritesDone();
     }
 
     private async Task ReadLoopAsync()
@@ -337,6 +421,18 @@ public sealed class DuplexPipeDriver : StreamDriver
                 input.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
+                    if (_options.InputEnded is { } ended)
+                    {
+                        try
+                        {
+                            await ended().ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OutOfMemoryException)
+                        {
+                            // Only a courtesy before the hangup (such as waiting for an exit status): the end stays an end.
+                        }
+                    }
+
                     context.PutUp(context.Pool.Hangup(HangupKind.PeerClosed));
                     return;
                 }
@@ -359,9 +455,9 @@ public sealed class DuplexPipeDriver : StreamDriver
         {
             context.Fail(StreamException.Wrap(Name, ex));
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception)
         {
-            // Stopping: the transport is closing under the loop.
+            // Stopping: the transport is closing under the loop; nobody is left to tell.
         }
     }
 

@@ -13,7 +13,8 @@ namespace Streams.Transports;
 /// <item><term><c>file:PATH</c>, <c>file:&gt;PATH</c>, <c>file:&gt;&gt;PATH</c>, <c>file:&lt;&gt;PATH</c></term>
 /// <description>a file read (the default), written (created or truncated), appended to, or read and written, as
 /// the shell's redirections</description></item>
-/// <item><term><c>fifo:PATH</c></term><description>a POSIX named pipe (made with <c>mkfifo</c>)</description></item>
+/// <item><term><c>fifo:PATH</c>, <c>fifo:&gt;PATH</c></term><description>a POSIX named pipe (made with
+/// <c>mkfifo</c>), read (the default) or written</description></item>
 /// <item><term><c>unix:PATH</c></term><description>a Unix domain stream socket</description></item>
 /// <item><term><c>pipe:NAME</c></term><description>a .NET named pipe</description></item>
 /// <item><term><c>tcp:HOST:PORT</c></term><description>TCP; HOST is a name, an IPv4 address or an IPv6
@@ -69,7 +70,8 @@ public sealed class StreamAddress
     /// <summary>The descriptor of an fd address.</summary>
     public int Descriptor { get; private init; }
 
-    /// <summary>How a file address is opened (<see cref="FileAccessMode.Read"/> for the other schemes).</summary>
+    /// <summary>How a file or fifo address is opened (<see cref="FileAccessMode.Read"/> for the other
+    /// schemes).</summary>
     public FileAccessMode Mode { get; private init; } = FileAccessMode.Read;
 
     /// <summary>The options after <c>?</c>, by name (case-insensitive; the last of a repeated name).</summary>
@@ -160,7 +162,7 @@ public sealed class StreamAddress
 
                 address = new StreamAddress(trimmed, scheme) { Descriptor = fd, Options = options };
                 return true;
-            case AddressScheme.File:
+            case AddressScheme.File or AddressScheme.Fifo:
                 FileAccessMode mode = FileAccessMode.Read;
                 if (rest.StartsWith("<>", StringComparison.Ordinal))
                 {
@@ -186,7 +188,7 @@ public sealed class StreamAddress
                 }
 
                 return NeedsPath(trimmed, scheme, rest, options, mode, out address, out error);
-            case AddressScheme.Fifo or AddressScheme.Unix or AddressScheme.Pipe or AddressScheme.Mem:
+            case AddressScheme.Unix or AddressScheme.Pipe or AddressScheme.Mem:
                 return NeedsPath(trimmed, scheme, rest, options, FileAccessMode.Read, out address, out error);
             default:
                 return TryParseTcp(trimmed, rest, options, out address, out error);
