@@ -1,0 +1,91 @@
+namespace Streams.Transports.Servers;
+
+internal sealed partial class ListenerStreamServer
+{
+    // Runs one connection to its end; never throws: whatever goes wrong is this connection's failure alone.
+    private async Task ServeAsync(long id, Connection connection, AcceptedConnection accepted)
+    {
+        CancellationToken abort = _abort.Token;
+        StreamHead? head = null;
+        IDisposable? registration = null;
+        Exception? failure = null;
+        try
+        {
+            IReadOnlyList<StreamModule> modules = CreateModules();
+            var driver = new DuplexPipeDriver(accepted.Name, accepted.Pipe, new DuplexPipeDriverOptions { Stopped = accepted.Stopped });
+            head = StreamHead.Open(driver, _streamOptions);
+            head.Label = accepted.Name;
+            connection.Head = head;
+            if (_options.RegisterStreams)
+            {
+                registration = LiveStreams.Register(head, Owner);
+            }
+
+            // Modules are listed from the head down; each push goes directly under the head.
+            for (int i = modules.Count - 1; i >= 0; i--)
+            {
+                await head.PushAsync(modules[i], abort).ConfigureAwait(false);
+            }
+
+            if (abort.IsCancellationRequested)
+            {
+                // Stopped before the handler could start: the stop's abort may have missed this head.
+                throw new OperationCanceledException(abort);
+            }
+
+            await _options.Handler(head, abort).ConfigureAwait(false);
+            await head.CloseAsync(cancellationToken: abort).ConfigureAwait(false);
+            failure = head.Error ?? (head.EndReason == HangupKind.Reset ? new IOException($"{accepted.Name}: connection reset by peer") : null);
+        }
+        catch (Exception ex)
+        {
+            failure = head?.Error
+                ?? (abort.IsCancellationRequested && ex is OperationCanceledException or StreamException
+                    ? new TimeoutException($"{accepted.Name}: aborted: the server stopped and the connection did not end within the deadline", ex)
+                    : ex);
+        }
+        finally
+        {
+            if (head is null)
+            {
+                await DisposeUnopenedAsync(accepted).ConfigureAwait(false);
+            }
+            else if (failure is not null)
+            {
+                await head.AbortAsync().ConfigureAwait(false);
+            }
+
+            registration?.Dispose();
+            _connections.TryRemove(id, out _);
+            Interlocked.Increment(ref failure is null ? ref _completed : ref _failed);
+            Interlocked.Decrement(ref _active);
+            _slots.Release();
+        }
+
+        if (failure is not null)
+        {
+            OnConnectionFailed(new StreamConnectionFailedEventArgs(accepted.Name, failure, head?.EndReason ?? HangupKind.None));
+        }
+    }
+
+    private static async Task DisposeUnopenedAsync(AcceptedConnection accepted)
+    {
+        try
+        {
+            await accepted.Pipe.Input.CompleteAsync().ConfigureAwait(false);
+            await accepted.Pipe.Output.CompleteAsync().ConfigureAwait(false);
+            await accepted.Stopped(true).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is being thrown away.
+        }
+    }
+
+    private sealed class Connection
+    {
+        public StreamHead? Head { get; set; }
+
+        public Task? Task { get; set; }
+    }
+}

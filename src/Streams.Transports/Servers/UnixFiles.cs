@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Streams.Transports.Servers;
+
+/// <summary>The kind of a file system entry, as <c>lstat</c> reports it.</summary>
+internal enum UnixFileKind
+{
+    Missing,
+    Regular,
+    Directory,
+    Socket,
+    Fifo,
+    SymbolicLink,
+    Other,
+}
+
+/// <summary>The few libc calls servers and mounts need that .NET does not offer: the type of a file (to tell a
+/// stale socket from a file that must not be replaced), <c>mkfifo</c>, and a non-blocking open of a FIFO.</summary>
+/// <remarks>Linux only (statx has one layout on every architecture, unlike struct stat); elsewhere the type is
+/// guessed from what .NET reports.</remarks>
+internal static partial class UnixFiles
+{
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
+    private const uint StatxIno = 0x100;
+    private const int OpenReadOnly = 0;
+    private const int OpenWriteOnly = 1;
+    private const int OpenNonBlock = 0x800;
+
+    /// <summary>ENXIO: a FIFO opened for writing without blocking has no reader.</summary>
+    public const int NoReader = 6;
+
+    /// <summary>The kind of <paramref name="path"/> (a symbolic link is not followed) and its inode.</summary>
+    public static UnixFileKind GetKind(string path, out ulong inode)
+    {
+        inode = 0;
+        if (!OperatingSystem.IsLinux())
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? UnixFileKind.Regular : Directory.Exists(path) ? UnixFileKind.Directory : UnixFileKind.Missing;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        int rc;
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                rc = Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxIno, p);
+            }
+        }
+
+        if (rc != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno is 2 or 20 ? UnixFileKind.Missing : throw new IOException($"{path}: cannot inspect it ({Marshal.GetPInvokeErrorMessage(errno)})");
+        }
+
+        // struct statx: stx_mode is a u16 at offset 28, stx_ino a u64 at offset 32.
+        ushort mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]);
+        inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..]);
+        if (!BitConverter.IsLittleEndian)
+        {
+            mode = BinaryPrimitives.ReverseEndianness(mode);
+            inode = BinaryPrimitives.ReverseEndianness(inode);
+        }
+
+        return (mode & 0xF000) switch
+        {
+            0x8000 => UnixFileKind.Regular,
+            0x4000 => UnixFileKind.Directory,
+            0xC000 => UnixFileKind.Socket,
+            0x1000 => UnixFileKind.Fifo,
+            0xA000 => UnixFileKind.SymbolicLink,
+            _ => UnixFileKind.Other,
+        };
+    }
+
+    /// <summary>Creates a FIFO at <paramref name="path"/> with <paramref name="mode"/> (the umask is applied by
+    /// the kernel; the caller sets the mode again afterwards).</summary>
+    public static void MakeFifo(string path, UnixFileMode mode)
+    {
+        if (MkFifo(path, (uint)mode) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"{path}: mkfifo failed ({Marshal.GetPInvokeErrorMessage(errno)})");
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> without blocking (a FIFO end); returns the descriptor, or -1 with
+    /// <paramref name="errno"/>.</summary>
+    public static int OpenNonBlocking(string path, bool write, out int errno)
+    {
+        int fd = Open(path, (write ? OpenWriteOnly : OpenReadOnly) | OpenNonBlock);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd;
+    }
+
+    /// <summary>Closes a descriptor from <see cref="OpenNonBlocking"/>.</summary>
+    public static void CloseDescriptor(int fd)
+    {
+        if (fd >= 0)
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Removes <paramref name="path"/> if it is still the entry of kind <paramref name="kind"/> and inode
+    /// <paramref name="inode"/> that we created (someone may have replaced it since).</summary>
+    public static void RemoveIfOurs(string path, UnixFileKind kind, ulong inode)
+    {
+        try
+        {
+            if (GetKind(path, out ulong now) == kind && (inode == 0 || now == inode))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Stopping: a file we cannot remove is left behind; the next start treats it as stale.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MkFifo(string path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}
