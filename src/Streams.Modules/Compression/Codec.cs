@@ -10,6 +10,15 @@ internal abstract class Codec
     /// <summary>The largest step a decoder is asked to produce at once (what the pool hands out whole).</summary>
     public const int Step = 64 * 1024 - MessagePool.HeadRoom - MessagePool.TailRoom;
 
+    /// <summary>How many bytes the next decode step may produce: <see cref="Step"/>, or one byte more than
+    /// <paramref name="limit"/> leaves after <paramref name="produced"/>, so that breaking the limit is seen before
+    /// more is allocated (no overflow when there is no limit, <see cref="long.MaxValue"/>).</summary>
+    public static int Room(long limit, long produced)
+    {
+        long left = limit - produced;
+        return left >= Step ? Step : (int)Math.Max(left + 1, 1);
+    }
+
     /// <summary>The module and command name, such as <c>gzip</c>.</summary>
     public abstract string Name { get; }
 

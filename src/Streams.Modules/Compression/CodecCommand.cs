@@ -146,8 +146,8 @@ internal sealed class CodecCommand : PipelineStage
     // One bounded step: true when it produced output (call again), false when the input is used up.
     private bool Step(CodecDecoder decoder, ref ReadOnlyMemory<byte> input, PipeWriter output, long limit, string source)
     {
-        long room = Math.Min(Codec.Step, limit - decoder.Produced + 1);
-        Span<byte> span = output.GetSpan((int)room)[..(int)room];
+        int room = Codec.Room(limit, decoder.Produced);
+        Span<byte> span = output.GetSpan(room)[..room];
         int written;
         try
         {

@@ -154,9 +154,8 @@ public abstract class CodecModule : StreamModule
         {
             while (true)
             {
-                // Never ask for more than the limit leaves (plus one byte, to see it passed).
-                long room = Math.Min(Codec.Step, limit - produced + 1);
-                Span<byte> span = _up.GetSpan((int)room)[..(int)room];
+                int room = Codec.Room(limit, produced);
+                Span<byte> span = _up.GetSpan(room)[..room];
                 int written = decoder.Decode(ref input, span);
                 _up.Advance(written);
                 produced += written;

@@ -63,15 +63,19 @@ internal sealed class ZLibFamilyCodec : Codec
     {
         private readonly SinkStream _sink = new();
         private readonly Stream _stream;
+        private readonly Format _format;
+        private bool _wrote;
 
         public Encoder(Format format, CodecOptions options)
         {
+            _format = format;
             _stream = Open(format, _sink, options);
         }
 
         public override void Write(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
         {
             _sink.Target = output;
+            _wrote |= input.Length > 0;
             _stream.Write(input);
         }
 
@@ -83,6 +87,21 @@ internal sealed class ZLibFamilyCodec : Codec
 
         public override void Finish(IBufferWriter<byte> output)
         {
+            if (!_wrote && _sink.Written == 0)
+            {
+                // The runtime's streams write nothing at all for empty input, which gzip -d and zlib-flate refuse:
+                // write the empty member or stream the reference tools write (an empty final fixed block, 03 00).
+                output.Write(_format switch
+                {
+                    Format.Gzip => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                    Format.Zlib => [0x78, 0x9c, 3, 0, 0, 0, 0, 1],
+                    _ => [3, 0],
+                });
+                _sink.Target = null;
+                _stream.Dispose();
+                return;
+            }
+
             _sink.Target = output;
             _stream.Dispose();
             _sink.Target = null;
@@ -106,9 +125,11 @@ internal sealed class ZLibFamilyCodec : Codec
         private uint _tail = 1;
         private readonly FeedStream _feed = new();
         private readonly Stream _stream;
+        private readonly Format _format;
 
         public Decoder(Format format)
         {
+            _format = format;
             _stream = format switch
             {
                 Format.Gzip => new GZipStream(_feed, CompressionMode.Decompress, leaveOpen: true),
@@ -152,6 +173,7 @@ internal sealed class ZLibFamilyCodec : Codec
             // 0xFF bytes are an invalid block type at a block boundary (where a sync flush leaves it) and decode
             // to output or fail anywhere else.
             _feed.Input = Probe;
+            long taken = _feed.Taken;
             Span<byte> scratch = stackalloc byte[256];
             int n;
             try
@@ -163,7 +185,9 @@ internal sealed class ZLibFamilyCodec : Codec
                 n = 1;
             }
 
-            if (n > 0)
+            // A deflate or zlib inflater that reached the end reads nothing more: one that takes probe bytes was
+            // still inside the stream, even when the 0xFF bits happened to end a block without output.
+            if (n > 0 || (_format != Format.Gzip && _feed.Taken > taken))
             {
                 throw new InvalidDataException("unexpected end of file");
             }
@@ -184,6 +208,8 @@ internal sealed class ZLibFamilyCodec : Codec
     {
         public IBufferWriter<byte>? Target { get; set; }
 
+        public long Written { get; private set; }
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -199,6 +225,7 @@ internal sealed class ZLibFamilyCodec : Codec
             if (Target is { } target)
             {
                 target.Write(buffer);
+                Written += buffer.Length;
             }
         }
 
