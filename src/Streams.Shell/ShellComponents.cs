@@ -1,5 +1,8 @@
 using Streams.Components;
+using Streams.Modules;
 using Streams.Modules.Text;
+using Streams.Transports.Commands;
+using Streams.Transports.ZeroMq;
 
 namespace Streams.Shell;
 
@@ -7,6 +10,11 @@ namespace Streams.Shell;
 internal static class ShellComponents
 {
     /// <summary>Creates the registry of every component the shell knows (called once, on first use).</summary>
-    public static ComponentRegistry Create() => new ComponentRegistry()
-        .AddTextCommands();
+    /// <param name="runner">Runs the per-connection pipelines of <c>listen</c> and <c>mount</c> in a child shell
+    /// (null: those commands report that they cannot run pipelines).</param>
+    public static ComponentRegistry Create(PipelineRunner? runner = null) => new ComponentRegistry()
+        .AddTextCommands()
+        .AddStreamModules()
+        .AddStreamCommands(runner)
+        .AddZeroMqCommands();
 }

@@ -40,11 +40,13 @@ internal static class ShellHost
                 i++;
             }
 
-            var session = new ShellSession(stdio, new Lazy<Components.ComponentRegistry>(ShellComponents.Create), BuiltinTable.CreateDefault())
+            SubshellRunner? runner = null;
+            var session = new ShellSession(stdio, new Lazy<Components.ComponentRegistry>(() => ShellComponents.Create(runner!.RunAsync)), BuiltinTable.CreateDefault())
             {
                 Debug = debug,
             };
             var executor = new Executor(session);
+            runner = new SubshellRunner(executor);
             using PosixSignalRegistration? sigint = options.HandleSignals
                 ? PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
                 {
@@ -114,6 +116,7 @@ internal static class ShellHost
             }
 
             session.Jobs.CancelAll();
+            ExitCleanup.Run();
             return status;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
