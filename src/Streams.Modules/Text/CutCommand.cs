@@ -92,7 +92,10 @@ internal sealed class CutCommand : PipelineStage
                     delimiterGiven = true;
                     break;
                 case 's': _onlyDelimited = true; break;
-                case OutputDelimiterKey: _outputDelimiter = CommandIO.ArgumentBytes(value!); break;
+                case OutputDelimiterKey:
+                        // GNU takes an empty string as its terminating NUL: one zero byte.
+                        _outputDelimiter = value!.Length == 0 ? [0] : CommandIO.ArgumentBytes(value);
+                        break;
             }
         }
 

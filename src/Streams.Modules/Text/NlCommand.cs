@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Streams.Modules.Text.Internal;
+using Streams.Modules.Text.Regex;
 using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
@@ -34,6 +35,8 @@ internal sealed class NlCommand : PipelineStage
           a      number all lines
           t      number only nonempty lines
           n      number no lines
+          pBRE   number only lines that contain a match for the basic regular
+                 expression, BRE
 
         FORMAT is one of:
 
@@ -68,6 +71,7 @@ internal sealed class NlCommand : PipelineStage
         }
 
         char[] styles = ['n', 't', 'n'];
+        var regexes = new PosixRegex?[3];
         string format = "rn";
         long increment = 1, start = 1;
         int width = 6;
@@ -78,12 +82,25 @@ internal sealed class NlCommand : PipelineStage
             switch (key)
             {
                 case 'b' or 'h' or 'f':
-                    if (v is not ("a" or "t" or "n"))
+                    if (v is not ("a" or "t" or "n") && !v.StartsWith('p'))
                     {
                         return await CommandIO.UsageAsync(context, Name, $"invalid {(key == 'b' ? "body" : key == 'h' ? "header" : "footer")} numbering style: '{v}'").ConfigureAwait(false);
                     }
 
-                    styles[key == 'h' ? 0 : key == 'b' ? 1 : 2] = v[0];
+                    int which = key == 'h' ? 0 : key == 'b' ? 1 : 2;
+                    styles[which] = v[0];
+                    if (v[0] == 'p')
+                    {
+                        try
+                        {
+                            regexes[which] = PosixRegex.Create([GrepOptions.ToLatin1(v[1..])], PosixSyntax.Basic);
+                        }
+                        catch (PosixRegexException ex)
+                        {
+                            return await CommandIO.FailAsync(context, Name, ex.Message).ConfigureAwait(false);
+                        }
+                    }
+
                     break;
                 case 'n':
                     if (v is not ("ln" or "rn" or "rz"))
@@ -126,6 +143,7 @@ internal sealed class NlCommand : PipelineStage
         long number = start;
         int section = 1;
         int status = 0;
+        char[] chars = [];
         foreach (string file in args.Operands.Count == 0 ? ["-"] : args.Operands)
         {
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
@@ -155,7 +173,7 @@ internal sealed class NlCommand : PipelineStage
                     }
 
                     char style = styles[section];
-                    if (style == 'a' || (style == 't' && line.Length > 0))
+                    if (style == 'a' || (style == 't' && line.Length > 0) || (style == 'p' && Matches(regexes[section]!, line, ref chars)))
                     {
                         WriteNumber(context.Output, number, width, format);
                         context.Output.Write(separatorBytes);
@@ -178,6 +196,19 @@ internal sealed class NlCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
+    }
+
+    /// <summary>Whether <paramref name="regex"/> matches <paramref name="line"/> read as Latin-1 (one char per
+    /// byte), in the reused <paramref name="chars"/>.</summary>
+    private static bool Matches(PosixRegex regex, ReadOnlySpan<byte> line, ref char[] chars)
+    {
+        if (chars.Length < line.Length)
+        {
+            chars = new char[Math.Max(line.Length, chars.Length * 2)];
+        }
+
+        int n = Encoding.Latin1.GetChars(line, chars);
+        return regex.IsMatch(chars.AsSpan(0, n));
     }
 
     private static int Section(ReadOnlySpan<byte> line) => line.SequenceEqual("\\:\\:\\:"u8) ? 0 : line.SequenceEqual("\\:\\:"u8) ? 1 : line.SequenceEqual("\\:"u8) ? 2 : -1;

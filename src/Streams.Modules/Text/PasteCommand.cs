@@ -59,15 +59,17 @@ internal sealed class PasteCommand : PipelineStage
                 readers.Add(reader);
             }
 
+            // -z: lines end with NUL instead of newline, on input and output.
+            byte eol = args.Has('z') ? (byte)0 : (byte)'\n';
             LineReader? stdin = null;
-            var lines = readers.Select(r => ReferenceEquals(r, context.Input) ? stdin ??= new LineReader(r) : new LineReader(r)).ToList();
+            var lines = readers.Select(r => ReferenceEquals(r, context.Input) ? stdin ??= new LineReader(r, eol) : new LineReader(r, eol)).ToList();
             if (args.Has('s'))
             {
-                await SerialAsync(context, lines, delimiters).ConfigureAwait(false);
+                await SerialAsync(context, lines, delimiters, eol).ConfigureAwait(false);
             }
             else
             {
-                await ParallelAsync(context, lines, delimiters).ConfigureAwait(false);
+                await ParallelAsync(context, lines, delimiters, eol).ConfigureAwait(false);
             }
         }
         finally
@@ -82,7 +84,7 @@ internal sealed class PasteCommand : PipelineStage
         return 0;
     }
 
-    private static async ValueTask SerialAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters)
+    private static async ValueTask SerialAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters, byte eol)
     {
         PipeWriter output = context.Output;
         foreach (LineReader reader in lines)
@@ -102,11 +104,11 @@ internal sealed class PasteCommand : PipelineStage
                 await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
             }
 
-            output.Write("\n"u8);
+            output.Write([eol]);
         }
     }
 
-    private static async ValueTask ParallelAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters)
+    private static async ValueTask ParallelAsync(StageContext context, List<LineReader> lines, List<byte[]> delimiters, byte eol)
     {
         PipeWriter output = context.Output;
         var done = new bool[lines.Count];
@@ -142,7 +144,7 @@ internal sealed class PasteCommand : PipelineStage
             }
 
             output.Write(pending.WrittenSpan);
-            output.Write("\n"u8);
+            output.Write([eol]);
             await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
         }
     }

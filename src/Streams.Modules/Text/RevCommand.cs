@@ -5,6 +5,10 @@ using Streams.Pipelines;
 namespace Streams.Modules.Text;
 
 /// <summary><c>rev [FILE]...</c>: reverses the bytes of each line.</summary>
+/// <remarks>rev is util-linux's, not GNU's. On ASCII text the output is the same; where util-linux rev works on
+/// wide characters and so fails under <c>LC_ALL=C</c> on a byte above 0x7f ("Invalid or incomplete multibyte
+/// character") and cuts lines at a NUL, this one reverses every byte, as the C locale's one-byte characters
+/// suggest.</remarks>
 internal sealed class RevCommand : PipelineStage
 {
     internal const string HelpText = """

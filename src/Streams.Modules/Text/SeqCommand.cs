@@ -92,11 +92,6 @@ internal sealed class SeqCommand : PipelineStage
 
             render = v => prefix + CFormat.Float(spec, (double)v) + suffix;
         }
-        else if (first.Exponent || step.Exponent || last.Exponent)
-        {
-            var spec = new CSpec("", 0, -1, 'g');
-            render = v => CFormat.Float(spec, (double)v);
-        }
         else
         {
             int precision = Math.Max(first.Precision, step.Precision);
@@ -121,7 +116,7 @@ internal sealed class SeqCommand : PipelineStage
             var spec = new CSpec(equalWidth ? "0" : "", width, precision, 'f');
             render = precision == 0 && !equalWidth
                 ? v => v.ToString(CultureInfo.InvariantCulture)
-                : v => Pad(decimal.Round(v, precision, MidpointRounding.ToEven).ToString("F" + precision.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), spec);
+                : v => Pad(decimal.Round(v, Math.Min(precision, 28), MidpointRounding.ToEven).ToString("F" + precision.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), spec);
         }
 
         byte[] separatorBytes = Encoding.UTF8.GetBytes(separator);
@@ -250,10 +245,11 @@ internal sealed class SeqCommand : PipelineStage
         return null;
     }
 
-    /// <summary>A seq operand: its value and, as typed, its width and digits after the point.</summary>
-    private readonly record struct Operand(decimal Value, int Width, int Precision, bool Exponent)
+    /// <summary>A seq operand: its value and, as GNU seq's scan_arg counts them from the text, its width and
+    /// its digits after the point (an exponent moves both: <c>1e-1</c> has one digit, <c>1.5e1</c> none).</summary>
+    private readonly record struct Operand(decimal Value, int Width, int Precision)
     {
-        public static Operand One => new(1, 1, 0, false);
+        public static Operand One => new(1, 1, 0);
 
         public static bool TryParse(string text, out Operand operand)
         {
@@ -264,10 +260,39 @@ internal sealed class SeqCommand : PipelineStage
                 return false;
             }
 
-            bool exponent = s.Contains('e', StringComparison.OrdinalIgnoreCase);
+            long width = s.Length, precision = 0;
             int dot = s.IndexOf('.', StringComparison.Ordinal);
-            int precision = exponent || dot < 0 ? 0 : s.Length - dot - 1;
-            operand = new Operand(value, s.Length, precision, exponent);
+            int e = s.IndexOfAny(['e', 'E']);
+            if (dot >= 0)
+            {
+                int fraction = (e >= 0 ? e : s.Length) - dot - 1;
+                precision = fraction;
+                width += fraction == 0 ? -1 : (dot == 0 || !char.IsAsciiDigit(s[dot - 1]) ? 1 : 0);
+            }
+
+            if (e >= 0)
+            {
+                long exponent = Math.Clamp(long.TryParse(s.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x) ? x : 0, -100_000, 100_000);
+                precision += exponent < 0 ? -exponent : -Math.Min(precision, exponent);
+                width -= s.Length - e;
+                if (exponent < 0)
+                {
+                    if (dot < 0 || e == dot + 1)
+                    {
+                        width++;
+                    }
+
+                    exponent = -exponent;
+                }
+                else if (dot >= 0 && precision == 0 && width != 0)
+                {
+                    width--;
+                }
+
+                width += exponent;
+            }
+
+            operand = new Operand(value, (int)Math.Clamp(width, 0, 100_000), (int)Math.Clamp(precision, 0, 100_000));
             return true;
         }
     }

@@ -73,11 +73,16 @@ internal sealed class TrCommand : PipelineStage
             return await CommandIO.UsageAsync(context, Name, $"extra operand '{ops[wanted]}'{extra}").ConfigureAwait(false);
         }
 
-        string? error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[0]), false, out List<byte> set1, out _, out _, out _);
+        string? error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[0]), false, out List<byte> set1, out _, out _, out List<(int At, string Name)> classes1);
         List<byte> set2 = [];
         if (error == null && ops.Count == 2)
         {
-            error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[1]), translate, out set2, out int fillAt, out byte fillByte, out _);
+            error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[1]), translate, out set2, out int fillAt, out byte fillByte, out List<(int At, string Name)> classes2);
+            if (error == null && translate && !Aligned(classes1, classes2, fillAt, Math.Max(0, set1.Count - set2.Count)))
+            {
+                error = "misaligned [:upper:] and/or [:lower:] construct";
+            }
+
             if (complement)
             {
                 set1 = Complement(set1);
@@ -139,6 +144,27 @@ internal sealed class TrCommand : PipelineStage
 
         await PumpAsync(context, map, delete ? deleted : null, squeeze ? squeezed : null).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>GNU's rule when translating: each <c>[:upper:]</c> or <c>[:lower:]</c> in SET2 must stand at the
+    /// same position as an <c>[:upper:]</c> or <c>[:lower:]</c> in SET1.</summary>
+    private static bool Aligned(List<(int At, string Name)> classes1, List<(int At, string Name)> classes2, int fillAt, int fillLength)
+    {
+        foreach ((int at, string name) in classes2)
+        {
+            if (name is not ("upper" or "lower"))
+            {
+                continue;
+            }
+
+            int position = fillAt >= 0 && fillAt <= at ? at + fillLength : at;
+            if (!classes1.Exists(c => c.At == position && c.Name is "upper" or "lower"))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static List<byte> Complement(List<byte> set)

@@ -24,7 +24,9 @@ internal sealed class TrueFalseCommand(bool success) : PipelineStage
         ArgumentNullException.ThrowIfNull(context);
         if (context.Arguments.Count == 1 && context.Arguments[0] == "--help")
         {
-            return await Internal.CommandIO.HelpAsync(context, success ? TrueHelp : FalseHelp).ConfigureAwait(false);
+            // GNU false keeps its status even for --help.
+            await Internal.CommandIO.HelpAsync(context, success ? TrueHelp : FalseHelp).ConfigureAwait(false);
+            return success ? 0 : 1;
         }
 
         return success ? 0 : 1;

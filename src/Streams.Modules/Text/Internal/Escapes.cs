@@ -8,8 +8,8 @@ internal static class Escapes
     /// <summary>Interprets the escape at <paramref name="text"/>[<paramref name="i"/>] (the byte after the
     /// backslash), appends its bytes and moves <paramref name="i"/> past it. Returns false for <c>\c</c>
     /// (stop all output). <paramref name="octalZero"/> selects echo/%b octal (<c>\0NNN</c>) over printf's
-    /// (<c>\NNN</c>); <paramref name="echo"/> selects echo's rules (no <c>\"</c>, <c>\u</c>; octal only
-    /// after 0).</summary>
+    /// (<c>\NNN</c>); <paramref name="echo"/> selects echo's rules (no <c>\"</c>, <c>\u</c>; like %b, <c>\NNN</c> as well as
+    /// <c>\0NNN</c>).</summary>
     public static bool Append(List<byte> output, byte[] text, ref int i, bool octalZero, bool echo)
     {
         byte c = text[i];
@@ -35,7 +35,7 @@ internal static class Escapes
 
                 output.Add((byte)hex);
                 break;
-            case >= '0' and <= '7' when !echo || c == '0':
+            case >= '0' and <= '7':
                 int max = 3;
                 int value = 0;
                 if (octalZero && c == '0')

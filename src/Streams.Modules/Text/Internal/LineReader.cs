@@ -118,7 +118,20 @@ internal sealed class LineReader
 
         Normalize();
 
-        if (!_buffer.IsSingleSegment)
+        // Normalizing may have moved the start to the next segment (when the last line ended a segment), and
+        // that segment may be the only one left: look for the delimiter there before anything else.
+        if (_buffer.IsSingleSegment)
+        {
+            index = _first.Span.IndexOf(_delimiter);
+            if (index >= 0)
+            {
+                _current = _first[..index];
+                HasDelimiter = true;
+                _offset = index + 1;
+                return true;
+            }
+        }
+        else
         {
             SequencePosition? position = _buffer.PositionOf(_delimiter);
             if (position is SequencePosition end)

@@ -1,0 +1,104 @@
+using System.Text;
+using Streams.Components;
+using Streams.Modules.Text;
+using Streams.Pipelines;
+using Streams.Testing;
+
+namespace Streams.Modules.Tests.Text;
+
+/// <summary>Runs a command through our implementation and through the GNU tool (LC_ALL=C) on the same input,
+/// and describes every difference in stdout bytes or exit status.</summary>
+internal static class Differential
+{
+    private static readonly ComponentRegistry Registry = new ComponentRegistry().AddTextCommands();
+
+    /// <summary>At most this many comparisons run at once (each starts a GNU process).</summary>
+    private static readonly SemaphoreSlim Gate = new(Math.Max(2, Environment.ProcessorCount));
+
+    /// <summary>A fresh instance of our command <paramref name="name"/>.</summary>
+    public static PipelineStage Create(string name) => Registry.All.First(d => d.Name == name).CreateCommand!(false);
+
+    /// <summary>Runs both and returns null when stdout and status agree, else a description of the difference.</summary>
+    public static async Task<string?> CompareAsync(string program, IReadOnlyList<string> args, byte[] input, string? directory = null)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            CommandOutcome gnu = await StageHarness.RunReferenceAsync(program, args, input, directory, TimeSpan.FromSeconds(20));
+            CommandOutcome ours = await StageHarness.RunAsync(Create(program), args, input, directory, TimeSpan.FromSeconds(20));
+            if (gnu.Stdout.AsSpan().SequenceEqual(ours.Stdout) && gnu.ExitStatus == ours.ExitStatus)
+            {
+                return null;
+            }
+
+            return $"{program} {string.Join(' ', args.Select(Quote))} <<< {Show(input)}\n" +
+                $"  GNU  (status {gnu.ExitStatus}): {Show(gnu.Stdout)} {Show(gnu.Stderr)}\n" +
+                $"  ours (status {ours.ExitStatus}): {Show(ours.Stdout)} {Show(ours.Stderr)}\n" +
+                $"  first difference at byte {FirstDifference(gnu.Stdout, ours.Stdout)}";
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Compares on every input (concurrently) and fails with the first few differences.</summary>
+    public static async Task AssertSameAsync(string program, IReadOnlyList<string> args, IEnumerable<byte[]> inputs, string? directory = null)
+    {
+        string?[] results = await Task.WhenAll(inputs.Select(input => CompareAsync(program, args, input, directory)));
+        AssertNone(results);
+    }
+
+    /// <summary>Fails listing the non-null entries of <paramref name="differences"/>.</summary>
+    public static void AssertNone(IEnumerable<string?> differences)
+    {
+        List<string> found = differences.OfType<string>().ToList();
+        Assert.True(found.Count == 0, $"{found.Count} difference(s) from GNU:\n" + string.Join("\n", found.Take(6)));
+    }
+
+    /// <summary>Bytes of a string whose chars are all below 256.</summary>
+    public static byte[] Bytes(string s) => Encoding.Latin1.GetBytes(s);
+
+    /// <summary>A short printable rendering of <paramref name="bytes"/> for failure messages.</summary>
+    public static string Show(byte[] bytes)
+    {
+        var text = new StringBuilder("\"");
+        foreach (byte b in bytes.Take(160))
+        {
+            text.Append(b switch
+            {
+                (byte)'\n' => "\\n",
+                (byte)'\t' => "\\t",
+                (byte)'\r' => "\\r",
+                (byte)'\\' => "\\\\",
+                (byte)'"' => "\\\"",
+                < 0x20 or >= 0x7f => $"\\x{b:x2}",
+                _ => ((char)b).ToString(),
+            });
+        }
+
+        text.Append('"');
+        if (bytes.Length > 160)
+        {
+            text.Append($"…[{bytes.Length} bytes]");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-+.,:/=_%".Contains(c, StringComparison.Ordinal)) ? arg : "'" + arg + "'";
+
+    private static int FirstDifference(byte[] a, byte[] b)
+    {
+        int n = Math.Min(a.Length, b.Length);
+        for (int i = 0; i < n; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return i;
+            }
+        }
+
+        return a.Length == b.Length ? -1 : n;
+    }
+}
