@@ -4,27 +4,57 @@ using Streams.Transports.Files;
 
 namespace Streams.Transports.Sockets;
 
-/// <summary>The <c>pipe:NAME</c> client: a .NET named pipe (<see cref="NamedPipeClientStream"/>), which on
-/// Unix is a Unix domain socket in the temporary directory (<c>/tmp/CoreFxPipe_NAME</c>) and on Windows a
-/// Windows named pipe.</summary>
+/// <summary>The <c>pipe:NAME</c> client: a .NET named pipe, as served by <see cref="NamedPipeServerStream"/>.</summary>
 /// <remarks>
-/// Options: <c>timeout=MS</c> bounds the wait for a server (default 5000 ms; .NET's client retries until a
-/// server listens). A downward hangup shuts the connection down for sending on Unix (the server reads its end of
-/// file) and reading goes on; on Windows a named pipe cannot half-close, so the hangup only stops the writes.
+/// <para>On Unix a .NET named pipe is a Unix domain socket at <c>$TMPDIR/CoreFxPipe_NAME</c> (or at NAME itself
+/// when it is an absolute path); the driver connects that socket directly, as a <c>unix:</c> stream, because
+/// <see cref="NamedPipeClientStream"/> cannot half-close: a downward hangup then shuts the socket down for
+/// sending (the server reads its end of file) and reading goes on. On Windows the driver uses
+/// <see cref="NamedPipeClientStream"/>, where a hangup only stops the writes.</para>
+/// <para>Options: <c>timeout=MS</c> bounds the wait for a server on Windows (default 5000 ms); on Unix a
+/// missing server is refused at once.</para>
 /// </remarks>
 public static class NamedPipeTransport
 {
-    /// <summary>The default wait for a server (5 s).</summary>
+    /// <summary>The default wait for a server on Windows (5 s).</summary>
     public static TimeSpan DefaultConnectTimeout { get; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The path of the Unix socket behind the .NET named pipe <paramref name="name"/>.</summary>
+    public static string SocketPath(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Path.IsPathRooted(name) ? name : Path.GetFullPath(Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + name));
+    }
+
     /// <summary>Connects to the named pipe of a <c>pipe:</c> address.</summary>
-    /// <exception cref="StreamException">No server answered in time; names the address.</exception>
+    /// <exception cref="StreamException">No server answered; names the address.</exception>
     public static async Task<StreamDriver> ConnectAsync(StreamAddress address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.Scheme != AddressScheme.Pipe)
         {
             throw new ArgumentException($"'{address}' is not a pipe: address", nameof(address));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath(address.Path!)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                throw new StreamException(address.Text, $"no server ({SocketTransport.Describe(ex)})", ex);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            return SocketTransport.CreateDriver(socket, address.Text);
         }
 
         TimeSpan timeout = SocketTransport.ConnectTimeout(address, DefaultConnectTimeout);
@@ -38,10 +68,10 @@ public static class NamedPipeTransport
             await client.DisposeAsync().ConfigureAwait(false);
             throw new StreamException(address.Text, $"no server answered within {timeout.TotalMilliseconds:0} ms", ex);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await client.DisposeAsync().ConfigureAwait(false);
-            throw new StreamException(address.Text, SocketTransport.Describe(ex), ex);
+            throw new StreamException(address.Text, ex.Message, ex);
         }
         catch
         {
@@ -49,32 +79,6 @@ public static class NamedPipeTransport
             throw;
         }
 
-        return StreamPipes.CreateDriver(client, client, address.Text, new DuplexPipeDriverOptions
-        {
-            WritesCompleted = () =>
-            {
-                ShutdownSend(client);
-                return default;
-            },
-        });
-    }
-
-    // On Unix the pipe is a socket: shut down its sending half through a non-owning Socket over the handle.
-    private static void ShutdownSend(NamedPipeClientStream client)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        try
-        {
-            using var socket = new Socket(new SafeSocketHandle(client.SafePipeHandle.DangerousGetHandle(), ownsHandle: false));
-            socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The far end is gone already: its end reaches the stream from the read side.
-        }
+        return StreamPipes.CreateDriver(client, client, address.Text);
     }
 }

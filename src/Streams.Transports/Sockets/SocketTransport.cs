@@ -205,12 +205,44 @@ public static class SocketTransport
         }
     }
 
+    // Completing the send pipe only hands the rest to the connection's send loop, which then sends it and shuts
+    // the socket down for sending; it offers no completion to await. Until the pipe is empty, the stream must not
+    // call its writes completed: a close that followed would dispose the socket under the send loop and lose the
+    // tail. So poll the pipe's length, briefly (bounded, and only at a half-close or a close).
+    private static async Task SentAsync(SocketConnection connection)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int delay = 1;
+        while (clock.Elapsed < SendDrainLimit)
+        {
+            SocketConnection.Counters counters = connection.GetCounters();
+            if (counters.BytesWaitingToBeSent <= 0 || connection.ShutdownKind is PipeShutdownKind.WriteEndOfStream or PipeShutdownKind.WriteSocketError or PipeShutdownKind.WriteIOException or PipeShutdownKind.WriteException or PipeShutdownKind.WriteDisposed)
+            {
+                return;
+            }
+
+            await Task.Delay(delay).ConfigureAwait(false);
+            delay = Math.Min(delay * 2, 50);
+        }
+    }
+
+    private static readonly TimeSpan SendDrainLimit = TimeSpan.FromSeconds(30);
+
     private static DuplexPipeDriverOptions With(DuplexPipeDriverOptions? options, SocketConnection connection)
     {
         options ??= DuplexPipeDriverOptions.Default;
         Func<bool, ValueTask>? stopped = options.Stopped;
+        Func<ValueTask>? writesCompleted = options.WritesCompleted;
         return options with
         {
+            WritesCompleted = async () =>
+            {
+                await SentAsync(connection).ConfigureAwait(false);
+                if (writesCompleted is not null)
+                {
+                    await writesCompleted().ConfigureAwait(false);
+                }
+            },
             Stopped = async abort =>
             {
                 connection.Dispose();
