@@ -1,9 +1,8 @@
-using System.IO.Pipelines;
-
 namespace Streams.Transports.Servers;
 
-/// <summary>A connection just accepted: its name, its bytes, and what frees it when its stream stops.</summary>
-internal sealed record AcceptedConnection(string Name, IDuplexPipe Pipe, Func<bool, ValueTask> Stopped);
+/// <summary>A connection just accepted: its name and the driver that owns it (and frees it when its stream
+/// stops).</summary>
+internal sealed record AcceptedConnection(string Name, StreamDriver Driver);
 
 /// <summary>The listening end of a server: binds at creation, then accepts one connection at a time.</summary>
 internal abstract class ConnectionListener : IAsyncDisposable

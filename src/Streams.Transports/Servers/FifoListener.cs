@@ -77,11 +77,16 @@ internal sealed class FifoListener : ConnectionListener
         string name = Address + "#" + Interlocked.Increment(ref _count).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var output = new LazyFifoWriter(_out);
         var pipe = new Duplex(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)), output.Writer);
-        return new AcceptedConnection(name, pipe, async abort =>
+        return new AcceptedConnection(name, new DuplexPipeDriver(name, pipe, new DuplexPipeDriverOptions
         {
-            await output.StopAsync(abort).ConfigureAwait(false);
-            await input.DisposeAsync().ConfigureAwait(false);
-        });
+            // The session's output is over once PATH.out has had everything: a close waits for that.
+            WritesCompleted = () => output.StopAsync(abort: false),
+            Stopped = async abort =>
+            {
+                await output.StopAsync(abort).ConfigureAwait(false);
+                await input.DisposeAsync().ConfigureAwait(false);
+            },
+        }));
     }
 
     public override ValueTask DisposeAsync()

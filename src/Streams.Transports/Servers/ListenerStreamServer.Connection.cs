@@ -11,15 +11,15 @@ internal sealed partial class ListenerStreamServer
         Exception? failure = null;
         try
         {
-            IReadOnlyList<StreamModule> modules = CreateModules();
-            var driver = new DuplexPipeDriver(accepted.Name, accepted.Pipe, new DuplexPipeDriverOptions { Stopped = accepted.Stopped });
-            head = StreamHead.Open(driver, _streamOptions);
+            head = StreamHead.Open(accepted.Driver, _streamOptions);
             head.Label = accepted.Name;
             connection.Head = head;
             if (_options.RegisterStreams)
             {
                 registration = LiveStreams.Register(head, Owner);
             }
+
+            IReadOnlyList<StreamModule> modules = CreateModules();
 
             // Modules are listed from the head down; each push goes directly under the head.
             for (int i = modules.Count - 1; i >= 0; i--)
@@ -46,11 +46,7 @@ internal sealed partial class ListenerStreamServer
         }
         finally
         {
-            if (head is null)
-            {
-                await DisposeUnopenedAsync(accepted).ConfigureAwait(false);
-            }
-            else if (failure is not null)
+            if (head is not null && failure is not null)
             {
                 await head.AbortAsync().ConfigureAwait(false);
             }
@@ -65,20 +61,6 @@ internal sealed partial class ListenerStreamServer
         if (failure is not null)
         {
             OnConnectionFailed(new StreamConnectionFailedEventArgs(accepted.Name, failure, head?.EndReason ?? HangupKind.None));
-        }
-    }
-
-    private static async Task DisposeUnopenedAsync(AcceptedConnection accepted)
-    {
-        try
-        {
-            await accepted.Pipe.Input.CompleteAsync().ConfigureAwait(false);
-            await accepted.Pipe.Output.CompleteAsync().ConfigureAwait(false);
-            await accepted.Stopped(true).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The connection is being thrown away.
         }
     }
 

@@ -39,7 +39,10 @@ internal sealed class NamedPipeListener : ConnectionListener
         _waiting = null;
         string name = Address + "#" + Interlocked.Increment(ref _count).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var pipe = new Duplex(PipeReader.Create(server, s_reader), PipeWriter.Create(server, s_writer));
-        return new AcceptedConnection(name, pipe, async abort => await server.DisposeAsync().ConfigureAwait(false));
+        return new AcceptedConnection(name, new DuplexPipeDriver(name, pipe, new DuplexPipeDriverOptions
+        {
+            Stopped = async abort => await server.DisposeAsync().ConfigureAwait(false),
+        }));
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Pipelines.Sockets.Unofficial;
 
 namespace Streams.Transports.Servers;
 
-/// <summary>A listening tcp or unix socket; accepted sockets become <see cref="SocketConnection"/>s.</summary>
+/// <summary>A listening tcp or unix socket; accepted sockets become drivers of the socket transport.</summary>
 internal sealed class SocketListener : ConnectionListener
 {
     private readonly Socket _socket;
@@ -131,13 +130,8 @@ internal sealed class SocketListener : ConnectionListener
             name = Address + "#" + Interlocked.Increment(ref _count).ToString(CultureInfo.InvariantCulture);
         }
 
-        SocketConnection connection = SocketConnection.Create(socket, ServerPipeOptions.Default, ServerPipeOptions.Default, SocketConnectionOptions.None, name);
-        return new AcceptedConnection(name, connection, abort =>
-        {
-            connection.Dispose();
-            socket.Dispose();
-            return default;
-        });
+        // The socket transport's driver: it waits for the send loop to drain before a close disposes the socket.
+        return new AcceptedConnection(name, Sockets.SocketTransport.CreateDriver(socket, name));
     }
 
     public override ValueTask DisposeAsync()
