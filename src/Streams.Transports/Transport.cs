@@ -54,7 +54,7 @@ public static class Transport
     }
 
     /// <summary>Connects or opens <paramref name="address"/> and returns its driver, ready for
-    /// <see cref="StreamHead.Open"/>.</summary>
+    /// <see cref="StreamHead.Open(StreamDriver, StreamOptions?)"/>.</summary>
     /// <param name="address">The parsed address; every scheme but <c>mem:</c> (whose streams are the ends of a
     /// cross-connected pipe: use <see cref="OpenAsync(StreamAddress, StreamOptions?, CancellationToken)"/>).</param>
     /// <param name="options">The stream's options (null: the defaults).</param>

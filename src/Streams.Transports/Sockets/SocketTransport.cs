@@ -148,7 +148,10 @@ public static class SocketTransport
         catch (Exception ex) when (ex is SocketException or TimeoutException)
         {
             socket.Dispose();
-            throw new StreamException(address.Text, Describe(ex), ex);
+
+            // .NET reports a missing socket file (ENOENT) as "address not available".
+            string why = ex is SocketException && !File.Exists(address.Path!) ? "no such file or directory" : Describe(ex);
+            throw new StreamException(address.Text, why, ex);
         }
         catch
         {
