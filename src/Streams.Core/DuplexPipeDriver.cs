@@ -18,6 +18,12 @@ namespace Streams;
 /// writers at the head. A downward hangup flushes, completes the output (a half-close: a socket shuts down
 /// sending, a pipe to a child closes its stdin) and reports <see cref="DriverContext.WritesCompleted"/>; reading
 /// goes on until the far end finishes.</para>
+/// <para><b>Ends.</b> A far end that stops reading (EPIPE, a reset, a completed reader) is not an error of ours:
+/// what is still written is released, the writes count as completed, and the read side reports the far end's
+/// hangup, as a writer to a closed pipe sees it in sh. <see cref="DuplexPipeDriverOptions.NoInput"/> and
+/// <see cref="DuplexPipeDriverOptions.NoOutput"/> serve one-way transports (a file written, a file read). When the
+/// stream stops, a read loop blocked in the kernel is given <see cref="DuplexPipeDriverOptions.StopReadWait"/>
+/// before the pipe is freed under it.</para>
 /// <para><b>Ownership.</b> The driver owns the pipe it was given and completes both its halves when the stream
 /// stops; <see cref="DuplexPipeDriverOptions.Stopped"/> then frees what is under the pipe (the socket, the
 /// process).</para>
