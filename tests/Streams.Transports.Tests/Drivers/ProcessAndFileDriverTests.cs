@@ -125,6 +125,10 @@ public class FileDriverTests
         string path = DriverTestSupport.TempPath("in.txt");
         await File.WriteAllTextAsync(path, "x");
         StreamHead head = await Transport.OpenAsync($"file:{path}", Options(pool)).WaitAsync(Wait);
+
+        // Read to the end first: a hangup that reaches a head already failed is never released (a core issue,
+        // reported), which would trip the leak check below for a reason that is not this driver's.
+        Assert.Equal("x", Encoding.ASCII.GetString(await DriverTestSupport.ReadAllAsync(head).WaitAsync(Wait)));
         await head.WriteAsync("refused");
         await head.Completion.WaitAsync(Wait);
         Assert.NotNull(head.Error);
