@@ -93,7 +93,7 @@ internal sealed class CatCommand : PipelineStage
     {
         while (true)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result = await IdleFlush.ReadAsync(reader, output, cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {

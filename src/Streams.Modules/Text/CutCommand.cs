@@ -133,7 +133,7 @@ internal sealed class CutCommand : PipelineStage
 
             try
             {
-                var lines = new LineReader(reader);
+                var lines = new LineReader(reader, flushWhenIdle: context.Output);
                 while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
                 {
                     if (_fields)

@@ -38,7 +38,7 @@ internal sealed partial class GrepCommand
         var state = new FileState(name);
         CancellationToken token = context.CancellationToken;
         bool stop = _options.MaxCount == 0;
-        var lines = new GrepSedLines(input);
+        var lines = new GrepSedLines(input, context.Output);
         long lineNumber = 0;
         bool fast = _literal is not null && !_options.Invert;
         while (!stop)

@@ -154,7 +154,7 @@ internal sealed class HeadCommand : PipelineStage
         long remaining = count;
         while (remaining > 0)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result = await IdleFlush.ReadAsync(reader, output, cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             long taken = 0;
             foreach (ReadOnlyMemory<byte> segment in buffer)

@@ -155,7 +155,7 @@ internal sealed class NlCommand : PipelineStage
 
             try
             {
-                var lines = new LineReader(reader);
+                var lines = new LineReader(reader, flushWhenIdle: context.Output);
                 while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
                 {
                     ReadOnlySpan<byte> line = lines.Current;

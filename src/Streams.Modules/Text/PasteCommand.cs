@@ -62,7 +62,7 @@ internal sealed class PasteCommand : PipelineStage
             // -z: lines end with NUL instead of newline, on input and output.
             byte eol = args.Has('z') ? (byte)0 : (byte)'\n';
             LineReader? stdin = null;
-            var lines = readers.Select(r => ReferenceEquals(r, context.Input) ? stdin ??= new LineReader(r, eol) : new LineReader(r, eol)).ToList();
+            var lines = readers.Select(r => ReferenceEquals(r, context.Input) ? stdin ??= new LineReader(r, eol, context.Output) : new LineReader(r, eol, context.Output)).ToList();
             if (args.Has('s'))
             {
                 await SerialAsync(context, lines, delimiters, eol).ConfigureAwait(false);

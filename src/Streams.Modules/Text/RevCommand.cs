@@ -46,7 +46,7 @@ internal sealed class RevCommand : PipelineStage
 
             try
             {
-                var lines = new LineReader(reader);
+                var lines = new LineReader(reader, flushWhenIdle: context.Output);
                 while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
                 {
                     Write(context.Output, lines.Current, lines.HasDelimiter);

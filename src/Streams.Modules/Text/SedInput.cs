@@ -86,7 +86,7 @@ internal sealed class SedInput(StageContext context, IReadOnlyList<string> files
             string name = names[_nextFile++];
             if (name == "-")
             {
-                _lines = new GrepSedLines(context.Input);
+                _lines = new GrepSedLines(context.Input, context.Output);
                 return true;
             }
 
@@ -128,7 +128,7 @@ internal sealed class SedInput(StageContext context, IReadOnlyList<string> files
             }
 
             _reader = PipeReader.Create(_stream!, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
-            _lines = new GrepSedLines(_reader);
+            _lines = new GrepSedLines(_reader, context.Output);
             return true;
         }
 

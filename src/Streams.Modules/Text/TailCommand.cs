@@ -112,14 +112,23 @@ internal sealed class TailCommand : PipelineStage
                     continue;
                 }
 
-                byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
-                int start = fromStart
-                    ? (int)Math.Min(data.Length, bytes ? Math.Max(0, count - 1) : StartOfLine(data, count))
-                    : bytes ? (int)(data.Length - Math.Min(count, data.Length)) : StartOfLastLines(data, count);
-                context.Output.Write(data.AsSpan(start));
+                long size;
+                if (fromStart)
+                {
+                    // +K streams: skip, then pass the rest on as it comes.
+                    size = await CopyFromAsync(reader, context.Output, count, bytes, context.CancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
+                    int start = bytes ? (int)(data.Length - Math.Min(count, data.Length)) : StartOfLastLines(data, count);
+                    context.Output.Write(data.AsSpan(start));
+                    size = data.Length;
+                }
+
                 if (file != "-")
                 {
-                    followed.Add((file, context.ResolvePath(file), data.Length));
+                    followed.Add((file, context.ResolvePath(file), size));
                 }
             }
             finally
@@ -192,24 +201,6 @@ internal sealed class TailCommand : PipelineStage
         return position + 1;
     }
 
-    /// <summary>The offset where line <paramref name="line"/> (1-based) starts, or the length.</summary>
-    private static long StartOfLine(ReadOnlySpan<byte> data, long line)
-    {
-        int position = 0;
-        for (long i = 1; i < line; i++)
-        {
-            int newline = data[position..].IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                return data.Length;
-            }
-
-            position += newline + 1;
-        }
-
-        return position;
-    }
-
     private void WriteHeader(PipeWriter output, string file)
     {
         output.WriteUtf8($"{(_lastHeader == null ? "" : "\n")}==> {(file == "-" ? "standard input" : file)} <==\n");
@@ -268,6 +259,48 @@ internal sealed class TailCommand : PipelineStage
 
                 // Following is interactive: what has been appended goes out now.
                 await context.Output.FlushOrStopAsync(token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Skips to line (or byte) <paramref name="start"/> (1-based; 0 as 1), copies the rest, and returns
+    /// how many bytes were read in all.</summary>
+    private static async ValueTask<long> CopyFromAsync(PipeReader reader, PipeWriter output, long start, bool bytes, CancellationToken cancellationToken)
+    {
+        long skip = Math.Max(0, start - 1);
+        long total = 0;
+        while (true)
+        {
+            ReadResult result = await IdleFlush.ReadAsync(reader, output, cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            total += buffer.Length;
+            foreach (ReadOnlyMemory<byte> segment in buffer)
+            {
+                ReadOnlySpan<byte> span = segment.Span;
+                while (skip > 0 && !span.IsEmpty)
+                {
+                    if (bytes)
+                    {
+                        int n = (int)Math.Min(skip, span.Length);
+                        span = span[n..];
+                        skip -= n;
+                    }
+                    else
+                    {
+                        int newline = span.IndexOf((byte)'\n');
+                        span = newline < 0 ? default : span[(newline + 1)..];
+                        skip -= newline < 0 ? 0 : 1;
+                    }
+                }
+
+                output.Write(span);
+            }
+
+            reader.AdvanceTo(buffer.End);
+            await output.MaybeFlushAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return total;
             }
         }
     }

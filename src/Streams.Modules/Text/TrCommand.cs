@@ -192,7 +192,7 @@ internal sealed class TrCommand : PipelineStage
         int last = -1;
         while (true)
         {
-            ReadResult result = await context.Input.ReadAsync(context.CancellationToken).ConfigureAwait(false);
+            ReadResult result = await IdleFlush.ReadAsync(context.Input, context.Output, context.CancellationToken).ConfigureAwait(false);
             foreach (ReadOnlyMemory<byte> segment in result.Buffer)
             {
                 ReadOnlySpan<byte> source = segment.Span;

@@ -132,7 +132,7 @@ internal sealed class UniqCommand : PipelineStage
 
     private async ValueTask RunCoreAsync(PipeReader reader, PipeWriter output, CancellationToken cancellationToken)
     {
-        var lines = new LineReader(reader);
+        var lines = new LineReader(reader, flushWhenIdle: output);
         byte[] previous = new byte[256];
         int previousLength = -1;
         long count = 0;

@@ -26,15 +26,7 @@ internal static class Differential
         {
             CommandOutcome gnu = await StageHarness.RunReferenceAsync(program, args, input, directory, TimeSpan.FromSeconds(20));
             CommandOutcome ours = await StageHarness.RunAsync(Create(program), args, input, directory, TimeSpan.FromSeconds(20));
-            if (gnu.Stdout.AsSpan().SequenceEqual(ours.Stdout) && gnu.ExitStatus == ours.ExitStatus)
-            {
-                return null;
-            }
-
-            return $"{program} {string.Join(' ', args.Select(Quote))} <<< {Show(input)}\n" +
-                $"  GNU  (status {gnu.ExitStatus}): {Show(gnu.Stdout)} {Show(gnu.Stderr)}\n" +
-                $"  ours (status {ours.ExitStatus}): {Show(ours.Stdout)} {Show(ours.Stderr)}\n" +
-                $"  first difference at byte {FirstDifference(gnu.Stdout, ours.Stdout)}";
+            return Describe(program, args, input, gnu, ours);
         }
         finally
         {
@@ -42,12 +34,29 @@ internal static class Differential
         }
     }
 
+    private static string? Describe(string program, IReadOnlyList<string> args, byte[] input, CommandOutcome gnu, CommandOutcome ours)
+    {
+        if (gnu.Stdout.AsSpan().SequenceEqual(ours.Stdout) && gnu.ExitStatus == ours.ExitStatus)
+        {
+            return null;
+        }
+
+        return $"{program} {string.Join(' ', args.Select(Quote))} <<< {Show(input)}\n" +
+                $"  GNU  (status {gnu.ExitStatus}): {Show(gnu.Stdout)} {Show(gnu.Stderr)}\n" +
+                $"  ours (status {ours.ExitStatus}): {Show(ours.Stdout)} {Show(ours.Stderr)}\n" +
+            $"  first difference at byte {FirstDifference(gnu.Stdout, ours.Stdout)}";
+    }
+
     /// <summary>Compares on every input (concurrently) and fails with the first few differences.</summary>
     public static async Task AssertSameAsync(string program, IReadOnlyList<string> args, IEnumerable<byte[]> inputs, string? directory = null)
-    {
-        string?[] results = await Task.WhenAll(inputs.Select(input => CompareAsync(program, args, input, directory)));
-        AssertNone(results);
-    }
+        => AssertNone(await FindDifferencesAsync(program, args, inputs, directory));
+
+    /// <summary>As <see cref="AssertSameAsync"/>, but returns a description of each difference (null where
+    /// there is none).</summary>
+    /// <remarks>One GNU process per input, started from here: cheaper than a bash loop of <c>cat IN | CMD</c>,
+    /// which forks twice per input.</remarks>
+    public static Task<string?[]> FindDifferencesAsync(string program, IReadOnlyList<string> args, IEnumerable<byte[]> inputs, string? directory = null)
+        => Task.WhenAll(inputs.Select(input => CompareAsync(program, args, input, directory)));
 
     /// <summary>Fails listing the non-null entries of <paramref name="differences"/>.</summary>
     public static void AssertNone(IEnumerable<string?> differences)

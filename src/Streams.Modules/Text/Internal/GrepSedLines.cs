@@ -13,7 +13,10 @@ namespace Streams.Modules.Text.Internal;
 /// by the longest line plus one chunk.</para>
 /// <para>The reader does not complete the <see cref="PipeReader"/>. Not thread-safe.</para>
 /// </remarks>
-internal sealed class GrepSedLines(PipeReader reader)
+/// <param name="reader">The input.</param>
+/// <param name="flushWhenIdle">The command's output, flushed whenever the next read would wait for input (see
+/// <see cref="IdleFlush"/>); null never flushes.</param>
+internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle = null)
 {
     /// <summary>The most bytes taken from the pipe at a time.</summary>
     public const int ChunkSize = 1 << 20;
@@ -59,7 +62,9 @@ internal sealed class GrepSedLines(PipeReader reader)
                 _start = 0;
             }
 
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result = flushWhenIdle is null
+                ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                : await IdleFlush.ReadAsync(reader, flushWhenIdle, cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> data = result.Buffer;
             long take = Math.Min(data.Length, ChunkSize);
             if (_buffer.Length - _end < take)

@@ -16,6 +16,7 @@ internal sealed class LineReader
 {
     private readonly PipeReader _reader;
     private readonly byte _delimiter;
+    private readonly PipeWriter? _flushWhenIdle;
     private ReadOnlySequence<byte> _buffer;
     private ReadOnlyMemory<byte> _first;
     private int _offset;
@@ -26,11 +27,16 @@ internal sealed class LineReader
     private bool _ended;
 
     /// <summary>Creates a reader of lines ended by <paramref name="delimiter"/>.</summary>
-    public LineReader(PipeReader reader, byte delimiter = (byte)'\n')
+    /// <param name="reader">The input.</param>
+    /// <param name="delimiter">The byte that ends a line.</param>
+    /// <param name="flushWhenIdle">The command's output, flushed whenever the next read would wait for input
+    /// (see <see cref="IdleFlush"/>); null never flushes.</param>
+    public LineReader(PipeReader reader, byte delimiter = (byte)'\n', PipeWriter? flushWhenIdle = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         _reader = reader;
         _delimiter = delimiter;
+        _flushWhenIdle = flushWhenIdle;
     }
 
     /// <summary>The current line, without its delimiter.</summary>
@@ -63,15 +69,17 @@ internal sealed class LineReader
                     return false;
                 }
 
+                long held = 0;
                 if (_holding)
                 {
                     // Nothing complete in what we hold: consume nothing, examine everything, ask for more.
                     Normalize();
+                    held = _buffer.Length;
                     _reader.AdvanceTo(_buffer.Start, _buffer.End);
                     _holding = false;
                 }
 
-                ReadResult result = await _reader.ReadAsync(token).ConfigureAwait(false);
+                ReadResult result = await ReadAsync(held, token).ConfigureAwait(false);
                 _buffer = result.Buffer;
                 _first = _buffer.First;
                 _offset = 0;
@@ -82,6 +90,35 @@ internal sealed class LineReader
                     return true;
                 }
             }
+        }
+    }
+
+    /// <summary>Reads more than the <paramref name="held"/> bytes handed back unconsumed; flushes the output
+    /// first when that would wait.</summary>
+    private ValueTask<ReadResult> ReadAsync(long held, CancellationToken cancellationToken)
+    {
+        if (_flushWhenIdle is null)
+        {
+            return _reader.ReadAsync(cancellationToken);
+        }
+
+        if (_reader.TryRead(out ReadResult ready))
+        {
+            // TryRead also returns what was handed back unconsumed: only more than that, or the end, is news.
+            if (ready.Buffer.Length > held || ready.IsCompleted || ready.IsCanceled)
+            {
+                return new ValueTask<ReadResult>(ready);
+            }
+
+            _reader.AdvanceTo(ready.Buffer.Start, ready.Buffer.End);
+        }
+
+        return Core(cancellationToken);
+
+        async ValueTask<ReadResult> Core(CancellationToken token)
+        {
+            await IdleFlush.FlushPendingAsync(_flushWhenIdle, token).ConfigureAwait(false);
+            return await _reader.ReadAsync(token).ConfigureAwait(false);
         }
     }
 
