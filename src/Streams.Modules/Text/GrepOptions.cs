@@ -235,6 +235,16 @@ internal sealed class GrepOptions
 
     private string? Long(string name, string? value, IReadOnlyList<string> args, ref int i, Func<string, string> resolve, ref bool patternGiven)
     {
+        if (name is "color" or "colour")
+        {
+            // Output goes to a pipe or a file, never a terminal here: "auto" means no colour, as "never" does.
+            return value is null or "never" or "no" or "none" or "auto" or "tty" or "if-tty"
+                ? null
+                : value is "always" or "yes" or "force"
+                    ? $"grep: --{name}={value} is not supported"
+                    : $"grep: invalid argument '{value}' for '--color'";
+        }
+
         char? flag = name switch
         {
             "extended-regexp" => 'E',

@@ -67,6 +67,22 @@ internal sealed partial class SedCommand
                         quit = instruction.ExitCode;
                         deleted = true;
                         break;
+                    case 'P':
+                        int end = space.IndexOf('\n', StringComparison.Ordinal);
+                        WriteLine(output, end < 0 ? space : space[..end], end >= 0 || newline);
+                        break;
+                    case 'N':
+                        if (await input.IsLastAsync().ConfigureAwait(false))
+                        {
+                            // GNU: without a next line, N prints the pattern space (unless -n) and ends.
+                            quit = 0;
+                            break;
+                        }
+
+                        await input.MoveNextAsync().ConfigureAwait(false);
+                        space = space + "\n" + input.Current;
+                        newline = input.HasNewline;
+                        break;
                     case 'n':
                         if (await input.IsLastAsync().ConfigureAwait(false))
                         {

@@ -30,7 +30,7 @@ internal sealed partial class SedCommand : PipelineStage
                          use extended regular expressions in the script
               --help     display this help and exit
 
-        Commands: s/regexp/replacement/[g N p I], p, d, q [exit-code], Q [exit-code], =, n,
+        Commands: s/regexp/replacement/[g N p I], p, d, q [exit-code], Q [exit-code], =, n, N, P,
         and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
         case), first~step, 0,/regexp/, addr1,addr2, addr1,+N, and addr! to negate.
         Commands are separated by ';' or newlines.

@@ -166,7 +166,7 @@ public class CoreutilsTests
     }
 
     [Fact]
-    public async Task Help_EveryCommand_PrintsItsHelpWithStatusZero()
+    public async Task Help_EveryCommand_PrintsItsHelpWithGnuStatus()
     {
         var registry = new ComponentRegistry();
         registry.AddTextCommands();
@@ -174,7 +174,8 @@ public class CoreutilsTests
         {
             ComponentDescriptor descriptor = registry.All.First(d => d.Name == name);
             CommandOutcome outcome = await StageHarness.RunAsync(descriptor.CreateCommand!(false), ["--help"], []);
-            Assert.Equal(0, outcome.ExitStatus);
+            // As GNU: false keeps its failure status even for --help.
+            Assert.Equal(name == "false" ? 1 : 0, outcome.ExitStatus);
             Assert.Equal(descriptor.Help.TrimEnd('\n') + "\n", outcome.Text);
         }
     }
