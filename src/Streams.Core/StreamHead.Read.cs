@@ -156,6 +156,13 @@ public sealed partial class StreamHead
                 return;
             case MessageKind.Hangup:
                 SetEndReason(message.Hangup == HangupKind.None ? HangupKind.PeerClosed : message.Hangup);
+                if (_error is not null)
+                {
+                    // Reads already end with the error: nothing will take this hangup off the list.
+                    message.Release();
+                    return;
+                }
+
                 lock (_readLock)
                 {
                     _readList.Enqueue(message);

@@ -93,6 +93,38 @@ public sealed partial class StreamHead : IAsyncDisposable
         return head;
     }
 
+    /// <summary>Opens a stream over <paramref name="driver"/> with <paramref name="modules"/> already on it (listed
+    /// from the head down), then starts the driver: nothing the transport sends can pass before the modules are in
+    /// place (a server's TLS or framing must see the peer's first bytes).</summary>
+    /// <remarks>The stream owns the modules from then on. Work the modules or the driver start while the stream
+    /// opens runs, in order, right after it.</remarks>
+    public static StreamHead Open(StreamDriver driver, IReadOnlyList<StreamModule> modules, StreamOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(driver);
+        ArgumentNullException.ThrowIfNull(modules);
+        var head = new StreamHead(driver, options ?? StreamOptions.Default, new SerialContext());
+        if (!head._context.TryEnter())
+        {
+            throw new InvalidOperationException("A new stream's context is busy.");
+        }
+
+        try
+        {
+            for (int i = 0; i < modules.Count; i++)
+            {
+                head.InsertInside(i, modules[i]);
+            }
+
+            driver.Start(head._driverContext);
+        }
+        finally
+        {
+            head._context.Exit();
+        }
+
+        return head;
+    }
+
     /// <summary>Opens a stream over <paramref name="driver"/> sharing the serial context of <paramref name="peer"/>
     /// (both ends of a cross-connected pipe run in one context).</summary>
     internal static StreamHead OpenShared(StreamDriver driver, StreamOptions options, StreamHead? peer)

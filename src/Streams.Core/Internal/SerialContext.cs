@@ -43,6 +43,14 @@ internal sealed class SerialContext
         if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
         {
             _owner = Environment.CurrentManagedThreadId;
+
+            // Work posted by a thread that found the context busy, just before its owner left, must run before
+            // the work of whoever enters next: a driver's second message must never overtake its first.
+            if (!_work.IsEmpty)
+            {
+                RunPending();
+            }
+
             return true;
         }
 

@@ -100,6 +100,15 @@ public static class Pipeline
             }
         }
 
+        // Each stage has its own token, cancelled also when the stage after it stops reading: a producer that
+        // writes into the void without ever flushing (a Pipe whose reader completed counts nothing as unflushed)
+        // is stopped that way, as SIGPIPE stops it in sh.
+        var readerGone = new CancellationTokenSource[stages.Count];
+        for (int i = 0; i < stages.Count; i++)
+        {
+            readerGone[i] = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        }
+
         var tasks = new Task<StageResult>[stages.Count];
         for (int i = 0; i < stages.Count; i++)
         {
@@ -111,15 +120,25 @@ public static class Pipeline
                 start.Arguments,
                 start.Environment ?? environment,
                 workingDirectory,
-                stop.Token);
-            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop);
+                readerGone[i].Token);
+            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null);
         }
 
-        StageResult[] results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return new PipelineResult(results);
+        try
+        {
+            StageResult[] results = await Task.WhenAll(tasks).ConfigureAwait(false);
+            return new PipelineResult(results);
+        }
+        finally
+        {
+            foreach (CancellationTokenSource cts in readerGone)
+            {
+                cts.Dispose();
+            }
+        }
     }
 
-    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop)
+    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop, CancellationTokenSource own, CancellationTokenSource? upstream)
     {
         // Start every stage on the thread pool so that one stage's synchronous prologue never delays the others.
         await Task.Yield();
@@ -137,6 +156,11 @@ public static class Pipeline
         {
             result = new StageResult(stage.Name, 130, StageEndKind.Cancelled, null);
         }
+        catch (OperationCanceledException) when (own.IsCancellationRequested)
+        {
+            // Not the pipeline: the stage after this one stopped reading.
+            result = new StageResult(stage.Name, 0, StageEndKind.StoppedByReader, null);
+        }
         catch (Exception ex)
         {
             result = new StageResult(stage.Name, ex is StageFailedException failed ? failed.ExitStatus : 1, StageEndKind.Failed, ex);
@@ -153,6 +177,17 @@ public static class Pipeline
         if (ownsInput)
         {
             await context.Input.CompleteAsync().ConfigureAwait(false);
+        }
+
+        if (upstream is not null)
+        {
+            try
+            {
+                await upstream.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         if (ownsOutput)

@@ -51,8 +51,26 @@ public static class StageIO
     }
 
     /// <summary>Flushes when at least <see cref="BatchSize"/> bytes are waiting; otherwise does nothing.</summary>
+    /// <remarks>A <see cref="Pipe"/> whose reader has completed drops what is written and counts nothing as
+    /// unflushed, so nothing waiting also flushes: that flush reports the gone reader, and an endless producer
+    /// (<c>yes</c>) stops instead of writing into the void for ever.
+    /// <para>A stage whose token was cancelled flushes too, without the token, so that a reader that is gone is
+    /// reported as a <see cref="BrokenPipeException"/> rather than as a cancellation.</para></remarks>
     public static ValueTask MaybeFlushAsync(this PipeWriter writer, CancellationToken cancellationToken = default)
-        => writer.CanGetUnflushedBytes && writer.UnflushedBytes < BatchSize ? default : writer.FlushOrStopAsync(cancellationToken);
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Stop(writer, cancellationToken);
+        }
+
+        return writer.CanGetUnflushedBytes && writer.UnflushedBytes is > 0 and < BatchSize ? default : writer.FlushOrStopAsync(cancellationToken);
+
+        static async ValueTask Stop(PipeWriter writer, CancellationToken token)
+        {
+            await writer.FlushOrStopAsync(CancellationToken.None).ConfigureAwait(false);
+            token.ThrowIfCancellationRequested();
+        }
+    }
 
     /// <summary>Copies <paramref name="data"/> into the writer and flushes once a batch is full.</summary>
     public static ValueTask WriteAsync(this PipeWriter writer, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
