@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Streams.Components;
 using Streams.Pipelines;
+using Streams.Transports.Servers;
 
 namespace Streams.Transports.Commands;
 
@@ -45,7 +45,6 @@ public sealed class ConnectCommand : PipelineStage
           seq 1000 | connect 'zmq:push:>tcp://127.0.0.1:5557'
         """;
 
-    private const int Chunk = 64 * 1024;
     private readonly ComponentRegistry _registry;
 
     /// <summary>Creates the command; <paramref name="registry"/> creates the modules named with
@@ -81,7 +80,19 @@ public sealed class ConnectCommand : PipelineStage
                 created.Add(_registry.CreateModule(line));
             }
 
-            head = await Transport.OpenAsync(parsed, new StreamOptions { Components = _registry }, context.CancellationToken).ConfigureAwait(false);
+            var options = new StreamOptions { Components = _registry };
+            if (parsed.Scheme != AddressScheme.Mem)
+            {
+                // The modules are in place before the driver reads: a server's first bytes go through them.
+                StreamDriver driver = await Transport.CreateDriverAsync(parsed, options, context.CancellationToken).ConfigureAwait(false);
+                head = StreamHead.Open(driver, created, options);
+                created.Clear();
+            }
+            else
+            {
+                head = await Transport.OpenAsync(parsed, options, context.CancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 // Each push goes directly under the head, so the module listed last is pushed first.
@@ -160,71 +171,12 @@ public sealed class ConnectCommand : PipelineStage
         }
     }
 
-    private static async Task UpAsync(PipeWriter output, StreamHead head, bool lines, CancellationToken cancellationToken)
-    {
-        while (await head.ReadAsync(cancellationToken).ConfigureAwait(false) is { } m)
-        {
-            // Drain what is there already before flushing: one flush per burst, not per message.
-            do
-            {
-                try
-                {
-                    output.Write(m.Span);
-                    if (lines)
-                    {
-                        output.Write("\n"u8);
-                    }
-                }
-                finally
-                {
-                    m.Release();
-                }
-            }
-            while (head.TryRead(out m) && m is not null);
+    // The line ↔ message rule is StreamBridge's, shared with listen and mount.
+    private static Task UpAsync(PipeWriter output, StreamHead head, bool lines, CancellationToken cancellationToken)
+        => StreamBridge.CopyUpAsync(head, output, lines, cancellationToken);
 
-            await output.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task DownAsync(PipeReader input, StreamHead head, bool lines, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (lines)
-            {
-                while (buffer.PositionOf((byte)'\n') is { } end)
-                {
-                    await head.WriteAsync(head.Pool.Data(buffer.Slice(0, end)), cancellationToken).ConfigureAwait(false);
-                    buffer = buffer.Slice(buffer.GetPosition(1, end));
-                }
-
-                if (result.IsCompleted && !buffer.IsEmpty)
-                {
-                    await head.WriteAsync(head.Pool.Data(buffer), cancellationToken).ConfigureAwait(false);
-                    buffer = buffer.Slice(buffer.End);
-                }
-            }
-            else
-            {
-                while (!buffer.IsEmpty)
-                {
-                    ReadOnlySequence<byte> chunk = buffer.Slice(0, Math.Min(buffer.Length, Chunk));
-                    await head.WriteAsync(head.Pool.Data(chunk), cancellationToken).ConfigureAwait(false);
-                    buffer = buffer.Slice(chunk.End);
-                }
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                break;
-            }
-        }
-
-        await head.CompleteWritesAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task DownAsync(PipeReader input, StreamHead head, bool lines, CancellationToken cancellationToken)
+        => StreamBridge.CopyDownAsync(input, head, lines, cancellationToken);
 
     private bool TopCarriesMessages(string moduleLine)
     {

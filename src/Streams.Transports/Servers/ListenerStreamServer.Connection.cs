@@ -11,20 +11,26 @@ internal sealed partial class ListenerStreamServer
         Exception? failure = null;
         try
         {
-            head = StreamHead.Open(accepted.Driver, _streamOptions);
+            IReadOnlyList<StreamModule> modules;
+            try
+            {
+                modules = CreateModules();
+            }
+            catch
+            {
+                // The connection still needs a stream, so that the failure path closes its socket.
+                head = StreamHead.Open(accepted.Driver, _streamOptions);
+                throw;
+            }
+
+            // The modules (listed from the head down) are in place before the driver reads: the peer's first
+            // bytes (a TLS ClientHello, a first line) must go through them, never past them.
+            head = StreamHead.Open(accepted.Driver, modules, _streamOptions);
             head.Label = accepted.Name;
             connection.Head = head;
             if (_options.RegisterStreams)
             {
                 registration = LiveStreams.Register(head, Owner);
-            }
-
-            IReadOnlyList<StreamModule> modules = CreateModules();
-
-            // Modules are listed from the head down; each push goes directly under the head.
-            for (int i = modules.Count - 1; i >= 0; i--)
-            {
-                await head.PushAsync(modules[i], abort).ConfigureAwait(false);
             }
 
             if (abort.IsCancellationRequested)
