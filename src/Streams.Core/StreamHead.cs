@@ -85,13 +85,7 @@ public sealed partial class StreamHead : IAsyncDisposable
     internal bool InContext => _context.InContext;
 
     /// <summary>Opens a stream over <paramref name="driver"/> and starts the driver.</summary>
-    public static StreamHead Open(StreamDriver driver, StreamOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(driver);
-        var head = new StreamHead(driver, options ?? StreamOptions.Default, new SerialContext());
-        driver.Start(head._driverContext);
-        return head;
-    }
+    public static StreamHead Open(StreamDriver driver, StreamOptions? options = null) => Open(driver, [], options);
 
     /// <summary>Opens a stream over <paramref name="driver"/> with <paramref name="modules"/> already on it (listed
     /// from the head down), then starts the driver: nothing the transport sends can pass before the modules are in

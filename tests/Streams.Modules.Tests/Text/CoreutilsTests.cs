@@ -104,24 +104,7 @@ internal static class Gnu
     public static string RandomLines(Random random, int lines)
     {
         string[] pieces = ["a", "B", "b", "10", "9", "-2", "1.5", " ", "  ", "\t", ":", ",", "x y", "\x80", "Z", "0", "e"];
-        var text = new StringBuilder();
-        for (int i = 0; i < lines; i++)
-        {
-            int n = random.Next(0, 6);
-            for (int k = 0; k < n; k++)
-            {
-                text.Append(pieces[random.Next(pieces.Length)]);
-            }
-
-            text.Append('\n');
-        }
-
-        if (random.Next(3) == 0 && text.Length > 0)
-        {
-            text.Length--;
-        }
-
-        return text.ToString();
+        return DifferentialInputs.Lines(random, lines, pieces);
     }
 
     private static string Show(string s) => s.Length > 200 ? $"[{s.Length} chars] " + Escape(s[..200]) : Escape(s);
