@@ -36,6 +36,7 @@ public sealed class DuplexPipeDriver : StreamDriver
     private readonly DuplexPipeDriverOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private DriverContext? _context;
+    private ActionWorkItem? _flushItem;
     private Task? _readLoop;
     private long _unflushed;
     private bool _flushScheduled;
@@ -240,8 +241,9 @@ public sealed class DuplexPipeDriver : StreamDriver
         }
         else if (!_flushScheduled)
         {
+            // After the burst: one reused work item, posted at most once until it has run.
             _flushScheduled = true;
-            queue.Invoke(s_flush);
+            queue.Stream.Invoke(_flushItem ??= new ActionWorkItem(s_flush, queue));
         }
     }
 

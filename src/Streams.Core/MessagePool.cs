@@ -24,7 +24,15 @@ public sealed class MessagePool
     public const int TailRoom = 16;
 
     private const int MaxCached = 4096;
+
+    // Small payload buffers stay with their message when it returns, one free list per power-of-two size from
+    // 256 B to 4 KiB: a stream that rents frames on one thread and releases them on another would otherwise
+    // outrun ArrayPool's per-core caches (32 arrays each) and allocate every buffer anew.
+    private const int MinKeptShift = 8;
+    private const int MaxKeptShift = 12;
+    private const int MaxKeptPerSize = 1024;
     private readonly ConcurrentQueue<Message> _free = new();
+    private readonly ConcurrentQueue<Message>[] _withBuffer = [new(), new(), new(), new(), new()];
     private long _outstanding;
     private long _rented;
 
@@ -41,8 +49,19 @@ public sealed class MessagePool
     public Message Rent(int length, MessageKind kind = MessageKind.Data)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        Message message = Take(kind);
-        message._buffer = ArrayPool<byte>.Shared.Rent(HeadRoom + length + TailRoom);
+        int size = HeadRoom + length + TailRoom;
+        Message message;
+        int shift = SizeShift(size);
+        if (shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift].TryDequeue(out Message? kept))
+        {
+            message = Take(kind, kept);
+        }
+        else
+        {
+            message = Take(kind);
+            message._buffer = shift <= MaxKeptShift ? ArrayPool<byte>.Shared.Rent(1 << shift) : ArrayPool<byte>.Shared.Rent(size);
+        }
+
         message._offset = HeadRoom;
         message._length = length;
         return message;
@@ -144,22 +163,34 @@ public sealed class MessagePool
     internal void Return(Message message)
     {
         message._live = false;
-        if (message._buffer is { } buffer)
+        byte[]? buffer = message._buffer;
+        message.Reset();
+        Interlocked.Decrement(ref _outstanding);
+        if (buffer is not null)
         {
+            int shift = SizeShift(buffer.Length);
+            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.Count < MaxKeptPerSize)
+            {
+                message._buffer = buffer;
+                kept.Enqueue(message);
+                return;
+            }
+
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        message.Reset();
-        Interlocked.Decrement(ref _outstanding);
         if (_free.Count < MaxCached)
         {
             _free.Enqueue(message);
         }
     }
 
-    private Message Take(MessageKind kind)
+    // The power of two at or above size, at least 2^MinKeptShift.
+    private static int SizeShift(int size) => size <= 1 << MinKeptShift ? MinKeptShift : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)size - 1);
+
+    private Message Take(MessageKind kind, Message? message = null)
     {
-        if (!_free.TryDequeue(out Message? message))
+        if (message is null && !_free.TryDequeue(out message))
         {
             message = new Message { _pool = this };
         }

@@ -6,6 +6,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Pipelines.Sockets.Unofficial;
 using Streams.Benchmarks.Infrastructure;
+using Streams.Modules.Framing;
+using Streams.Transports;
 
 namespace Streams.Benchmarks.Transports;
 
@@ -15,7 +17,10 @@ namespace Streams.Benchmarks.Transports;
 /// plain-socket <see cref="LoopbackServer"/> for every client.</summary>
 /// <remarks>Bulk: one operation is the whole 64 MiB. Echo: one operation is one frame, written one message at a
 /// time (a write or a pipe flush per frame, as a message-at-a-time caller would) while a reader takes the echoes
-/// back. The <c>tcp:</c> driver of src/Streams.Transports joins this class when it exists.</remarks>
+/// back. Ours: a <see cref="StreamHead"/> over the <c>tcp:</c> driver of src/Streams.Transports (opened with
+/// <see cref="Transport.OpenAsync(string, StreamOptions?, CancellationToken)"/>), written one message per 64 KiB
+/// chunk (bulk) or one 96-byte message per frame under a <see cref="LengthModule"/> that adds the 4-byte prefix
+/// (echo), read back one message per frame; every message comes from and returns to the stream's pool.</remarks>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
@@ -33,6 +38,8 @@ public class TcpBenchmarks
     private SocketConnection _echoConnection = null!;
     private NetworkStream _bulkStream = null!;
     private NetworkStream _echoStream = null!;
+    private StreamHead _bulkHead = null!;
+    private StreamHead _echoHead = null!;
 
     /// <summary>Bytes per bulk operation (64 MiB; 4 MiB in the smoke test).</summary>
     public static long BulkBytes => SmokeRunner.IsSmoke ? 4 << 20 : 64 << 20;
@@ -48,6 +55,9 @@ public class TcpBenchmarks
         _echoConnection = await ConnectPipeAsync((byte)'E');
         _bulkStream = await ConnectStreamAsync((byte)'S');
         _echoStream = await ConnectStreamAsync((byte)'E');
+        _bulkHead = await ConnectHeadAsync((byte)'S');
+        _echoHead = await ConnectHeadAsync((byte)'E');
+        await _echoHead.PushAsync(new LengthModule());
     }
 
     /// <summary>Closes everything.</summary>
@@ -58,6 +68,8 @@ public class TcpBenchmarks
         _echoConnection.Dispose();
         await _bulkStream.DisposeAsync();
         await _echoStream.DisposeAsync();
+        await _bulkHead.DisposeAsync();
+        await _echoHead.DisposeAsync();
         await _server.DisposeAsync();
     }
 
@@ -91,6 +103,21 @@ public class TcpBenchmarks
         return BulkBytes;
     }
 
+    /// <summary>64 MiB written at the head of a stream over the <c>tcp:</c> driver, one 64 KiB message at a time.</summary>
+    [Benchmark]
+    [BenchmarkCategory("Bulk")]
+    public async Task<long> BulkStreamsDriver()
+    {
+        for (long sent = 0; sent < BulkBytes; sent += Chunk)
+        {
+            await _bulkHead.WriteAsync(_chunk);
+        }
+
+        Message ack = await _bulkHead.ReadAsync() ?? throw new InvalidOperationException("the sink closed the connection");
+        ack.Release();
+        return BulkBytes;
+    }
+
     /// <summary>100-byte frames through a <see cref="SocketConnection"/>: a write and a flush per frame.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Frames)]
     [BenchmarkCategory("Echo")]
@@ -119,6 +146,35 @@ public class TcpBenchmarks
         }
 
         return await reading;
+    }
+
+    /// <summary>100-byte frames through a stream over the <c>tcp:</c> driver: a 96-byte message written per frame
+    /// under <c>length</c> (which adds the 4-byte prefix), the echoes read back as messages.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    [BenchmarkCategory("Echo")]
+    public async Task<long> EchoStreamsDriver()
+    {
+        Task<long> reading = ReadFramesAsync(_echoHead);
+        ReadOnlyMemory<byte> payload = _frame.AsMemory(4);
+        for (int i = 0; i < Frames; i++)
+        {
+            await _echoHead.WriteAsync(payload);
+        }
+
+        return await reading;
+    }
+
+    private static async Task<long> ReadFramesAsync(StreamHead head)
+    {
+        long frames = 0;
+        while (frames < Frames)
+        {
+            Message frame = await head.ReadAsync() ?? throw new InvalidOperationException($"the echo ended after {frames} frames");
+            frame.Release();
+            frames++;
+        }
+
+        return frames;
     }
 
     private static async Task<long> ReadAckAsync(PipeReader input)
@@ -202,6 +258,13 @@ public class TcpBenchmarks
         connection.Output.Write([mode]);
         await connection.Output.FlushAsync();
         return connection;
+    }
+
+    private async Task<StreamHead> ConnectHeadAsync(byte mode)
+    {
+        StreamHead head = await Transport.OpenAsync($"tcp:127.0.0.1:{_server.EndPoint.Port}");
+        await head.WriteAsync(new[] { mode });
+        return head;
     }
 
     private async Task<NetworkStream> ConnectStreamAsync(byte mode)

@@ -120,7 +120,10 @@ public static class Pipeline
                 start.Arguments,
                 start.Environment ?? environment,
                 workingDirectory,
-                readerGone[i].Token);
+                readerGone[i].Token)
+            {
+                InputLength = start.Input is null ? null : start.InputLength,
+            };
             tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null);
         }
 

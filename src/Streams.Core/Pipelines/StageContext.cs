@@ -47,6 +47,10 @@ public sealed class StageContext
     /// <summary>The working directory; relative paths are resolved against it.</summary>
     public string WorkingDirectory { get; }
 
+    /// <summary>The size of stdin when it is a regular file (<c>&lt; FILE</c>), as <c>fstat</c> reports it; null
+    /// for a pipe, a terminal or a device. GNU <c>wc</c> sizes its columns from it.</summary>
+    public long? InputLength { get; init; }
+
     /// <summary>Signalled when the pipeline is cancelled (Ctrl-C) or stopped.</summary>
     public CancellationToken CancellationToken { get; }
 

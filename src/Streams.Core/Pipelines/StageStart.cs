@@ -26,6 +26,10 @@ public sealed class StageStart
     /// <summary>A redirected stdin, or null.</summary>
     public PipeReader? Input { get; init; }
 
+    /// <summary>The size of <see cref="Input"/> when it is a regular file, or null
+    /// (<see cref="StageContext.InputLength"/>).</summary>
+    public long? InputLength { get; init; }
+
     /// <summary>A redirected stdout, or null.</summary>
     public PipeWriter? Output { get; init; }
 

@@ -100,7 +100,8 @@ internal sealed class WcCommand : PipelineStage
     }
 
     /// <summary>GNU's column width: 1 for one count of one input; otherwise the digits of the total size of
-    /// the regular files, at least 7 when an input is not a regular file (a pipe).</summary>
+    /// the regular files (stdin included when it is one: <see cref="StageContext.InputLength"/>), at least 7 when
+    /// an input is not a regular file (a pipe, a device, a directory).</summary>
     private static int Width(StageContext context, List<string> files, int columns)
     {
         if (files.Count == 1 && columns == 1)
@@ -114,7 +115,16 @@ internal sealed class WcCommand : PipelineStage
         {
             if (file == "-")
             {
-                minimum = 7;
+                // stdin: sized like a file operand when it is a regular file (wc < FILE), else a pipe.
+                if (context.InputLength is { } length)
+                {
+                    regular += length;
+                }
+                else
+                {
+                    minimum = 7;
+                }
+
                 continue;
             }
 

@@ -27,6 +27,7 @@ public sealed partial class TlsModule
     private bool _sending;
     private bool _readDone;
     private bool _eof;
+    private long _cipherIn;
     private Message? _partial;
     private Message? _writePartial;
     private Message? _hangupUp;
@@ -261,6 +262,7 @@ public sealed partial class TlsModule
             int n = Math.Min(m.Length, buffer.Length - total);
             m.Span[..n].CopyTo(buffer[total..]);
             total += n;
+            _cipherIn += n;
             if (n == m.Length)
             {
                 m.Release();
@@ -462,7 +464,7 @@ public sealed partial class TlsModule
                     {
                         if (!_stopped && !_readDone)
                         {
-                            q.Fail(new StreamException(Name, "receive failed: " + Reason(ex, _eof), ex));
+                            q.Fail(new StreamException(Name, "receive failed: " + Reason(ex, _eof) + Where(), ex));
                         }
                     });
                     return;
@@ -543,6 +545,10 @@ public sealed partial class TlsModule
             _ = Task.WhenAll(_handshake, _receiver, _sender).ContinueWith(_ => ssl.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
+
+    // Where in the encrypted stream coming up a failure was seen: the engine had taken this many bytes (it reads
+    // ahead, so the bad record starts at or before it). Only the context touches the count.
+    private string Where() => $" (after byte {_cipherIn} of the encrypted stream)";
 
     private static IOException Gone() => new("the TLS module left the stream");
 

@@ -275,7 +275,7 @@ public sealed partial class TlsModule : StreamModule
                 }
             }
 
-            write.Fail(new StreamException(Name, "handshake failed: " + Reason(error!, _eof), error));
+            write.Fail(new StreamException(Name, "handshake failed: " + Reason(error!, _eof) + (_rejection is null ? Where() : ""), error));
             return;
         }
 

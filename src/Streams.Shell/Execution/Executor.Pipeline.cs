@@ -106,6 +106,7 @@ internal sealed partial class Executor
         return new StageStart(new ShellStage(stage, writers, readers, session.Stdio.Output), arguments)
         {
             Input = input,
+            InputLength = fds.InputLength(session.Stdio),
             Output = output,
             Error = error,
             Environment = environment,

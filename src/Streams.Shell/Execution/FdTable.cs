@@ -26,8 +26,9 @@ internal enum FdKind
     Empty,
 }
 
-/// <summary>One descriptor: its kind and, for pipes and files, the reader or writer.</summary>
-internal readonly record struct Fd(FdKind Kind, PipeReader? Reader = null, PipeWriter? Writer = null);
+/// <summary>One descriptor: its kind and, for pipes and files, the reader or writer; for an input file that is a
+/// regular file, its size.</summary>
+internal readonly record struct Fd(FdKind Kind, PipeReader? Reader = null, PipeWriter? Writer = null, long? Length = null);
 
 /// <summary>The descriptors 0, 1 and 2 of one command, changed by its redirections from left to right, then
 /// turned into the readers and writers of its stage.</summary>
@@ -80,10 +81,11 @@ internal sealed class FdTable
                             return $"streams: {redirection.Fd}: cannot read from an output descriptor";
                         }
 
-                        var read = new FileStream(session.ResolvePath(target), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                        string path = session.ResolvePath(target);
+                        var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                         PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
                         _fileReaders.Add(reader);
-                        Input = new Fd(FdKind.File, reader);
+                        Input = new Fd(FdKind.File, reader, Length: RegularFile.Length(path));
                         break;
                     case RedirectionKind.Output:
                     case RedirectionKind.Append:
@@ -263,6 +265,15 @@ internal sealed class FdTable
                 return fd.Writer!;
         }
     }
+
+    /// <summary>The size of the stage's stdin when it is a regular file (a redirection, or the shell's own stdin),
+    /// else null.</summary>
+    public long? InputLength(ShellStdio stdio) => Input.Kind switch
+    {
+        FdKind.File => Input.Length,
+        FdKind.ShellInput when stdio.RealDescriptors => RegularFile.Length(0),
+        _ => null,
+    };
 
     public static PipeReader EmptyReader()
     {

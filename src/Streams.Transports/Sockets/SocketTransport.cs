@@ -24,7 +24,7 @@ public static class SocketTransport
     /// <summary>The options of the pipe our writes go through to the socket.</summary>
     public static PipeOptions SendPipeOptions { get; } = new(
         pool: null,
-        readerScheduler: PipeScheduler.Inline,
+        readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 1024 * 1024,
         resumeWriterThreshold: 512 * 1024,
