@@ -31,19 +31,45 @@ public sealed class MessagePool
     private const int MinKeptShift = 8;
     private const int MaxKeptShift = 12;
     private const int MaxKeptPerSize = 1024;
-    private readonly ConcurrentQueue<Message> _free = new();
-    private readonly ConcurrentQueue<Message>[] _withBuffer = [new(), new(), new(), new(), new()];
-    private long _outstanding;
-    private long _rented;
+    private readonly FreeList _free = new();
+    private readonly FreeList[] _withBuffer = [new(), new(), new(), new(), new()];
+
+    // The counts are striped by processor, so that a thread renting and another releasing do not fight over one
+    // cache line; the totals are the sums.
+    private readonly Counts[] _counts = new Counts[Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount))];
 
     /// <summary>The pool used when none is given.</summary>
     public static MessagePool Shared { get; } = new();
 
     /// <summary>Messages rented and not yet released.</summary>
-    public long Outstanding => Interlocked.Read(ref _outstanding);
+    public long Outstanding
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < _counts.Length; i++)
+            {
+                sum += Interlocked.Read(ref _counts[i].Outstanding);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Messages rented since the pool was made.</summary>
-    public long TotalRented => Interlocked.Read(ref _rented);
+    public long TotalRented
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < _counts.Length; i++)
+            {
+                sum += Interlocked.Read(ref _counts[i].Rented);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Rents a data message with a payload of <paramref name="length"/> bytes to fill.</summary>
     public Message Rent(int length, MessageKind kind = MessageKind.Data)
@@ -165,11 +191,11 @@ public sealed class MessagePool
         message._live = false;
         byte[]? buffer = message._buffer;
         message.Reset();
-        Interlocked.Decrement(ref _outstanding);
+        Interlocked.Decrement(ref Stripe().Outstanding);
         if (buffer is not null)
         {
             int shift = SizeShift(buffer.Length);
-            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.Count < MaxKeptPerSize)
+            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.TryReserve(MaxKeptPerSize))
             {
                 message._buffer = buffer;
                 kept.Enqueue(message);
@@ -179,7 +205,7 @@ public sealed class MessagePool
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (_free.Count < MaxCached)
+        if (_free.TryReserve(MaxCached))
         {
             _free.Enqueue(message);
         }
@@ -197,8 +223,53 @@ public sealed class MessagePool
 
         message.Kind = kind;
         message._live = true;
-        Interlocked.Increment(ref _outstanding);
-        Interlocked.Increment(ref _rented);
+        ref Counts counts = ref Stripe();
+        Interlocked.Increment(ref counts.Outstanding);
+        Interlocked.Increment(ref counts.Rented);
         return message;
+    }
+
+    private ref Counts Stripe() => ref _counts[Thread.GetCurrentProcessorId() & (_counts.Length - 1)];
+
+    // One cache line per stripe.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct Counts
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)]
+        public long Outstanding;
+
+        [System.Runtime.InteropServices.FieldOffset(72)]
+        public long Rented;
+    }
+
+    // A queue of free messages with a count kept beside it (ConcurrentQueue.Count walks the segments).
+    private sealed class FreeList
+    {
+        private readonly ConcurrentQueue<Message> _queue = new();
+        private int _count;
+
+        public bool TryReserve(int max)
+        {
+            if (Volatile.Read(ref _count) >= max)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref _count);
+            return true;
+        }
+
+        public void Enqueue(Message message) => _queue.Enqueue(message);
+
+        public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+        {
+            if (_queue.TryDequeue(out message))
+            {
+                Interlocked.Decrement(ref _count);
+                return true;
+            }
+
+            return false;
+        }
     }
 }

@@ -40,6 +40,7 @@ public class TcpBenchmarks
     private NetworkStream _echoStream = null!;
     private StreamHead _bulkHead = null!;
     private StreamHead _echoHead = null!;
+    private StreamHead _echoBytesHead = null!;
 
     /// <summary>Bytes per bulk operation (64 MiB; 4 MiB in the smoke test).</summary>
     public static long BulkBytes => SmokeRunner.IsSmoke ? 4 << 20 : 64 << 20;
@@ -58,6 +59,7 @@ public class TcpBenchmarks
         _bulkHead = await ConnectHeadAsync((byte)'S');
         _echoHead = await ConnectHeadAsync((byte)'E');
         await _echoHead.PushAsync(new LengthModule());
+        _echoBytesHead = await ConnectHeadAsync((byte)'E');
     }
 
     /// <summary>Closes everything.</summary>
@@ -70,6 +72,7 @@ public class TcpBenchmarks
         await _echoStream.DisposeAsync();
         await _bulkHead.DisposeAsync();
         await _echoHead.DisposeAsync();
+        await _echoBytesHead.DisposeAsync();
         await _server.DisposeAsync();
     }
 
@@ -162,6 +165,36 @@ public class TcpBenchmarks
         }
 
         return await reading;
+    }
+
+    /// <summary>The same frames through the driver alone: each 100-byte frame (prefix included) written as one
+    /// message with no module, the echoes read back as the driver delivers them (whole socket reads) and counted
+    /// by bytes, as the <see cref="NetworkStream"/> reader does.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    [BenchmarkCategory("Echo")]
+    public async Task<long> EchoStreamsDriverBytes()
+    {
+        Task<long> reading = ReadBytesAsync(_echoBytesHead);
+        ReadOnlyMemory<byte> frame = _frame;
+        for (int i = 0; i < Frames; i++)
+        {
+            await _echoBytesHead.WriteAsync(frame);
+        }
+
+        return await reading;
+    }
+
+    private static async Task<long> ReadBytesAsync(StreamHead head)
+    {
+        long expected = (long)Frames * FrameSize, received = 0;
+        while (received < expected)
+        {
+            Message chunk = await head.ReadAsync() ?? throw new InvalidOperationException("the echo ended early");
+            received += chunk.Length;
+            chunk.Release();
+        }
+
+        return received / FrameSize;
     }
 
     private static async Task<long> ReadFramesAsync(StreamHead head)
