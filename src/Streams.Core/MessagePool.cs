@@ -26,11 +26,13 @@ public sealed class MessagePool
     private const int MaxCached = 4096;
 
     // Small payload buffers stay with their message when it returns, one free list per power-of-two size from
-    // 256 B to 4 KiB: a stream that rents frames on one thread and releases them on another would otherwise
-    // outrun ArrayPool's per-core caches (32 arrays each) and allocate every buffer anew.
+    // 256 B to 4 KiB holding at most 1 MiB of buffers each (4096 of 256 B … 256 of 4 KiB). Streams of small
+    // messages keep thousands in flight (every queue holds up to its high-water mark of payload), rented on one
+    // thread and released on another: ArrayPool's per-core caches (32 arrays each) would drop most of them and
+    // the GC would zero and collect every buffer anew. What is kept was in use at a peak, never more.
     private const int MinKeptShift = 8;
     private const int MaxKeptShift = 12;
-    private const int MaxKeptPerSize = 1024;
+    private const int MaxKeptBytesPerSize = 1 << 20;
     private readonly FreeList _free = new();
     private readonly FreeList[] _withBuffer = [new(), new(), new(), new(), new()];
 
@@ -195,7 +197,7 @@ public sealed class MessagePool
         if (buffer is not null)
         {
             int shift = SizeShift(buffer.Length);
-            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.TryReserve(MaxKeptPerSize))
+            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.TryReserve(MaxKeptBytesPerSize >> shift))
             {
                 message._buffer = buffer;
                 kept.Enqueue(message);

@@ -64,6 +64,30 @@ public sealed partial class StreamHead
         }
     }
 
+    /// <summary>Takes up to <paramref name="messages"/>.Length of the messages waiting, in order, without waiting
+    /// and under one lock (a reader that drains bursts pays the lock once per burst, not per message).</summary>
+    /// <returns>How many were taken; 0 when none is waiting or the stream has ended.</returns>
+    /// <remarks>The caller owns every message taken.</remarks>
+    /// <exception cref="StreamException">The stream failed and nothing read before the failure is left.</exception>
+    public int TryRead(Span<Message> messages)
+    {
+        lock (_readLock)
+        {
+            if (_error is not null && _readList.Count == 0)
+            {
+                throw _error;
+            }
+
+            int n = 0;
+            while (n < messages.Length && TryTakeLocked(out Message? m, out _))
+            {
+                messages[n++] = m!;
+            }
+
+            return n;
+        }
+    }
+
     /// <summary>Reads messages until the end of the stream.</summary>
     /// <remarks>Each message yielded belongs to the caller.</remarks>
     public async IAsyncEnumerable<Message> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

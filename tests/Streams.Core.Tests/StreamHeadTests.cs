@@ -44,4 +44,26 @@ public sealed class StreamHeadTests
         Assert.Null(await s.Head.ReadAsync());
         Assert.Equal(HangupKind.PeerClosed, s.Head.EndReason);
     }
+
+    [Fact]
+    public async Task TryReadBatch_TakesWhatIsWaitingInOrder_ThenNothingAfterTheEnd()
+    {
+        await using var s = new EmbeddedStream();
+        foreach (string text in new[] { "a", "b", "c", "d", "e" })
+        {
+            s.WriteUp(text);
+        }
+
+        s.HangupUp();
+        var batch = new Message[3];
+        Assert.Equal(3, s.Head.TryRead(batch));
+        Assert.Equal(["a", "b", "c"], batch.Select(m => m.ToText()));
+        Array.ForEach(batch, m => m.Release());
+        Assert.Equal(2, s.Head.TryRead(batch));
+        Assert.Equal(["d", "e"], batch.Take(2).Select(m => m.ToText()));
+        batch[0].Release();
+        batch[1].Release();
+        Assert.Equal(0, s.Head.TryRead(batch));
+        Assert.Null(await s.Head.ReadAsync());
+    }
 }

@@ -30,6 +30,7 @@ public static class StreamBridge
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(output);
+        Message[] batch = new Message[64];
         try
         {
             while (true)
@@ -41,23 +42,18 @@ public static class StreamBridge
                     return true;
                 }
 
-                // Take what else is waiting before flushing: one flush per burst, not per message.
-                long pending = 0;
-                do
+                // Take what else is waiting before flushing, a batch at a time: one flush per burst, not per
+                // message.
+                long pending = Put(output, m, lines);
+                int n;
+                while (pending < Chunk && (n = stream.TryRead(batch)) > 0)
                 {
-                    if (m.Kind is MessageKind.Data or MessageKind.Proto)
+                    for (int i = 0; i < n; i++)
                     {
-                        output.Write(m.Span);
-                        pending += m.Length;
-                        if (lines)
-                        {
-                            output.Write("\n"u8);
-                        }
+                        pending += Put(output, batch[i], lines);
+                        batch[i] = null!;
                     }
-
-                    m.Release();
                 }
-                while (pending < Chunk && stream.TryRead(out m) && m is not null);
 
                 FlushResult flushed = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flushed.IsCompleted)
@@ -70,6 +66,24 @@ public static class StreamBridge
         {
             return false;
         }
+    }
+
+    // Writes one message's payload (and a newline in line mode) and releases it; returns the bytes written.
+    private static int Put(PipeWriter output, Message m, bool lines)
+    {
+        int length = 0;
+        if (m.Kind is MessageKind.Data or MessageKind.Proto)
+        {
+            output.Write(m.Span);
+            length = m.Length;
+            if (lines)
+            {
+                output.Write("\n"u8);
+            }
+        }
+
+        m.Release();
+        return length;
     }
 
     /// <summary>Copies <paramref name="input"/> down <paramref name="stream"/> to its end — one message per line
