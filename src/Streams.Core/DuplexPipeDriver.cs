@@ -7,11 +7,11 @@ namespace Streams;
 /// <summary>A driver over any <see cref="IDuplexPipe"/>: a socket connection, a descriptor, a named pipe, a child
 /// process's stdin and stdout. The transport drivers are this driver plus the code that opens their pipe.</summary>
 /// <remarks>
-/// <para><b>Up.</b> A read loop takes what the pipe's input holds — all of it, up to
-/// <see cref="DuplexPipeDriverOptions.MaxMessage"/> bytes per message — copies it once into a pooled message and
-/// puts it up. While the stream's read side is full the loop stops reading, so the transport's own buffer fills
-/// and the far end is stopped by the transport's flow control (TCP's window, a full pipe). The end of the input
-/// is a <see cref="HangupKind.PeerClosed"/> hangup.</para>
+/// <para><b>Up.</b> A read loop takes what the pipe's input holds, up to
+/// <see cref="DuplexPipeDriverOptions.MaxMessage"/> bytes per message, copies it once into a pooled message and
+/// puts it up; it puts another only while the stream's read side has room. While the read side is full the loop
+/// stops reading, so the transport's own buffer fills and the far end is stopped by the transport's flow control
+/// (TCP's window, a full pipe). The end of the input is a <see cref="HangupKind.PeerClosed"/> hangup.</para>
 /// <para><b>Down.</b> Data and proto messages are copied into the pipe's output and released; a flush of the
 /// output is scheduled after the burst, so many small messages make one transport write. While a flush is pending
 /// (the transport is not accepting), messages wait on the driver's write queue, whose water marks stop the
@@ -417,13 +417,30 @@ public sealed class DuplexPipeDriver : StreamDriver
 
                 ReadResult result = await input.ReadAsync(stop).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                while (buffer.Length > 0)
+
+                // One message, then more only while the stream has room: the transport's buffer may hold far more
+                // than the water marks (a socket's receive pipe holds up to 1 MiB), and a framer above turns each
+                // message into many.
+                do
                 {
+                    if (buffer.IsEmpty)
+                    {
+                        break;
+                    }
+
                     int n = (int)Math.Min(buffer.Length, max);
                     ReadOnlySequence<byte> part = buffer.Slice(0, n);
                     context.PutUp(context.Pool.Data(part));
                     BytesReceived += n;
                     buffer = buffer.Slice(part.End);
+                }
+                while (context.CanPutUp);
+
+                if (!buffer.IsEmpty)
+                {
+                    // The rest waits in the transport's buffer until the stream has room again.
+                    input.AdvanceTo(buffer.Start);
+                    continue;
                 }
 
                 input.AdvanceTo(result.Buffer.End);

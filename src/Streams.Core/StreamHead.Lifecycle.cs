@@ -101,9 +101,19 @@ public sealed partial class StreamHead
         }
         else
         {
-            _context.Post(new ActionWorkItem<Message>(static (q, m) => q.PutNext(m), driverRead, message));
+            // Handed to the thread inside; until it has run, the driver is told the read side is full
+            // (IsReadSideFull), so a driver whose stream is busy on another thread waits for each handed-over
+            // message to be counted instead of handing over its whole buffer unaccounted.
+            Interlocked.Increment(ref _driverPosted);
+            _context.Post(new ActionWorkItem<Message>(s_putPostedUp, driverRead, message));
         }
     }
+
+    private static readonly Action<StreamQueue, Message> s_putPostedUp = static (q, m) =>
+    {
+        Interlocked.Decrement(ref q.Stream._driverPosted);
+        q.PutNext(m);
+    };
 
     private void SetEndReason(HangupKind reason)
     {

@@ -14,6 +14,7 @@ public sealed partial class StreamHead
     private bool _readEnded;
     private Message? _current;
     private WorkItem? _creditItem;
+    private long _driverPosted;
 
     /// <summary>Reads the next message. Returns null at the end of the stream (after a hangup, or after a local
     /// close), once every message before the end was read.</summary>
@@ -223,6 +224,11 @@ public sealed partial class StreamHead
 
     internal bool IsReadSideFull(StreamQueue driverRead)
     {
+        if (Volatile.Read(ref _driverPosted) != 0)
+        {
+            return true;
+        }
+
         StreamQueue? q = driverRead.Next;
         while (q is not null && !q.HasService)
         {

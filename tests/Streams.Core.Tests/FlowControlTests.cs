@@ -93,4 +93,52 @@ public sealed class FlowControlTests
         s.Driver.Resume();
         Assert.Equal(["!", "?", "a", "b"], s.ReadAllDown().Select(b => System.Text.Encoding.ASCII.GetString(b)));
     }
+
+    [Fact]
+    public async Task DriverPuttingUp_WhileAnotherThreadIsInside_StopsAtOneUncountedMessage()
+    {
+        // A writer's thread sits inside the stream (a module's put procedure blocks); meanwhile the driver's
+        // thread puts data up, checking CanPutUp as DuplexPipeDriver does. What it hands over cannot be counted
+        // until the thread inside leaves, so after one message it must be told to wait, not hand over its whole
+        // buffer (it once handed over megabytes that way).
+        var gate = new GateModule();
+        var pool = new MessagePool();
+        await using var s = new EmbeddedStream(new StreamOptions { Pool = pool }, gate);
+        Task blocked = Task.Run(() => s.Head.WriteAsync("block").AsTask());
+        Assert.True(gate.Entered.Wait(TimeSpan.FromSeconds(10)), "the writer never entered the module");
+
+        DriverContext context = s.Driver.Context;
+        int handedOver = 0;
+        while (handedOver < 1000 && context.CanPutUp)
+        {
+            context.PutUp(pool.Data(new byte[1024]));
+            handedOver++;
+        }
+
+        Assert.Equal(1, handedOver);
+        Task capacity = context.WaitForCapacityAsync().AsTask();
+        Assert.False(capacity.IsCompleted);
+
+        gate.Release.Set();
+        await blocked.WaitAsync(TimeSpan.FromSeconds(10));
+        await capacity.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(context.CanPutUp);
+        Message? m = await s.Head.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1024, m!.Length);
+        m.Release();
+    }
+
+    private sealed class GateModule() : StreamModule("gate")
+    {
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        protected internal override void OnWrite(StreamQueue queue, Message message)
+        {
+            Entered.Set();
+            Release.Wait(TimeSpan.FromSeconds(10));
+            queue.PutNext(message);
+        }
+    }
 }
