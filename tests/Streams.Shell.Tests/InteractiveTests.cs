@@ -55,6 +55,33 @@ public sealed class InteractiveTests : IDisposable
         throw new Xunit.Sdk.XunitException($"timed out waiting for {what}; screen:\n{screen}");
     }
 
+    private static async Task WaitForProcessAsync(params string[] argv)
+    {
+        string wanted = string.Join('\0', argv) + "\0";
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(dir, "cmdline")) == wanted)
+                    {
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The process ended while we looked, or /proc/N is not a process.
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"timed out waiting for the process {string.Join(' ', argv)}");
+    }
+
     private static int Count(string text, string part)
     {
         int count = 0;
@@ -165,10 +192,14 @@ public sealed class InteractiveTests : IDisposable
     public async Task NonInteractive_CtrlC_StopsPipelineAndShell_Status130()
     {
         Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
-        string command = $"dotnet {ShellRunner.ProgramPath} -c 'echo start; /usr/bin/sleep 100; echo after'; echo EXITED $?; sleep 60";
+        string command = $"dotnet {ShellRunner.ProgramPath} -c 'echo start; /usr/bin/sleep 101.25; echo after'; echo EXITED $?; sleep 60";
         Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", command);
         await WaitForAsync(s => s.Contains("start"), "the script to start");
-        await Task.Delay(300);
+
+        // Ctrl-C must reach the shell while the pipeline runs: between two commands a script dies of it, as in
+        // sh (which also ends the tmux session). On a loaded machine starting sleep can take longer than any
+        // fixed delay, so wait for the process itself.
+        await WaitForProcessAsync("/usr/bin/sleep", "101.25");
         var watch = Stopwatch.StartNew();
         Tmux("send-keys", "-t", "t", "C-c");
         string screen = await WaitForAsync(s => s.Contains("EXITED 130"), "the shell to end with 130");
