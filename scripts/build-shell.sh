@@ -17,9 +17,10 @@ artifacts="$root/.build/shell-artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p "$out"
 
-# Newer sources than the binary (the launcher's test, repeated under the lock).
+# Newer sources than the binary (the binary's own test, SourceCheck.cs, repeated under the lock).
 stale() {
   [ -x "$bin" ] || return 0
+  [ -e "$out/.checks-sources" ] || return 0   # built before the binary checked its sources itself
   [ -n "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$bin" -print -quit 2>/dev/null)" ]
 }
@@ -53,6 +54,7 @@ install_stage() {
   done
   mv -f "$stage/streams" "$bin"
   touch -r "$started" "$bin"   # as new as the sources it was built from, also when the link step was skipped
+  : >"$out/.checks-sources"    # the launcher's sign that this binary checks its sources (SourceCheck.cs)
 }
 
 publish() {

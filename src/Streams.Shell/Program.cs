@@ -1,6 +1,12 @@
 using Streams.Shell;
 using Streams.Shell.Execution;
 
+// Run by ./streams from a checkout: rebuild first when a source is newer than this binary.
+if (SourceCheck.RebuildIfStale(args) is int rebuilt)
+{
+    return rebuilt;
+}
+
 // The process's stdio as raw descriptors: Console's streams ignore EPIPE (a shell must notice that the reader of
 // its stdout has gone), and FileStream would not share the descriptors' offsets with other processes.
 bool terminal = !Console.IsInputRedirected;

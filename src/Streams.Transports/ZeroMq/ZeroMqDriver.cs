@@ -52,6 +52,7 @@ internal sealed partial class ZeroMqDriver : StreamDriver
 
     public ZeroMqDriver(ZeroMqAddress address)
     {
+        ZeroMqTransport.NoteUse();
         _address = address;
     }
 

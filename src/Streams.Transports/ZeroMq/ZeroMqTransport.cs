@@ -26,6 +26,12 @@ public static class ZeroMqTransport
     /// argument.</summary>
     public const string UnsubscribeControl = "zmq.unsubscribe";
 
+    private static volatile bool s_used;
+
+    /// <summary>Whether this process has made a ZeroMQ stream or device, so that NetMQ has threads to end at exit
+    /// (<see cref="CleanupAtExit"/>); reading it does not load NetMQ.</summary>
+    public static bool WasUsed => s_used;
+
     /// <summary>At process exit: lets closed sockets deliver what they still linger on (for example the last tasks
     /// of <c>seq 10 | connect 'zmq:push:…'</c>), then ends NetMQ's threads; waits at most
     /// <paramref name="timeout"/>.</summary>
@@ -40,6 +46,8 @@ public static class ZeroMqTransport
         cleanup.Start();
         return cleanup.Join(timeout);
     }
+
+    internal static void NoteUse() => s_used = true;
 
     /// <summary>Creates the driver of a <c>zmq:</c> address (the address includes the <c>zmq:</c> prefix).</summary>
     /// <param name="address">The address, such as <c>zmq:push:>tcp://127.0.0.1:5557</c>.</param>

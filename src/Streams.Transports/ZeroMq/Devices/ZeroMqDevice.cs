@@ -45,6 +45,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     /// <summary>Creates a device; nothing is opened before <see cref="Start"/>.</summary>
     public ZeroMqDevice(ZeroMqDeviceOptions options)
     {
+        ZeroMqTransport.NoteUse();
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
