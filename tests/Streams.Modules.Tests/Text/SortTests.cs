@@ -52,6 +52,36 @@ public class SortTests
         => await Gnu.SameAsync(() => new SortCommand(), "sort", argsAndInput[..^1], argsAndInput[^1]);
 
     [Theory]
+    [InlineData(1, "-n")]
+    [InlineData(2, "-rn")]
+    [InlineData(3, "-n", "-u")]
+    [InlineData(4, "-s", "-n")]
+    [InlineData(5, "-k1,1n")]
+    [InlineData(6, "-n", "-r", "-u")]
+    public async Task Sort_NumericLines_MatchesGnu(int seed, params string[] args)
+    {
+        // Integers that take the precomputed-value path (leading blanks and zeros, '-', up to 18 digits, ties)
+        // mixed with those that do not (decimals, 19+ digits, thousands bytes, no number at all).
+        var rng = new Random(seed);
+        string[] shapes = ["{0}", "-{0}", " {0}", "\t-{0}", "00{0}", "{0}.5", "{0}.", "-0", "0", "", "x{0}", "{0} tail", "{0}\u0080{0}", "-", "{0}{0}{0}{0}"];
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < 400; i++)
+        {
+            long n = rng.Next(0, 4) switch
+            {
+                0 => rng.Next(0, 20),
+                1 => rng.Next(),
+                2 => rng.NextInt64(100_000_000_000_000_000L, 999_999_999_999_999_999L),
+                _ => rng.NextInt64(),
+            };
+            string shape = shapes[rng.Next(shapes.Length)];
+            text.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, n)).Append('\n');
+        }
+
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, text.ToString());
+    }
+
+    [Theory]
     [InlineData("-k0")]
     [InlineData("-k1.0")]
     [InlineData("-t", "ab")]

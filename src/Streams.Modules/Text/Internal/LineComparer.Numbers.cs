@@ -35,6 +35,50 @@ internal readonly partial struct LineComparer
         return signA < 0 ? -magnitude : magnitude;
     }
 
+    /// <summary>Whether <paramref name="s"/> reads under <c>-n</c> as a plain integer — leading blanks, an
+    /// optional '-', at most 18 significant digits, no thousands byte, not followed by '.' — and its value. Text
+    /// with no number reads as zero, as in <see cref="NumericCompare"/>.</summary>
+    internal static bool PlainInteger(ReadOnlySpan<byte> s, out long value)
+    {
+        value = 0;
+        int i = 0;
+        while (i < s.Length && Blanks[s[i]])
+        {
+            i++;
+        }
+
+        bool negative = i < s.Length && s[i] == '-';
+        if (negative)
+        {
+            i++;
+        }
+
+        while (i < s.Length && s[i] == '0')
+        {
+            i++;
+        }
+
+        int digits = 0;
+        while (i < s.Length && s[i] - '0' is >= 0 and <= 9)
+        {
+            if (++digits > 18)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[i] - '0');
+            i++;
+        }
+
+        if (i < s.Length && s[i] is (byte)'.' or Separator)
+        {
+            return false;
+        }
+
+        value = negative ? -value : value;
+        return true;
+    }
+
     private static int CompareDigits(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         int i = 0, j = 0;

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Streams.Modules.Text.Internal;
 
 /// <summary>A line of sort's input: an offset and a length into the one array that holds all input, and where
-/// the first key lies in it (computed once per line, as GNU does, rather than on every comparison).</summary>
-internal readonly record struct LineSpan(int Start, int Length, int KeyStart = 0, int KeyLength = 0);
+/// the first key lies in it (computed once per line, as GNU does, rather than on every comparison); for a
+/// numeric first key that is a plain integer of at most 18 digits, its value (<see cref="HasInteger"/>).</summary>
+internal readonly record struct LineSpan(int Start, int Length, int KeyStart = 0, int KeyLength = 0, long Integer = 0, bool HasInteger = false);
 
 /// <summary>GNU sort's comparison in the C locale: the keys in order, then (unless <c>-s</c> or <c>-u</c>) the
 /// whole line byte by byte; equal lines keep their input order.</summary>
@@ -43,7 +44,16 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
     {
         ReadOnlySpan<byte> a = _data.AsSpan(x.Start, x.Length);
         ReadOnlySpan<byte> b = _data.AsSpan(y.Start, y.Length);
-        if (_keys.Length > 0)
+        if (x.HasInteger && y.HasInteger && _keys.Length == 1)
+        {
+            // sort -n on plain integers (the common case): one comparison of the values read once.
+            int byValue = x.Integer.CompareTo(y.Integer);
+            if (byValue != 0 || !_lastResort)
+            {
+                return _keys[0].Reverse ? -byValue : byValue;
+            }
+        }
+        else if (_keys.Length > 0)
         {
             int diff = CompareKeys(x, y, a, b);
             if (diff != 0 || !_lastResort)
@@ -61,6 +71,11 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
     {
         ReadOnlySpan<byte> text = _data.AsSpan(line.Start, line.Length);
         (int begin, int end) = Bounds(text, _keys[0]);
+        if (_keys[0].Numeric && PlainInteger(text[begin..end], out long value))
+        {
+            return line with { KeyStart = begin, KeyLength = end - begin, Integer = value, HasInteger = true };
+        }
+
         return line with { KeyStart = begin, KeyLength = end - begin };
     }
 
@@ -72,7 +87,12 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             ReadOnlySpan<byte> ka = k == 0 ? a.Slice(x.KeyStart, x.KeyLength) : Extract(a, key);
             ReadOnlySpan<byte> kb = k == 0 ? b.Slice(y.KeyStart, y.KeyLength) : Extract(b, key);
             int diff;
-            if (key.Numeric)
+            if (k == 0 && x.HasInteger && y.HasInteger)
+            {
+                // Both first keys are plain integers: their values order them as NumericCompare would.
+                diff = x.Integer.CompareTo(y.Integer);
+            }
+            else if (key.Numeric)
             {
                 diff = NumericCompare(ka, kb);
             }
