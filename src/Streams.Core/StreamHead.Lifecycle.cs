@@ -101,17 +101,17 @@ public sealed partial class StreamHead
         }
         else
         {
-            // Handed to the thread inside; until it has run, the driver is told the read side is full
-            // (IsReadSideFull), so a driver whose stream is busy on another thread waits for each handed-over
-            // message to be counted instead of handing over its whole buffer unaccounted.
-            Interlocked.Increment(ref _driverPosted);
+            // Handed to the thread inside. Until it has run it is not counted by the queues, so the driver is told
+            // the read side is full (IsReadSideFull) once 64 KiB is so in transit: a driver whose stream is busy on
+            // another thread waits for what it handed over to be counted instead of handing over its whole buffer.
+            Interlocked.Add(ref _driverPosted, message.Length + 1L);
             _context.Post(new ActionWorkItem<Message>(s_putPostedUp, driverRead, message));
         }
     }
 
     private static readonly Action<StreamQueue, Message> s_putPostedUp = static (q, m) =>
     {
-        Interlocked.Decrement(ref q.Stream._driverPosted);
+        Interlocked.Add(ref q.Stream._driverPosted, -(m.Length + 1L));
         q.PutNext(m);
     };
 

@@ -14,6 +14,7 @@ public sealed partial class StreamHead
     private bool _readEnded;
     private Message? _current;
     private WorkItem? _creditItem;
+    private const long DriverPostedBudget = 64 * 1024;
     private long _driverPosted;
 
     /// <summary>Reads the next message. Returns null at the end of the stream (after a hangup, or after a local
@@ -224,7 +225,7 @@ public sealed partial class StreamHead
 
     internal bool IsReadSideFull(StreamQueue driverRead)
     {
-        if (Volatile.Read(ref _driverPosted) != 0)
+        if (Volatile.Read(ref _driverPosted) >= DriverPostedBudget)
         {
             return true;
         }
