@@ -191,6 +191,30 @@ public sealed class StreamServerTests
         Directory.Delete(dir, true);
     }
 
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("unix")]
+    public async Task NetcatClient_LinesEchoedThenServerFinishes(string scheme)
+    {
+        // nc as the client (the interop peers): it sends, shuts down sending at the end of its stdin (-N),
+        // and prints what comes back until our server finishes the connection.
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "echo.sock");
+        await using StreamServer server = await StreamServer.StartAsync(EchoOptions(scheme == "tcp" ? "tcp:127.0.0.1:0" : "unix:" + path, "line"));
+        string[] args = scheme == "tcp" ? ["-N", "127.0.0.1", EndPoint(server).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["-N", "-U", path];
+        await using (var nc = Drivers.PeerProcess.Start("nc", args))
+        {
+            Task<string> echoed = Drivers.DriverTestSupport.ReadToEndAsync(nc.Stdout);
+            await nc.Stdin.WriteAsync("one\ntwo\nthree\n"u8.ToArray());
+            nc.Stdin.Close();
+            Assert.Equal("one\ntwo\nthree\n", await echoed.WaitAsync(Bound));
+        }
+
+        Assert.Equal(0, server.Statistics.Failed);
+        await server.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(Bound);
+        Directory.Delete(dir, true);
+    }
+
     [Fact]
     public async Task Pipe_EchoesToANamedPipeClient()
     {

@@ -3,9 +3,50 @@ using System.Globalization;
 namespace Streams.Modules.Text.Internal;
 
 /// <summary>A line of sort's input: an offset and a length into the one array that holds all input, and where
-/// the first key lies in it (computed once per line, as GNU does, rather than on every comparison); for a
+/// the first key lies in it (computed once per line, as GNU does, rather than on every comparison) — or, for a
 /// numeric first key that is a plain integer of at most 18 digits, its value (<see cref="HasInteger"/>).</summary>
-internal readonly record struct LineSpan(int Start, int Length, int KeyStart = 0, int KeyLength = 0, long Integer = 0, bool HasInteger = false);
+/// <remarks>16 bytes, as sorting moves these around: the integer takes the place of the key's bounds and the top
+/// bit of the length says which is there (a 32-byte layout made plain sorts 30 % slower).</remarks>
+internal readonly struct LineSpan
+{
+    private readonly int _start;
+    private readonly int _length;
+    private readonly int _a;
+    private readonly int _b;
+
+    public LineSpan(int start, int length)
+        : this(start, length, 0, 0)
+    {
+    }
+
+    private LineSpan(int start, int length, int a, int b)
+    {
+        _start = start;
+        _length = length;
+        _a = a;
+        _b = b;
+    }
+
+    public int Start => _start;
+
+    public int Length => _length & int.MaxValue;
+
+    /// <summary>Whether the first key is held as <see cref="Integer"/> rather than by its bounds.</summary>
+    public bool HasInteger => _length < 0;
+
+    /// <summary>Where the first key starts in the line (when not <see cref="HasInteger"/>).</summary>
+    public int KeyStart => _a;
+
+    /// <summary>The first key's length (when not <see cref="HasInteger"/>).</summary>
+    public int KeyLength => _b;
+
+    /// <summary>The first key's value (when <see cref="HasInteger"/>).</summary>
+    public long Integer => ((long)_a << 32) | (uint)_b;
+
+    public LineSpan WithKey(int keyStart, int keyLength) => new(_start, Length, keyStart, keyLength);
+
+    public LineSpan WithInteger(long value) => new(_start, Length | int.MinValue, (int)(value >> 32), (int)value);
+}
 
 /// <summary>GNU sort's comparison in the C locale: the keys in order, then (unless <c>-s</c> or <c>-u</c>) the
 /// whole line byte by byte; equal lines keep their input order.</summary>
@@ -73,10 +114,10 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
         (int begin, int end) = Bounds(text, _keys[0]);
         if (_keys[0].Numeric && PlainInteger(text[begin..end], out long value))
         {
-            return line with { KeyStart = begin, KeyLength = end - begin, Integer = value, HasInteger = true };
+            return line.WithInteger(value);
         }
 
-        return line with { KeyStart = begin, KeyLength = end - begin };
+        return line.WithKey(begin, end - begin);
     }
 
     private int CompareKeys(LineSpan x, LineSpan y, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
@@ -84,15 +125,24 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
         for (int k = 0; k < _keys.Length; k++)
         {
             SortKey key = _keys[k];
-            ReadOnlySpan<byte> ka = k == 0 ? a.Slice(x.KeyStart, x.KeyLength) : Extract(a, key);
-            ReadOnlySpan<byte> kb = k == 0 ? b.Slice(y.KeyStart, y.KeyLength) : Extract(b, key);
             int diff;
             if (k == 0 && x.HasInteger && y.HasInteger)
             {
                 // Both first keys are plain integers: their values order them as NumericCompare would.
                 diff = x.Integer.CompareTo(y.Integer);
+                if (diff != 0)
+                {
+                    return key.Reverse ? -diff : diff;
+                }
+
+                continue;
             }
-            else if (key.Numeric)
+
+            // A first key held as an integer has no bounds kept: find them again (only against a line whose
+            // key is not a plain integer).
+            ReadOnlySpan<byte> ka = k == 0 && !x.HasInteger ? a.Slice(x.KeyStart, x.KeyLength) : Extract(a, key);
+            ReadOnlySpan<byte> kb = k == 0 && !y.HasInteger ? b.Slice(y.KeyStart, y.KeyLength) : Extract(b, key);
+            if (key.Numeric)
             {
                 diff = NumericCompare(ka, kb);
             }
