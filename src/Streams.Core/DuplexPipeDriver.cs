@@ -30,13 +30,11 @@ namespace Streams;
 /// </remarks>
 public sealed class DuplexPipeDriver : StreamDriver
 {
-    private static readonly Action<StreamQueue> s_flush = static q => ((DuplexPipeDriver)q.Driver!).FlushNow(q);
     private static readonly Action<StreamQueue> s_drain = static q => ((DuplexPipeDriver)q.Driver!).Drain(q);
     private readonly IDuplexPipe _pipe;
     private readonly DuplexPipeDriverOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private DriverContext? _context;
-    private ActionWorkItem? _flushItem;
     private Task? _readLoop;
     private long _unflushed;
     private bool _flushScheduled;
@@ -104,7 +102,14 @@ public sealed class DuplexPipeDriver : StreamDriver
     }
 
     /// <inheritdoc />
-    protected internal override void OnWriteService(StreamQueue queue) => Drain(queue);
+    protected internal override void OnWriteService(StreamQueue queue)
+    {
+        Drain(queue);
+        if (_flushScheduled)
+        {
+            FlushNow(queue);
+        }
+    }
 
     /// <inheritdoc />
     protected internal override async ValueTask StopAsync(bool abort)
@@ -241,9 +246,10 @@ public sealed class DuplexPipeDriver : StreamDriver
         }
         else if (!_flushScheduled)
         {
-            // After the burst: one reused work item, posted at most once until it has run.
+            // After the burst: the write queue's service runs before the context is released (no work item, no
+            // concurrent queue per write).
             _flushScheduled = true;
-            queue.Stream.Invoke(_flushItem ??= new ActionWorkItem(s_flush, queue));
+            queue.EnableService();
         }
     }
 
