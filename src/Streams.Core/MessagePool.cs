@@ -44,34 +44,10 @@ public sealed class MessagePool
     public static MessagePool Shared { get; } = new();
 
     /// <summary>Messages rented and not yet released.</summary>
-    public long Outstanding
-    {
-        get
-        {
-            long sum = 0;
-            for (int i = 0; i < _counts.Length; i++)
-            {
-                sum += Interlocked.Read(ref _counts[i].Outstanding);
-            }
-
-            return sum;
-        }
-    }
+    public long Outstanding => Sum(rented: false);
 
     /// <summary>Messages rented since the pool was made.</summary>
-    public long TotalRented
-    {
-        get
-        {
-            long sum = 0;
-            for (int i = 0; i < _counts.Length; i++)
-            {
-                sum += Interlocked.Read(ref _counts[i].Rented);
-            }
-
-            return sum;
-        }
-    }
+    public long TotalRented => Sum(rented: true);
 
     /// <summary>Rents a data message with a payload of <paramref name="length"/> bytes to fill.</summary>
     public Message Rent(int length, MessageKind kind = MessageKind.Data)
@@ -229,6 +205,18 @@ public sealed class MessagePool
         Interlocked.Increment(ref counts.Outstanding);
         Interlocked.Increment(ref counts.Rented);
         return message;
+    }
+
+    private long Sum(bool rented)
+    {
+        long sum = 0;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            ref Counts c = ref _counts[i];
+            sum += rented ? Interlocked.Read(ref c.Rented) : Interlocked.Read(ref c.Outstanding);
+        }
+
+        return sum;
     }
 
     private ref Counts Stripe() => ref _counts[Thread.GetCurrentProcessorId() & (_counts.Length - 1)];
