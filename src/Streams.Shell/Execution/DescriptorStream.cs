@@ -144,12 +144,12 @@ internal sealed partial class DescriptorStream : Stream
         public short Revents;
     }
 
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(ref PollFd fds, nuint count, int timeout);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadFd(int fd, byte* buffer, nuint count);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint WriteFd(int fd, byte* buffer, nuint count);
 }

@@ -46,6 +46,6 @@ internal static partial class RegularFile
         return (mode & 0xF000) == 0x8000 ? (long)size : null;
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
 }

@@ -78,9 +78,9 @@ internal sealed partial class TerminalMode
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "tcgetattr", SetLastError = true)]
     private static unsafe partial int TcGetAttr(int fd, byte* termios);
 
-    [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "tcsetattr", SetLastError = true)]
     private static unsafe partial int TcSetAttr(int fd, int optionalActions, byte* termios);
 }

@@ -39,12 +39,12 @@ internal static partial class Native
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int fcntl(int fd, int cmd);
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "close", SetLastError = true)]
     private static partial int close(int fd);
 }
