@@ -10,6 +10,7 @@ internal sealed partial class Executor
 {
     private readonly object _foregroundLock = new();
     private CancellationTokenSource? _foreground;
+    private long _lastEndedBy130 = long.MinValue / 2;
 
     public Executor(ShellSession root)
     {
@@ -28,7 +29,11 @@ internal sealed partial class Executor
         {
             Interrupted = true;
             _foreground?.Cancel();
-            return _foreground is not null;
+
+            // Ctrl-C reaches the foreground programs as it reaches us; one that died of it may have ended its
+            // pipeline (status 130) before this handler ran. That Ctrl-C was for the pipeline too: the shell ends
+            // the line or script with 130 itself rather than die of the signal.
+            return _foreground is not null || Environment.TickCount64 - Volatile.Read(ref _lastEndedBy130) < 2000;
         }
     }
 
@@ -93,6 +98,10 @@ internal sealed partial class Executor
             lock (_foregroundLock)
             {
                 _foreground = previous;
+                if (session.LastStatus == 130)
+                {
+                    Volatile.Write(ref _lastEndedBy130, Environment.TickCount64);
+                }
             }
         }
     }

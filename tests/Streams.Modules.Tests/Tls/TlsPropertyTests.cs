@@ -22,8 +22,8 @@ public sealed class TlsPropertyTests
         // up to a few records, never aligned with the records.
         var rng = new Random(seed);
         await using TlsPair pair = await TlsPair.OpenAsync(belowClient: [new RechunkUpModule(seed * 31)], belowServer: [new RechunkUpModule(seed * 37)]);
-        byte[] up = RandomBytes(rng, rng.Next(1, 200_000));
-        byte[] down = RandomBytes(rng, rng.Next(1, 200_000));
+        byte[] up = RandomBytes(rng, rng.Next(1, 60_000));
+        byte[] down = RandomBytes(rng, rng.Next(1, 60_000));
 
         Task<byte[]> atServer = TlsPair.ReadBytesAsync(pair.Server, up.Length);
         Task<byte[]> atClient = TlsPair.ReadBytesAsync(pair.Client, down.Length);
