@@ -155,27 +155,6 @@ public sealed partial class StreamHead : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a reusable <paramref name="item"/> inside the serial context (no allocation); the caller makes
-    /// sure the item is not posted twice before it has run.</summary>
-    internal void Invoke(WorkItem item)
-    {
-        if (_context.TryEnter())
-        {
-            try
-            {
-                item.Execute();
-            }
-            finally
-            {
-                _context.Exit();
-            }
-        }
-        else
-        {
-            _context.Post(item);
-        }
-    }
-
     internal void Invoke<T>(Action<StreamQueue, T> action, StreamQueue queue, T state)
     {
         if (_context.TryEnter())

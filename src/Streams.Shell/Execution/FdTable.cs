@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using Streams.Shell.Syntax;
+using Streams.Transports.Files;
 
 namespace Streams.Shell.Execution;
 
@@ -85,7 +86,7 @@ internal sealed class FdTable
                         var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                         PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
                         _fileReaders.Add(reader);
-                        Input = new Fd(FdKind.File, reader, Length: RegularFile.Length(path));
+                        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path));
                         break;
                     case RedirectionKind.Output:
                     case RedirectionKind.Append:
@@ -271,7 +272,7 @@ internal sealed class FdTable
     public long? InputLength(ShellStdio stdio) => Input.Kind switch
     {
         FdKind.File => Input.Length,
-        FdKind.ShellInput when stdio.RealDescriptors => RegularFile.Length(0),
+        FdKind.ShellInput when stdio.RealDescriptors => FileTransport.RegularFileLength(descriptor: 0),
         _ => null,
     };
 

@@ -25,6 +25,19 @@ namespace Streams.Transports.Files;
 /// </remarks>
 public static class FileTransport
 {
+    /// <summary>The size of the regular file at <paramref name="path"/> (links followed), as <c>stat</c> gives it;
+    /// null for anything else (a directory, a FIFO, a device) and off Linux. The shell gives it to <c>wc</c>
+    /// for <c>&lt; FILE</c> (<see cref="Pipelines.StageContext.InputLength"/>).</summary>
+    public static long? RegularFileLength(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Servers.UnixFiles.RegularFileLength(path);
+    }
+
+    /// <summary>The size of the regular file open on descriptor <paramref name="descriptor"/>, as <c>fstat</c> gives
+    /// it; null for a pipe, a terminal, a device, and off Linux.</summary>
+    public static long? RegularFileLength(int descriptor) => Servers.UnixFiles.RegularFileLength(null, descriptor);
+
     /// <summary>Opens a <c>stdio</c>, <c>fd:</c>, <c>file:</c> or <c>fifo:</c> address as a driver.</summary>
     /// <exception cref="StreamException">The file cannot be opened; names the address and says why.</exception>
     public static async Task<StreamDriver> OpenAsync(StreamAddress address, CancellationToken cancellationToken = default)

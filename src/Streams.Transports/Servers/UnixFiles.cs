@@ -25,6 +25,8 @@ internal static partial class UnixFiles
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
+    private const uint StatxSize = 0x200;
+    private const int AtEmptyPath = 0x1000;
     private const int OpenReadOnly = 0;
     private const int OpenWriteOnly = 1;
     private const int OpenNonBlock = 0x800;
@@ -42,29 +44,10 @@ internal static partial class UnixFiles
             return info.Exists ? UnixFileKind.Regular : Directory.Exists(path) ? UnixFileKind.Directory : UnixFileKind.Missing;
         }
 
-        Span<byte> buffer = stackalloc byte[256];
-        int rc;
-        unsafe
-        {
-            fixed (byte* p = buffer)
-            {
-                rc = Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxIno, p);
-            }
-        }
-
-        if (rc != 0)
+        if (!TryStatx(AtFdCwd, path, AtSymlinkNoFollow, out ushort mode, out _, out inode))
         {
             int errno = Marshal.GetLastPInvokeError();
             return errno is 2 or 20 ? UnixFileKind.Missing : throw new IOException($"{path}: cannot inspect it ({Marshal.GetPInvokeErrorMessage(errno)})");
-        }
-
-        // struct statx: stx_mode is a u16 at offset 28, stx_ino a u64 at offset 32.
-        ushort mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]);
-        inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..]);
-        if (!BitConverter.IsLittleEndian)
-        {
-            mode = BinaryPrimitives.ReverseEndianness(mode);
-            inode = BinaryPrimitives.ReverseEndianness(inode);
         }
 
         return (mode & 0xF000) switch
@@ -76,6 +59,36 @@ internal static partial class UnixFiles
             0xA000 => UnixFileKind.SymbolicLink,
             _ => UnixFileKind.Other,
         };
+    }
+
+    /// <summary>The size of the regular file at <paramref name="path"/> (links followed) or open on descriptor
+    /// <paramref name="fd"/> (when <paramref name="path"/> is null), as <c>fstat</c> gives it; null for anything
+    /// else (a pipe, a terminal, a device) and off Linux.</summary>
+    public static long? RegularFileLength(string? path, int fd = AtFdCwd) =>
+        OperatingSystem.IsLinux() && TryStatx(path is null ? fd : AtFdCwd, path ?? "", path is null ? AtEmptyPath : 0, out ushort mode, out ulong size, out _)
+            && (mode & 0xF000) == 0x8000 ? (long)size : null;
+
+    // struct statx: stx_mode is a u16 at offset 28, stx_ino a u64 at offset 32, stx_size a u64 at offset 40.
+    private static unsafe bool TryStatx(int dirfd, string path, int flags, out ushort mode, out ulong size, out ulong inode)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        int rc;
+        fixed (byte* p = buffer)
+        {
+            rc = Statx(dirfd, path, flags, StatxType | StatxIno | StatxSize, p);
+        }
+
+        mode = BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]);
+        inode = BinaryPrimitives.ReadUInt64LittleEndian(buffer[32..]);
+        size = BinaryPrimitives.ReadUInt64LittleEndian(buffer[40..]);
+        if (!BitConverter.IsLittleEndian)
+        {
+            mode = BinaryPrimitives.ReverseEndianness(mode);
+            inode = BinaryPrimitives.ReverseEndianness(inode);
+            size = BinaryPrimitives.ReverseEndianness(size);
+        }
+
+        return rc == 0;
     }
 
     /// <summary>Creates a FIFO at <paramref name="path"/> with <paramref name="mode"/> (the umask is applied by

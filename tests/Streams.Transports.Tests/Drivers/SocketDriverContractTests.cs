@@ -9,14 +9,17 @@ public class TcpDriverContractTests : DriverContractTests
 {
     protected override string Scheme => "tcp:";
 
-    protected override async Task<(StreamHead Head, FarEnd Far)> ConnectAsync(StreamOptions options)
+    protected override Task<(StreamHead Head, FarEnd Far)> ConnectAsync(StreamOptions options) => ConnectTcpAsync(IPAddress.Loopback, "127.0.0.1", options);
+
+    /// <summary>Listens on <paramref name="loopback"/>, opens <c>tcp:HOST:PORT</c> to it, and returns both ends.</summary>
+    internal static async Task<(StreamHead Head, FarEnd Far)> ConnectTcpAsync(IPAddress loopback, string host, StreamOptions options)
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var listener = new Socket(loopback.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(loopback, 0));
         listener.Listen(1);
         int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         Task<Socket> accept = listener.AcceptAsync();
-        StreamHead head = await Transport.OpenAsync($"tcp:127.0.0.1:{port}", options).WaitAsync(Wait);
+        StreamHead head = await Transport.OpenAsync($"tcp:{host}:{port}", options).WaitAsync(Wait);
         return (head, DriverTestSupport.SocketFar(await accept.WaitAsync(Wait)));
     }
 }
@@ -25,16 +28,7 @@ public class TcpIPv6DriverContractTests : DriverContractTests
 {
     protected override string Scheme => "tcp:[::1]";
 
-    protected override async Task<(StreamHead Head, FarEnd Far)> ConnectAsync(StreamOptions options)
-    {
-        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
-        listener.Listen(1);
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        Task<Socket> accept = listener.AcceptAsync();
-        StreamHead head = await Transport.OpenAsync($"tcp:[::1]:{port}", options).WaitAsync(Wait);
-        return (head, DriverTestSupport.SocketFar(await accept.WaitAsync(Wait)));
-    }
+    protected override Task<(StreamHead Head, FarEnd Far)> ConnectAsync(StreamOptions options) => TcpDriverContractTests.ConnectTcpAsync(IPAddress.IPv6Loopback, "[::1]", options);
 }
 
 public class UnixDriverContractTests : DriverContractTests
