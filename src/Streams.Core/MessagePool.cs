@@ -25,7 +25,16 @@ public sealed class MessagePool
 
     private const int MaxCached = 4096;
 
+    // Small payload buffers stay with their message when it returns, one free list per power-of-two size from
+    // 256 B to 4 KiB holding at most 1 MiB of buffers each (4096 of 256 B … 256 of 4 KiB). Streams of small
+    // messages keep thousands in flight (every queue holds up to its high-water mark of payload), rented on one
+    // thread and released on another: ArrayPool's per-core caches (32 arrays each) would drop most of them and
+    // the GC would zero and collect every buffer anew. What is kept was in use at a peak, never more.
+    private const int MinKeptShift = 8;
+    private const int MaxKeptShift = 12;
+    private const int MaxKeptBytesPerSize = 1 << 20;
     private readonly FreeList _free = new();
+    private readonly FreeList[] _withBuffer = [new(), new(), new(), new(), new()];
 
     // The counts are striped by processor, so that a thread renting and another releasing do not fight over one
     // cache line; the totals are the sums.
@@ -44,8 +53,19 @@ public sealed class MessagePool
     public Message Rent(int length, MessageKind kind = MessageKind.Data)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        Message message = Take(kind);
-        message._buffer = ArrayPool<byte>.Shared.Rent(HeadRoom + length + TailRoom);
+        int size = HeadRoom + length + TailRoom;
+        Message message;
+        int shift = SizeShift(size);
+        if (shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift].TryDequeue(out Message? kept))
+        {
+            message = Take(kind, kept);
+        }
+        else
+        {
+            message = Take(kind);
+            message._buffer = shift <= MaxKeptShift ? ArrayPool<byte>.Shared.Rent(1 << shift) : ArrayPool<byte>.Shared.Rent(size);
+        }
+
         message._offset = HeadRoom;
         message._length = length;
         return message;
@@ -147,22 +167,34 @@ public sealed class MessagePool
     internal void Return(Message message)
     {
         message._live = false;
-        if (message._buffer is { } buffer)
+        byte[]? buffer = message._buffer;
+        message.Reset();
+        Interlocked.Decrement(ref Stripe().Outstanding);
+        if (buffer is not null)
         {
+            int shift = SizeShift(buffer.Length);
+            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.TryReserve(MaxKeptBytesPerSize >> shift))
+            {
+                message._buffer = buffer;
+                kept.Enqueue(message);
+                return;
+            }
+
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        message.Reset();
-        Interlocked.Decrement(ref Stripe().Outstanding);
         if (_free.TryReserve(MaxCached))
         {
             _free.Enqueue(message);
         }
     }
 
-    private Message Take(MessageKind kind)
+    // The power of two at or above size, at least 2^MinKeptShift.
+    private static int SizeShift(int size) => size <= 1 << MinKeptShift ? MinKeptShift : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)size - 1);
+
+    private Message Take(MessageKind kind, Message? message = null)
     {
-        if (!_free.TryDequeue(out Message? message))
+        if (message is null && !_free.TryDequeue(out message))
         {
             message = new Message { _pool = this };
         }

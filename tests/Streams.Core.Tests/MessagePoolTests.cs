@@ -1,7 +1,7 @@
 namespace Streams.Core.Tests;
 
-/// <summary>The message pool: payload room, reuse of messages, and counts that stay exact when one thread rents
-/// and another releases.</summary>
+/// <summary>The message pool: payload room, reuse of small buffers with their messages, and counts that stay
+/// exact when one thread rents and another releases.</summary>
 public sealed class MessagePoolTests
 {
     [Theory]
@@ -30,6 +30,25 @@ public sealed class MessagePoolTests
 
         Assert.Equal(0, pool.Outstanding);
         Assert.Equal(3, pool.TotalRented);
+    }
+
+    [Fact]
+    public void Release_SmallMessage_ItsBufferServesTheNextRentOfThatSize()
+    {
+        var pool = new MessagePool();
+        Message first = pool.Data("abc"u8);
+        byte[] buffer = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first.Memory, out ArraySegment<byte> segment) ? segment.Array! : throw new InvalidOperationException();
+        first.Release();
+
+        Message second = pool.Data("xyz!"u8);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(second.Memory, out ArraySegment<byte> again));
+        Assert.Same(buffer, again.Array);
+        Assert.Equal("xyz!"u8.ToArray(), second.Span.ToArray());
+        Assert.Equal(MessageKind.Data, second.Kind);
+        Assert.Equal(0, second.Band);
+        Assert.Null(second.Protocol);
+        second.Release();
+        Assert.Throws<InvalidOperationException>(second.Release);
     }
 
     [Fact]

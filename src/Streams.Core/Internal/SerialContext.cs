@@ -64,7 +64,11 @@ internal sealed class SerialContext
         {
             RunPending();
             _owner = 0;
-            Volatile.Write(ref _state, 0);
+
+            // A full fence, not a release store: the check for new work below must not be read before the release
+            // is visible, or a thread that posts in between sees the context busy while we see no work, and its
+            // item waits for the next thread to enter (Dekker's problem; a plain store may sit in the store buffer).
+            Interlocked.Exchange(ref _state, 0);
             foreach (StreamHead head in _heads)
             {
                 head.FireWakeups();

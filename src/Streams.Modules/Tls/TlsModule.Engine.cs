@@ -7,6 +7,12 @@ namespace Streams.Modules.Tls;
 // The SslStream side of the module. Its operations run on thread-pool threads; each one enters the serial context
 // with StreamQueue.Invoke and waits for the answer there, so every Invoke a background task makes is sequenced
 // after the previous one has run, and no pooled message is ever held outside the context.
+//
+// SslStream lets one read and one write run at once, but its ShutdownAsync takes no lock against a read that is
+// decrypting: a TLS 1.3 client processing the server's NewSessionTicket is "in init" for that moment, and a
+// close_notify made then fails ("shutdown while in init"). So the close_notify is made only while the receive side
+// of the engine is parked (waiting here for encrypted bytes, or for the head to make room, or finished), and no
+// bytes are handed to it until the close_notify is made.
 public sealed partial class TlsModule
 {
     // Plaintext is coalesced into batches of this size; SslStream cuts them into 16 KiB records.
@@ -25,6 +31,9 @@ public sealed partial class TlsModule
     private bool _ready;
     private bool _stopped;
     private bool _sending;
+    private bool _shutdownWanted;
+    private bool _shutdownRunning;
+    private bool _receiverEnded;
     private bool _readDone;
     private bool _eof;
     private long _cipherIn;
@@ -214,21 +223,31 @@ public sealed partial class TlsModule
             return;
         }
 
-        int n = Fill(read, buffer.Span);
-        if (n > 0 || _eof)
+        if (!HoldUp)
         {
-            tcs.TrySetResult(n);
-            return;
+            int n = Fill(read, buffer.Span);
+            if (n > 0 || _eof)
+            {
+                tcs.TrySetResult(n);
+                return;
+            }
         }
 
         _readBuffer = buffer;
         _readWaiter = tcs;
+        TryStartShutdown();
     }
+
+    // While a close_notify waits for the engine's receive side to park, or is being made, nothing is handed to it.
+    private bool HoldUp => _shutdownWanted || _shutdownRunning;
+
+    // In the context: the receive side of the engine is not inside SslStream.
+    private bool ReceiverParked => _receiverEnded || _upWaiter is not null || _readWaiter is { Task.IsCompleted: false };
 
     // In the context, on the read queue: encrypted bytes (or the end) arrived for a waiting engine read.
     private void ServeReader(StreamQueue read)
     {
-        if (_readWaiter is not { } waiter)
+        if (_readWaiter is not { } waiter || HoldUp)
         {
             return;
         }
@@ -317,8 +336,8 @@ public sealed partial class TlsModule
                     _hangupDown = hangup;
                     _writeClosed = true;
                     _sending = true;
-                    SslStream ssl = _ssl!;
-                    _sender = Task.Run(() => ShutdownAsync(ssl));
+                    _shutdownWanted = true;
+                    TryStartShutdown();
                     return;
                 }
             }
@@ -406,6 +425,20 @@ public sealed partial class TlsModule
         });
     }
 
+    // In the context: makes the close_notify once it is wanted and the receive side of the engine is parked.
+    private void TryStartShutdown()
+    {
+        if (!_shutdownWanted || !ReceiverParked || _stopped)
+        {
+            return;
+        }
+
+        _shutdownWanted = false;
+        _shutdownRunning = true;
+        SslStream ssl = _ssl!;
+        _sender = Task.Run(() => ShutdownAsync(ssl));
+    }
+
     private async Task ShutdownAsync(SslStream ssl)
     {
         Exception? error = null;
@@ -421,12 +454,17 @@ public sealed partial class TlsModule
         _write!.Invoke(q =>
         {
             _sending = false;
+            _shutdownRunning = false;
             Message? hangup = _hangupDown;
             _hangupDown = null;
             if (hangup is null || _stopped)
             {
                 return;
             }
+
+            // The receive side may go on: encrypted bytes that came meanwhile, and room the head made.
+            ServeReader(_read!);
+            ResumeUp(_read!);
 
             if (error is not null)
             {
@@ -462,10 +500,14 @@ public sealed partial class TlsModule
                 {
                     read.Invoke(q =>
                     {
+                        _receiverEnded = true;
                         if (!_stopped && !_readDone)
                         {
                             q.Fail(new StreamException(Name, "receive failed: " + Reason(ex, _eof) + Where(), ex));
+                            return;
                         }
+
+                        TryStartShutdown();
                     });
                     return;
                 }
@@ -490,6 +532,7 @@ public sealed partial class TlsModule
     {
         if (_stopped || _readDone || read.Stream.Error is not null)
         {
+            _receiverEnded = true;
             delivered.TrySetResult(false);
             return;
         }
@@ -505,18 +548,31 @@ public sealed partial class TlsModule
             _partial = null;
             read.Flush();
             read.PutNext(hangup);
+            _receiverEnded = true;
             delivered.TrySetResult(false);
+            TryStartShutdown();
             return;
         }
 
         read.PutNext(read.Pool.Data(buffer.AsSpan(0, n)));
-        if (read.CanPutNext())
+        if (read.CanPutNext() && !HoldUp)
         {
             delivered.TrySetResult(true);
         }
         else
         {
             _upWaiter = delivered;
+            TryStartShutdown();
+        }
+    }
+
+    // In the context, on the read queue: lets the receive loop decrypt more once the head has room again.
+    private void ResumeUp(StreamQueue read)
+    {
+        if (_upWaiter is { } waiter && read.CanPutNext() && !HoldUp)
+        {
+            _upWaiter = null;
+            waiter.TrySetResult(true);
         }
     }
 

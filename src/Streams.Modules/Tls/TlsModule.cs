@@ -202,11 +202,7 @@ public sealed partial class TlsModule : StreamModule
     protected override void OnReadService(StreamQueue queue)
     {
         // The head has room again: let the receive loop decrypt more.
-        if (_upWaiter is { } waiter && queue.CanPutNext())
-        {
-            _upWaiter = null;
-            waiter.TrySetResult(true);
-        }
+        ResumeUp(queue);
     }
 
     /// <inheritdoc />

@@ -100,7 +100,15 @@ internal sealed class BuiltinStage : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         int status = await _builtin.Run(new BuiltinContext(_session, _executor, context)).ConfigureAwait(false);
-        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+
+        // Only a write can meet a broken pipe: a builtin with nothing left to flush keeps its status however early
+        // the next command stopped reading (`set -o pipefail; false | true` gives 1, as in bash).
+        PipeWriter output = context.Output;
+        if (!output.CanGetUnflushedBytes || output.UnflushedBytes > 0)
+        {
+            await output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+
         return status;
     }
 }
