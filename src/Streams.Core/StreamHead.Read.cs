@@ -7,6 +7,11 @@ public sealed partial class StreamHead
 {
     private readonly object _readLock = new();
     private readonly Queue<Message> _readList = new();
+
+    // Messages that reached the top during this turn in the context, handed to the reader under one lock when the
+    // context is released (PublishDelivered): a framer that cuts a socket read into 600 frames takes the reader's
+    // lock once, not 600 times. Touched only inside the context.
+    private readonly List<Message> _delivered = [];
     private readonly ReadWaiter _readWaiter = new();
     private long _readCredit;
     private int _creditPosted;
@@ -172,12 +177,8 @@ public sealed partial class StreamHead
                     return;
                 }
 
-                lock (_readLock)
-                {
-                    _readList.Enqueue(message);
-                }
-
-                queue.ForceAccounting(message.Length - Interlocked.Exchange(ref _readCredit, 0));
+                _delivered.Add(message);
+                queue.ForceAccounting(message.Length);
                 _wakeReader = true;
                 return;
             case MessageKind.Hangup:
@@ -189,11 +190,7 @@ public sealed partial class StreamHead
                     return;
                 }
 
-                lock (_readLock)
-                {
-                    _readList.Enqueue(message);
-                }
-
+                _delivered.Add(message);
                 _wakeReader = true;
                 return;
             case MessageKind.Error:
@@ -210,6 +207,31 @@ public sealed partial class StreamHead
             default:
                 message.Release();
                 return;
+        }
+    }
+
+    // Called by the serial context before it is released: what reached the top during this turn goes to the
+    // reader, and the reader's credit (bytes it took meanwhile) comes back to the head's queue.
+    internal void PublishDelivered()
+    {
+        if (_delivered.Count == 0)
+        {
+            return;
+        }
+
+        lock (_readLock)
+        {
+            foreach (Message m in _delivered)
+            {
+                _readList.Enqueue(m);
+            }
+        }
+
+        _delivered.Clear();
+        long credit = Interlocked.Exchange(ref _readCredit, 0);
+        if (credit != 0)
+        {
+            _headRead.ForceAccounting(-credit);
         }
     }
 
@@ -328,6 +350,7 @@ public sealed partial class StreamHead
 
     private void FlushReadList()
     {
+        PublishDelivered();
         lock (_readLock)
         {
             int n = _readList.Count;
@@ -351,6 +374,12 @@ public sealed partial class StreamHead
 
     private void ReleaseReadList()
     {
+        foreach (Message m in _delivered)
+        {
+            m.Release();
+        }
+
+        _delivered.Clear();
         lock (_readLock)
         {
             while (_readList.TryDequeue(out Message? m))

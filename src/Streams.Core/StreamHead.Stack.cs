@@ -92,7 +92,7 @@ public sealed partial class StreamHead
         int queued;
         lock (_readLock)
         {
-            queued = _readList.Count;
+            queued = _readList.Count + _delivered.Count;
         }
 
         return s with { Queued = queued, QueuedBytes = s.QueuedBytes - Interlocked.Read(ref _readCredit) };

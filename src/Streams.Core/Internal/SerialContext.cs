@@ -63,6 +63,11 @@ internal sealed class SerialContext
         while (true)
         {
             RunPending();
+            foreach (StreamHead head in _heads)
+            {
+                head.PublishDelivered();
+            }
+
             _owner = 0;
 
             // A full fence, not a release store: the check for new work below must not be read before the release
