@@ -38,6 +38,40 @@ public class DescriptorStreamTests
     }
 
     [Fact]
+    public async Task ReadAsync_OfARegularFile_CompletesOnTheCallersThread_AndReadsItAll()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            byte[] data = new byte[300_000];
+            new Random(7).NextBytes(data);
+            await File.WriteAllBytesAsync(path, data);
+            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            var stream = new DescriptorStream((int)handle.DangerousGetHandle());
+            var got = new MemoryStream();
+            byte[] buffer = new byte[65536];
+            while (true)
+            {
+                ValueTask<int> read = stream.ReadAsync(buffer);
+                Assert.True(read.IsCompleted, "a regular file is read without a thread hand-off");
+                int n = await read;
+                if (n == 0)
+                {
+                    break;
+                }
+
+                got.Write(buffer, 0, n);
+            }
+
+            Assert.Equal(data, got.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Write_ToPipeWithoutReader_FailsWithIOException()
     {
         string fifo = Path.Combine(Path.GetTempPath(), "streams-fifo-" + Guid.NewGuid().ToString("N"));

@@ -124,7 +124,7 @@ public static class Pipeline
             {
                 InputLength = start.Input is null ? null : start.InputLength,
             };
-            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null);
+            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null, inline: stages.Count == 1);
         }
 
         try
@@ -141,10 +141,16 @@ public static class Pipeline
         }
     }
 
-    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop, CancellationTokenSource own, CancellationTokenSource? upstream)
+    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop, CancellationTokenSource own, CancellationTokenSource? upstream, bool inline)
     {
-        // Start every stage on the thread pool so that one stage's synchronous prologue never delays the others.
-        await Task.Yield();
+        // Start every stage of a pipeline on the thread pool so that one stage's synchronous prologue never delays
+        // the others. A stage alone starts on the caller's thread: `true` or `cd` never wake the thread pool (its
+        // threads cost a shell command line a quarter of its start-up, docs/benchmarks.md).
+        if (!inline)
+        {
+            await Task.Yield();
+        }
+
         StageResult result;
         try
         {

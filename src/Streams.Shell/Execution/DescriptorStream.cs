@@ -21,6 +21,7 @@ internal sealed partial class DescriptorStream : Stream
     private const int EAGAIN = 11;
     private readonly int _fd;
     private readonly bool _poll;
+    private int _regular;
 
     public DescriptorStream(int fd, bool poll = false)
     {
@@ -43,7 +44,38 @@ internal sealed partial class DescriptorStream : Stream
     public override int Read(Span<byte> buffer) => Read(buffer, CancellationToken.None);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => new(Task.Run(() => Read(buffer.Span, cancellationToken), CancellationToken.None));
+    {
+        if (!IsRegularFile)
+        {
+            // A pipe or a terminal may block for ever: the read waits on a pool thread.
+            return new(Task.Run(() => Read(buffer.Span, cancellationToken), CancellationToken.None));
+        }
+
+        // A regular file never blocks for long: read it on the caller's thread (`wc -l < big.log` pays no thread
+        // hand-off per 64 KiB, and a command alone never wakes the thread pool).
+        try
+        {
+            return new(Read(buffer.Span, cancellationToken));
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<int>(ex);
+        }
+    }
+
+    // Whether the descriptor is a regular file (fstat, once).
+    private bool IsRegularFile
+    {
+        get
+        {
+            if (_regular == 0)
+            {
+                _regular = !_poll && Streams.Transports.Files.FileTransport.RegularFileLength(_fd) is not null ? 1 : 2;
+            }
+
+            return _regular == 1;
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
