@@ -123,6 +123,8 @@ public static class Pipeline
                 readerGone[i].Token)
             {
                 InputLength = start.Input is null ? null : start.InputLength,
+                InputDescriptor = start.Input is null ? null : start.InputDescriptor,
+                OutputDescriptor = start.Output is null ? null : start.OutputDescriptor,
             };
             tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null, inline: stages.Count == 1);
         }

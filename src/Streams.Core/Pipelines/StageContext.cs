@@ -51,6 +51,16 @@ public sealed class StageContext
     /// for a pipe, a terminal or a device. GNU <c>wc</c> sizes its columns from it.</summary>
     public long? InputLength { get; init; }
 
+    /// <summary>The process descriptor behind <see cref="Input"/> when the stage may read it directly, bypassing the
+    /// reader (nothing has been read through <see cref="Input"/> yet, and the descriptor's offset is the stage's):
+    /// the shell's own stdin. Null otherwise. <c>cat</c> uses it to copy in the kernel.</summary>
+    public int? InputDescriptor { get; init; }
+
+    /// <summary>The process descriptor behind <see cref="Output"/> when the stage may write it directly, bypassing
+    /// the writer once the writer has nothing unflushed: the shell's own stdout. Null otherwise. A write that fails
+    /// with EPIPE must end the stage with a <see cref="BrokenPipeException"/>.</summary>
+    public int? OutputDescriptor { get; init; }
+
     /// <summary>Signalled when the pipeline is cancelled (Ctrl-C) or stopped.</summary>
     public CancellationToken CancellationToken { get; }
 

@@ -33,6 +33,14 @@ public sealed class StageStart
     /// <summary>A redirected stdout, or null.</summary>
     public PipeWriter? Output { get; init; }
 
+    /// <summary>The process descriptor that <see cref="Input"/> reads, when the stage may read it directly
+    /// (<see cref="StageContext.InputDescriptor"/>); null otherwise.</summary>
+    public int? InputDescriptor { get; init; }
+
+    /// <summary>The process descriptor that <see cref="Output"/> writes, when the stage may write it directly
+    /// (<see cref="StageContext.OutputDescriptor"/>); null otherwise.</summary>
+    public int? OutputDescriptor { get; init; }
+
     /// <summary>A redirected stderr, or null for the pipeline's.</summary>
     public PipeWriter? Error { get; init; }
 

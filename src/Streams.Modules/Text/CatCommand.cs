@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.Win32.SafeHandles;
 using Streams.Modules.Text.Internal;
 using Streams.Pipelines;
 
@@ -56,8 +57,23 @@ internal sealed class CatCommand : PipelineStage
         _ends = args.Has('E');
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         int status = 0;
+        bool plain = !_number && !_ends;
         foreach (string file in files)
         {
+            if (plain && context.OutputDescriptor is int output)
+            {
+                // Plain cat from a regular file to a descriptor: the kernel copies (copy_file_range or sendfile),
+                // as GNU cat does. What it cannot copy goes the ordinary way below, from where it stopped.
+                switch (await TryKernelCopyAsync(context, file, output).ConfigureAwait(false))
+                {
+                    case KernelCopyResult.Done:
+                        continue;
+                    case KernelCopyResult.Rest rest:
+                        status |= await CopyRestAsync(context, file, rest.Reader).ConfigureAwait(false);
+                        continue;
+                }
+            }
+
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
             if (reader == null)
             {
@@ -87,6 +103,92 @@ internal sealed class CatCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
+    }
+
+    private abstract record KernelCopyResult
+    {
+        public sealed record Done : KernelCopyResult;
+
+        public sealed record Rest(PipeReader Reader) : KernelCopyResult;
+
+        public sealed record NotTried : KernelCopyResult;
+    }
+
+    private static async ValueTask<KernelCopyResult> TryKernelCopyAsync(StageContext context, string file, int output)
+    {
+        if (file == "-")
+        {
+            // The shell's own stdin, untouched so far, when it is a regular file.
+            if (context.InputDescriptor is not int input || context.InputLength is null)
+            {
+                return new KernelCopyResult.NotTried();
+            }
+
+            await FlushPendingAsync(context).ConfigureAwait(false);
+            return KernelCopy.TryCopy(input, output, context.CancellationToken) ? new KernelCopyResult.Done() : new KernelCopyResult.NotTried();
+        }
+
+        SafeFileHandle handle;
+        try
+        {
+            string path = context.ResolvePath(file);
+            if (Directory.Exists(path))
+            {
+                return new KernelCopyResult.NotTried();
+            }
+
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The ordinary way reports it as GNU cat does.
+            return new KernelCopyResult.NotTried();
+        }
+
+        SafeFileHandle? owned = handle;
+        try
+        {
+            // Whatever the kernel cannot copy from (a FIFO, a terminal) it refuses at once, and the rest goes the
+            // ordinary way.
+            int fd = (int)handle.DangerousGetHandle();
+            await FlushPendingAsync(context).ConfigureAwait(false);
+            if (KernelCopy.TryCopy(fd, output, context.CancellationToken))
+            {
+                return new KernelCopyResult.Done();
+            }
+
+            // The kernel stopped (or never started): a stream over the same descriptor goes on from its offset and
+            // owns the handle from here.
+            var stream = new FileStream(handle, FileAccess.Read, 1);
+            owned = null;
+            return new KernelCopyResult.Rest(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StageIO.BatchSize, minimumReadSize: StageIO.BatchSize / 2)));
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    // What earlier files left in the writer goes out before the kernel writes the descriptor itself.
+    private static ValueTask FlushPendingAsync(StageContext context) =>
+        context.Output.CanGetUnflushedBytes && context.Output.UnflushedBytes == 0 ? default : context.Output.FlushOrStopAsync(context.CancellationToken);
+
+    private async ValueTask<int> CopyRestAsync(StageContext context, string file, PipeReader reader)
+    {
+        try
+        {
+            await CopyAsync(reader, context.Output, context.CancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (IOException ex) when (ex is not BrokenPipeException)
+        {
+            await context.WriteErrorLineAsync($"cat: {file}: {CommandIO.Reason(ex)}").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask CopyAsync(PipeReader reader, PipeWriter output, CancellationToken cancellationToken)

@@ -107,6 +107,8 @@ internal sealed partial class Executor
         {
             Input = input,
             InputLength = fds.InputLength(session.Stdio),
+            InputDescriptor = session.Stdio.RealDescriptors && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.InputIsTerminal ? 0 : null,
+            OutputDescriptor = session.Stdio.RealDescriptors && fds.Output.Kind == FdKind.ShellOutput ? 1 : null,
             Output = output,
             Error = error,
             Environment = environment,

@@ -21,6 +21,10 @@ internal sealed class LockedStream : Stream
     /// <summary>Whether a write has failed because the reader went away.</summary>
     public bool IsBroken => _broken;
 
+    /// <summary>Records that a write to the same descriptor made elsewhere (a stage writing it directly,
+    /// <see cref="Streams.Pipelines.StageContext.OutputDescriptor"/>) failed because the reader went away.</summary>
+    public void MarkBroken() => _broken = true;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;

@@ -39,6 +39,11 @@ internal sealed class ShellStage : PipelineStage
         {
             status = 0;
             broken = true;
+            if (context.OutputDescriptor is not null)
+            {
+                // The stage wrote the shell's stdout itself (cat's kernel copy): the shell's stdout is broken.
+                _stdout.MarkBroken();
+            }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {

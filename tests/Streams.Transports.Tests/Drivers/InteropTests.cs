@@ -302,8 +302,17 @@ public class ConnectCommandTests
     [Fact]
     public async Task Connect_ReadOnlyFile_WriteRefusedStatus1()
     {
-        string path = DriverTestSupport.TempPath("ro.txt");
-        await File.WriteAllTextAsync(path, "content\n");
+        // `file:` opens for reading; the write of stdin must be refused. The file is a FIFO whose writer stays open
+        // and silent, so the far end cannot finish (and stop stdin) before the write is tried: with a plain file
+        // that ends at once, either may come first, as with socat.
+        string path = DriverTestSupport.TempPath("ro.fifo");
+        using (System.Diagnostics.Process mk = System.Diagnostics.Process.Start("mkfifo", [path])!)
+        {
+            await mk.WaitForExitAsync().WaitAsync(Wait);
+            Assert.Equal(0, mk.ExitCode);
+        }
+
+        using Microsoft.Win32.SafeHandles.SafeFileHandle writer = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
         CommandOutcome outcome = await ConnectAsync("x\n", $"file:{path}");
         Assert.Equal(1, outcome.ExitStatus);
         Assert.Contains("opened for reading only", outcome.ErrorText, StringComparison.Ordinal);
