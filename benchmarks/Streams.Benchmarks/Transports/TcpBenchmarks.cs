@@ -159,34 +159,14 @@ public class TcpBenchmarks
     /// under <c>length</c> (which adds the 4-byte prefix), the echoes read back as messages.</summary>
     [Benchmark(OperationsPerInvoke = Frames)]
     [BenchmarkCategory("Echo")]
-    public async Task<long> EchoStreamsDriver()
-    {
-        Task<long> reading = ReadFramesAsync(_echoHead);
-        ReadOnlyMemory<byte> payload = _frame.AsMemory(4);
-        for (int i = 0; i < Frames; i++)
-        {
-            await _echoHead.WriteAsync(payload);
-        }
-
-        return await reading;
-    }
+    public Task<long> EchoStreamsDriver() => WritePayloadsAsync(_echoHead, ReadFramesAsync(_echoHead));
 
     /// <summary>As <see cref="EchoStreamsDriver"/>, but the reader drains the frames waiting at the head in bursts
     /// (<see cref="StreamHead.TryRead(Span{Message})"/>, one lock per burst) and waits only when none is there, as a
     /// reader that wants throughput does; still one message per frame.</summary>
     [Benchmark(OperationsPerInvoke = Frames)]
     [BenchmarkCategory("Echo")]
-    public async Task<long> EchoStreamsDriverBurst()
-    {
-        Task<long> reading = ReadFrameBurstsAsync(_echoBurstHead);
-        ReadOnlyMemory<byte> payload = _frame.AsMemory(4);
-        for (int i = 0; i < Frames; i++)
-        {
-            await _echoBurstHead.WriteAsync(payload);
-        }
-
-        return await reading;
-    }
+    public Task<long> EchoStreamsDriverBurst() => WritePayloadsAsync(_echoBurstHead, ReadFrameBurstsAsync(_echoBurstHead));
 
     /// <summary>The same frames through the driver alone: each 100-byte frame (prefix included) written as one
     /// message with no module, the echoes read back as the driver delivers them (whole socket reads) and counted
@@ -200,6 +180,18 @@ public class TcpBenchmarks
         for (int i = 0; i < Frames; i++)
         {
             await _echoBytesHead.WriteAsync(frame);
+        }
+
+        return await reading;
+    }
+
+    // Writes one 96-byte payload per frame (length adds the prefix) while reading runs, then waits for it.
+    private async Task<long> WritePayloadsAsync(StreamHead head, Task<long> reading)
+    {
+        ReadOnlyMemory<byte> payload = _frame.AsMemory(4);
+        for (int i = 0; i < Frames; i++)
+        {
+            await head.WriteAsync(payload);
         }
 
         return await reading;
