@@ -35,12 +35,30 @@ internal sealed partial class GrepCommand
 
     private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name)
     {
+        var lines = new GrepSedLines(input, context.Output);
+        try
+        {
+            return await SearchAsync(context, lines, name).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The last block may lie in the pipe itself: give it back before the reader is read again or completed.
+            lines.Release();
+        }
+    }
+
+    private async ValueTask<FileOutcome> SearchAsync(StageContext context, GrepSedLines lines, string name)
+    {
         var state = new FileState(name);
         CancellationToken token = context.CancellationToken;
         bool stop = _options.MaxCount == 0;
-        var lines = new GrepSedLines(input, context.Output);
         long lineNumber = 0;
         bool fast = _literal is not null && !_options.Invert;
+
+        // -v with a fixed string and plain output (no names, numbers, limit or -o): every line between two hits is
+        // selected, so whole runs of lines go out (or are counted) at once.
+        bool runs = _literal is not null && _options.Invert && !_options.Quiet && !_options.FilesWithMatches
+            && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_withName && _options.MaxCount < 0;
         while (!stop)
         {
             (int offset, int length) = await lines.ReadBlockAsync(token).ConfigureAwait(false);
@@ -60,6 +78,13 @@ internal sealed partial class GrepCommand
             }
 
             int pos = offset;
+            if (runs && !state.Binary)
+            {
+                SelectRuns(context.Output, state, buffer, pos, end);
+                await context.Output.MaybeFlushAsync(token).ConfigureAwait(false);
+                continue;
+            }
+
             while (pos < end)
             {
                 int lineStart;
@@ -154,6 +179,44 @@ internal sealed partial class GrepCommand
     }
 
     /// <summary>Handles one selected line.</summary>
+    // The -v runs: the lines of [pos, end) that do not hold the literal, written (or counted) run by run.
+    private void SelectRuns(PipeWriter output, FileState state, byte[] buffer, int pos, int end)
+    {
+        while (pos < end)
+        {
+            int hit = buffer.AsSpan(pos, end - pos).IndexOf(_literal);
+            int runEnd = end;
+            if (hit >= 0)
+            {
+                int before = buffer.AsSpan(pos, hit).LastIndexOf((byte)'\n');
+                runEnd = before < 0 ? pos : pos + before + 1;
+            }
+
+            if (runEnd > pos)
+            {
+                // Only the last line of the input may lack its newline; GNU adds one.
+                bool unterminated = buffer[runEnd - 1] != (byte)'\n';
+                state.Selected += buffer.AsSpan(pos, runEnd - pos).Count((byte)'\n') + (unterminated ? 1 : 0);
+                if (!_options.Count)
+                {
+                    output.Write(buffer.AsSpan(pos, runEnd - pos));
+                    if (unterminated)
+                    {
+                        output.Write("\n"u8);
+                    }
+                }
+            }
+
+            if (hit < 0)
+            {
+                return;
+            }
+
+            int after = buffer.AsSpan(pos + hit, end - pos - hit).IndexOf((byte)'\n');
+            pos = after < 0 ? end : pos + hit + after + 1;
+        }
+    }
+
     private Next Select(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber)
     {
         state.Selected++;

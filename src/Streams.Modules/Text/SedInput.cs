@@ -137,6 +137,7 @@ internal sealed class SedInput(StageContext context, IReadOnlyList<string> files
 
     private async ValueTask CloseAsync()
     {
+        _lines?.Release();
         _lines = null;
         if (_reader is not null)
         {

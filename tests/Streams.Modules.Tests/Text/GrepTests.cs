@@ -337,6 +337,32 @@ public sealed class GrepTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Grep_InvertedLiteral_LargeInputs_SameAsGnu()
+    {
+        // -v with a fixed string writes whole runs of lines between hits: runs that cross the pipe's segments and
+        // the reader's blocks, hits on the first and last lines, and inputs with and without a final newline.
+        var random = new Random(21);
+        string[] pieces = ["DEBUG", "INFO", "x", "DEB", "UG", " ", "DEBUGDEBUG", "é"];
+        for (int round = 0; round < 6; round++)
+        {
+            string text = DifferentialInputs.Lines(random, random.Next(2000, 30000), pieces);
+            if (round % 2 == 1)
+            {
+                text = text.TrimEnd('\n');
+            }
+
+            if (round == 2)
+            {
+                text = "DEBUG first\n" + text + "\nlast DEBUG";
+            }
+
+            await Same(text, "-v", "DEBUG");
+            await Same(text, "-vc", "DEBUG");
+            await Same(text, "-vF", "UG\nIN");
+        }
+    }
+
+    [Fact]
     public async Task Grep_RandomOptionCombinations_SameAsGnu()
     {
         var random = new Random(3);

@@ -11,7 +11,12 @@ namespace Streams.Modules.Text.Internal;
 /// with one. A block stays valid until the next call to <see cref="ReadBlockAsync"/>. Lines longer than the
 /// buffer grow it; input is consumed in pieces of at most <see cref="ChunkSize"/> bytes, so memory stays bounded
 /// by the longest line plus one chunk.</para>
-/// <para>The reader does not complete the <see cref="PipeReader"/>. Not thread-safe.</para>
+/// <para>A block is handed out in place, without a copy, when nothing of a line is left over from before and the
+/// pipe's first segment holds whole lines (the common case: a file read in 64 KiB segments); only a line that spans
+/// segments is copied into the reader's own array. The pipe is advanced past a block in place when the next block
+/// is asked for, or by <see cref="Release"/>.</para>
+/// <para>The reader does not complete the <see cref="PipeReader"/>; call <see cref="Release"/> before anything
+/// else reads it or completes it. Not thread-safe.</para>
 /// </remarks>
 /// <param name="reader">The input.</param>
 /// <param name="flushWhenIdle">The command's output, flushed whenever the next read would wait for input (see
@@ -22,17 +27,30 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
     public const int ChunkSize = 1 << 20;
 
     private byte[] _buffer = new byte[64 * 1024];
+    private byte[] _current = [];
+    private SequencePosition? _advance;
     private int _start;
     private int _end;
     private bool _completed;
 
     /// <summary>The array that holds the block returned last.</summary>
-    public byte[] Buffer => _buffer;
+    public byte[] Buffer => _advance is null ? _buffer : _current;
+
+    /// <summary>Gives the pipe back the block handed out in place, if any; the block is no longer valid.</summary>
+    public void Release()
+    {
+        if (_advance is { } consumed)
+        {
+            _advance = null;
+            reader.AdvanceTo(consumed);
+        }
+    }
 
     /// <summary>Returns the offset and length in <see cref="Buffer"/> of the next block of whole lines; a length
     /// of zero means the end of input.</summary>
     public async ValueTask<(int Offset, int Length)> ReadBlockAsync(CancellationToken cancellationToken = default)
     {
+        Release();
         int searched = _start;
         while (true)
         {
@@ -66,6 +84,11 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
                 ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
                 : await IdleFlush.ReadAsync(reader, flushWhenIdle, cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> data = result.Buffer;
+            if (_end == 0 && !data.IsEmpty && !result.IsCanceled && TryInPlace(data, out int offset2, out int length2))
+            {
+                return (offset2, length2);
+            }
+
             long take = Math.Min(data.Length, ChunkSize);
             if (_buffer.Length - _end < take)
             {
@@ -77,5 +100,23 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
             reader.AdvanceTo(data.GetPosition(take));
             _completed = (result.IsCompleted && take == data.Length) || result.IsCanceled;
         }
+    }
+
+    // The whole lines at the start of the pipe's first segment, handed out where they lie.
+    private bool TryInPlace(ReadOnlySequence<byte> data, out int offset, out int length)
+    {
+        ReadOnlyMemory<byte> first = data.First;
+        int last = first.Span[..Math.Min(first.Length, ChunkSize)].LastIndexOf((byte)'\n');
+        if (last < 0 || !System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first, out ArraySegment<byte> segment))
+        {
+            offset = length = 0;
+            return false;
+        }
+
+        _advance = data.GetPosition(last + 1);
+        _current = segment.Array!;
+        offset = segment.Offset;
+        length = last + 1;
+        return true;
     }
 }
