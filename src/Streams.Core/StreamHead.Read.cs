@@ -178,7 +178,7 @@ public sealed partial class StreamHead
                 }
 
                 _delivered.Add(message);
-                queue.ForceAccounting(message.Length);
+                queue.ForceAccounting(message.Length - Interlocked.Exchange(ref _readCredit, 0));
                 _wakeReader = true;
                 return;
             case MessageKind.Hangup:
@@ -211,7 +211,7 @@ public sealed partial class StreamHead
     }
 
     // Called by the serial context before it is released: what reached the top during this turn goes to the
-    // reader, and the reader's credit (bytes it took meanwhile) comes back to the head's queue.
+    // reader. Nothing is accounted here (the context runs no more services after this), only handed over.
     internal void PublishDelivered()
     {
         if (_delivered.Count == 0)
@@ -228,11 +228,6 @@ public sealed partial class StreamHead
         }
 
         _delivered.Clear();
-        long credit = Interlocked.Exchange(ref _readCredit, 0);
-        if (credit != 0)
-        {
-            _headRead.ForceAccounting(-credit);
-        }
     }
 
     // Called by the serial context after it is released: wake the reader outside the context.

@@ -11,6 +11,8 @@ namespace Streams.Pipelines;
 /// <see cref="BrokenPipeException"/> (counted as success), and its stdout is completed, so the stage after it
 /// sees the end of its input. A stage that throws anything else fails the pipeline: the other stages are
 /// cancelled and the failure is reported with the stage's name.</para>
+/// <para>The stages of a pipeline of several start on the thread pool; a stage alone starts on the caller's thread
+/// and runs there until its first wait (a command line like <c>true</c> never wakes the pool).</para>
 /// </remarks>
 public static class Pipeline
 {
