@@ -90,6 +90,12 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
             }
 
             long take = Math.Min(data.Length, ChunkSize);
+            if (_end > 0 && data.PositionOf((byte)'\n') is { } newline)
+            {
+                // Complete the pending line only: the block then ends where the copy ends, and what follows can be
+                // handed out in place again.
+                take = Math.Min(data.Slice(0, newline).Length + 1, take);
+            }
             if (_buffer.Length - _end < take)
             {
                 Array.Resize(ref _buffer, (int)Math.Max(_buffer.Length * 2L, _end + take));
