@@ -12,6 +12,14 @@ public static class StageIO
     /// and <see cref="MaybeFlushAsync"/> flush: batches of this size keep thread hand-offs rare.</summary>
     public const int BatchSize = 64 * 1024;
 
+    /// <summary>Flushes <paramref name="writer"/> (as <see cref="FlushOrStopAsync"/>) unless it is known to hold
+    /// nothing unflushed: a stage with nothing left to write never meets a broken pipe, as in sh.</summary>
+    public static ValueTask FlushPendingAsync(this PipeWriter writer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return writer.CanGetUnflushedBytes && writer.UnflushedBytes == 0 ? default : writer.FlushOrStopAsync(cancellationToken);
+    }
+
     /// <summary>Flushes <paramref name="writer"/>; throws <see cref="BrokenPipeException"/> when the reader has
     /// completed (the next stage stopped reading).</summary>
     public static ValueTask FlushOrStopAsync(this PipeWriter writer, CancellationToken cancellationToken = default)

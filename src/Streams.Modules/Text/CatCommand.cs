@@ -60,21 +60,19 @@ internal sealed class CatCommand : PipelineStage
         bool plain = !_number && !_ends;
         foreach (string file in files)
         {
+            PipeReader? reader = null;
             if (plain && context.OutputDescriptor is int output)
             {
                 // Plain cat from a regular file to a descriptor: the kernel copies (copy_file_range or sendfile),
                 // as GNU cat does. What it cannot copy goes the ordinary way below, from where it stopped.
-                switch (await TryKernelCopyAsync(context, file, output).ConfigureAwait(false))
+                (bool done, reader) = await TryKernelCopyAsync(context, file, output).ConfigureAwait(false);
+                if (done)
                 {
-                    case KernelCopyResult.Done:
-                        continue;
-                    case KernelCopyResult.Rest rest:
-                        status |= await CopyRestAsync(context, file, rest.Reader).ConfigureAwait(false);
-                        continue;
+                    continue;
                 }
             }
 
-            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+            reader ??= await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
             if (reader == null)
             {
                 status = 1;
@@ -105,27 +103,19 @@ internal sealed class CatCommand : PipelineStage
         return status;
     }
 
-    private abstract record KernelCopyResult
-    {
-        public sealed record Done : KernelCopyResult;
-
-        public sealed record Rest(PipeReader Reader) : KernelCopyResult;
-
-        public sealed record NotTried : KernelCopyResult;
-    }
-
-    private static async ValueTask<KernelCopyResult> TryKernelCopyAsync(StageContext context, string file, int output)
+    // True when the kernel copied it all; else the reader to go on with (null: open the file the ordinary way).
+    private static async ValueTask<(bool Done, PipeReader? Remainder)> TryKernelCopyAsync(StageContext context, string file, int output)
     {
         if (file == "-")
         {
             // The shell's own stdin, untouched so far, when it is a regular file.
             if (context.InputDescriptor is not int input || context.InputLength is null)
             {
-                return new KernelCopyResult.NotTried();
+                return (false, null);
             }
 
-            await FlushPendingAsync(context).ConfigureAwait(false);
-            return KernelCopy.TryCopy(input, output, context.CancellationToken) ? new KernelCopyResult.Done() : new KernelCopyResult.NotTried();
+            await context.Output.FlushPendingAsync(context.CancellationToken).ConfigureAwait(false);
+            return (KernelCopy.TryCopy(input, output, context.CancellationToken), null);
         }
 
         SafeFileHandle handle;
@@ -134,7 +124,7 @@ internal sealed class CatCommand : PipelineStage
             string path = context.ResolvePath(file);
             if (Directory.Exists(path))
             {
-                return new KernelCopyResult.NotTried();
+                return (false, null);
             }
 
             handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -142,7 +132,7 @@ internal sealed class CatCommand : PipelineStage
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The ordinary way reports it as GNU cat does.
-            return new KernelCopyResult.NotTried();
+            return (false, null);
         }
 
         SafeFileHandle? owned = handle;
@@ -150,44 +140,21 @@ internal sealed class CatCommand : PipelineStage
         {
             // Whatever the kernel cannot copy from (a FIFO, a terminal) it refuses at once, and the rest goes the
             // ordinary way.
-            int fd = (int)handle.DangerousGetHandle();
-            await FlushPendingAsync(context).ConfigureAwait(false);
-            if (KernelCopy.TryCopy(fd, output, context.CancellationToken))
+            await context.Output.FlushPendingAsync(context.CancellationToken).ConfigureAwait(false);
+            if (KernelCopy.TryCopy((int)handle.DangerousGetHandle(), output, context.CancellationToken))
             {
-                return new KernelCopyResult.Done();
+                return (true, null);
             }
 
             // The kernel stopped (or never started): a stream over the same descriptor goes on from its offset and
             // owns the handle from here.
             var stream = new FileStream(handle, FileAccess.Read, 1);
             owned = null;
-            return new KernelCopyResult.Rest(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StageIO.BatchSize, minimumReadSize: StageIO.BatchSize / 2)));
+            return (false, PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: StageIO.BatchSize, minimumReadSize: StageIO.BatchSize / 2)));
         }
         finally
         {
             owned?.Dispose();
-        }
-    }
-
-    // What earlier files left in the writer goes out before the kernel writes the descriptor itself.
-    private static ValueTask FlushPendingAsync(StageContext context) =>
-        context.Output.CanGetUnflushedBytes && context.Output.UnflushedBytes == 0 ? default : context.Output.FlushOrStopAsync(context.CancellationToken);
-
-    private async ValueTask<int> CopyRestAsync(StageContext context, string file, PipeReader reader)
-    {
-        try
-        {
-            await CopyAsync(reader, context.Output, context.CancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-        catch (IOException ex) when (ex is not BrokenPipeException)
-        {
-            await context.WriteErrorLineAsync($"cat: {file}: {CommandIO.Reason(ex)}").ConfigureAwait(false);
-            return 1;
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
 

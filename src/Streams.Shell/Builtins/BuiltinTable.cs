@@ -103,12 +103,7 @@ internal sealed class BuiltinStage : PipelineStage
 
         // Only a write can meet a broken pipe: a builtin with nothing left to flush keeps its status however early
         // the next command stopped reading (`set -o pipefail; false | true` gives 1, as in bash).
-        PipeWriter output = context.Output;
-        if (!output.CanGetUnflushedBytes || output.UnflushedBytes > 0)
-        {
-            await output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-        }
-
+        await context.Output.FlushPendingAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
     }
 }

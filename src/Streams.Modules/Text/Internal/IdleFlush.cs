@@ -22,12 +22,8 @@ internal static class IdleFlush
 
         static async ValueTask<ReadResult> Core(PipeReader reader, PipeWriter output, CancellationToken token)
         {
-            await FlushPendingAsync(output, token).ConfigureAwait(false);
+            await output.FlushPendingAsync(token).ConfigureAwait(false);
             return await reader.ReadAsync(token).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Flushes <paramref name="output"/> unless it is known to hold nothing unflushed.</summary>
-    public static ValueTask FlushPendingAsync(PipeWriter output, CancellationToken cancellationToken = default)
-        => output.CanGetUnflushedBytes && output.UnflushedBytes == 0 ? default : output.FlushOrStopAsync(cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Streams.Pipelines;
 
 namespace Streams.Modules.Text.Internal;
 
@@ -117,7 +118,7 @@ internal sealed class LineReader
 
         async ValueTask<ReadResult> Core(CancellationToken token)
         {
-            await IdleFlush.FlushPendingAsync(_flushWhenIdle, token).ConfigureAwait(false);
+            await _flushWhenIdle.FlushPendingAsync(token).ConfigureAwait(false);
             return await _reader.ReadAsync(token).ConfigureAwait(false);
         }
     }
