@@ -17,6 +17,10 @@ internal sealed class ShellHostOptions
 
     /// <summary>Handle SIGINT (Ctrl-C) by cancelling the foreground pipeline.</summary>
     public bool HandleSignals { get; init; }
+
+    /// <summary>Called once the shell is set up, before it reads, writes or runs anything; an exit status ends the
+    /// run with it (the program's source check rebuilt and ran a fresh build).</summary>
+    public Func<int?>? BeforeRun { get; init; }
 }
 
 /// <summary>The <c>streams</c> program: parses its arguments and runs a command line, a script, the lines of
@@ -55,6 +59,11 @@ internal static class ShellHost
                     context.Cancel = executor.Interrupt() || session.Interactive;
                 })
                 : null;
+
+            if (options.BeforeRun?.Invoke() is int ranElsewhere)
+            {
+                return ranElsewhere;
+            }
 
             int status;
             if (i < args.Length && args[i] is "-h" or "--help")

@@ -54,10 +54,11 @@ internal sealed partial class GrepCommand
         bool stop = _options.MaxCount == 0;
         long lineNumber = 0;
         bool fast = _literal is not null && !_options.Invert;
+        bool countOnly = CountOnly;
 
         // -v with a fixed string and plain output (no names, numbers, limit or -o): every line between two hits is
         // selected, so whole runs of lines go out (or are counted) at once.
-        bool runs = _literal is not null && _options.Invert && !_options.Quiet && !_options.FilesWithMatches
+        bool runs = _literal is not null && _options.Invert && !_options.Count && !_options.Quiet && !_options.FilesWithMatches
             && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_withName && _options.MaxCount < 0;
         while (!stop)
         {
@@ -69,14 +70,13 @@ internal sealed partial class GrepCommand
 
             byte[] buffer = lines.Buffer;
             int end = offset + length;
-            if (buffer.AsSpan(offset, length).Contains((byte)0))
+            if (countOnly)
             {
-                // Like GNU grep, a file with NUL bytes is binary, and a NUL ends a line there (so "a\0a" counts
-                // twice with -c). The block is ours to change: it has been consumed from the pipe.
-                state.Binary = true;
-                buffer.AsSpan(offset, length).Replace((byte)0, (byte)'\n');
+                state.Selected += CountSelected(buffer.AsSpan(offset, length), ref _chars);
+                continue;
             }
 
+            state.Binary |= BinaryToLines(buffer.AsSpan(offset, length));
             int pos = offset;
             if (runs && !state.Binary)
             {
@@ -120,7 +120,7 @@ internal sealed partial class GrepCommand
                     int newline = buffer.AsSpan(pos, end - pos).IndexOf((byte)'\n');
                     lineEnd = newline < 0 ? end : pos + newline;
                     lineNumber++;
-                    if (LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart)) == _options.Invert)
+                    if (LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart), ref _chars) == _options.Invert)
                     {
                         pos = lineEnd + 1;
                         continue;
@@ -160,13 +160,7 @@ internal sealed partial class GrepCommand
         }
         else if (_options.Count && !_options.FilesWithMatches && !_options.FilesWithoutMatch)
         {
-            if (_withName)
-            {
-                WriteName(output, name);
-                output.Write(":"u8);
-            }
-
-            output.WriteUtf8(state.Selected.ToString(CultureInfo.InvariantCulture) + "\n");
+            WriteCount(output, name, state.Selected);
         }
 
         if (state.Binary && state.Selected > 0 && !_options.Count && !_options.FilesWithMatches && !_options.FilesWithoutMatch)
@@ -197,13 +191,10 @@ internal sealed partial class GrepCommand
                 // Only the last line of the input may lack its newline; GNU adds one.
                 bool unterminated = buffer[runEnd - 1] != (byte)'\n';
                 state.Selected += buffer.AsSpan(pos, runEnd - pos).Count((byte)'\n') + (unterminated ? 1 : 0);
-                if (!_options.Count)
+                output.Write(buffer.AsSpan(pos, runEnd - pos));
+                if (unterminated)
                 {
-                    output.Write(buffer.AsSpan(pos, runEnd - pos));
-                    if (unterminated)
-                    {
-                        output.Write("\n"u8);
-                    }
+                    output.Write("\n"u8);
                 }
             }
 
@@ -270,6 +261,17 @@ internal sealed partial class GrepCommand
         }
 
         return limit ? Next.StopFile : Next.Continue;
+    }
+
+    private void WriteCount(PipeWriter output, string name, long selected)
+    {
+        if (_withName)
+        {
+            WriteName(output, name);
+            output.Write(":"u8);
+        }
+
+        output.WriteUtf8(selected.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
     private void WritePrefix(PipeWriter output, string name, long lineNumber)

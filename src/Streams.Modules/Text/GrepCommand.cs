@@ -61,7 +61,7 @@ internal sealed partial class GrepCommand : PipelineStage
     private GrepOptions _options = new();
     private PosixRegex? _regex;
     private byte[]? _literal;
-    private char[] _chars = new char[4096];
+    private char[]? _chars;
     private int[] _captures = [];
     private bool _withName;
 
@@ -112,7 +112,12 @@ internal sealed partial class GrepCommand : PipelineStage
         foreach (string file in files)
         {
             FileOutcome outcome;
-            if (file == "-")
+            if (CountOnly && TryCountInParts(context, file, out long selected))
+            {
+                WriteCount(context.Output, file == "-" ? StdinName : file, selected);
+                outcome = selected > 0 ? FileOutcome.Selected : FileOutcome.None;
+            }
+            else if (file == "-")
             {
                 outcome = await SearchAsync(context, context.Input, StdinName).ConfigureAwait(false);
             }
@@ -201,8 +206,9 @@ internal sealed partial class GrepCommand : PipelineStage
         return pattern.AsSpan().IndexOfAny(meta) < 0;
     }
 
-    /// <summary>Whether <paramref name="line"/> (without its newline) matches any pattern.</summary>
-    private bool LineMatches(ReadOnlySpan<byte> line)
+    /// <summary>Whether <paramref name="line"/> (without its newline) matches any pattern; <paramref name="chars"/>
+    /// is the caller's buffer for the line's characters (one per thread).</summary>
+    private bool LineMatches(ReadOnlySpan<byte> line, ref char[]? chars)
     {
         if (_literal is not null)
         {
@@ -214,12 +220,12 @@ internal sealed partial class GrepCommand : PipelineStage
             return false;
         }
 
-        if (_chars.Length < line.Length)
+        if (chars is null || chars.Length < line.Length)
         {
-            _chars = new char[Math.Max(line.Length, _chars.Length * 2)];
+            chars = new char[Math.Max(line.Length, Math.Max(4096, (chars?.Length ?? 0) * 2))];
         }
 
-        int n = Encoding.Latin1.GetChars(line, _chars);
-        return _regex.IsMatch(_chars.AsSpan(0, n));
+        int n = Encoding.Latin1.GetChars(line, chars);
+        return _regex.IsMatch(chars.AsSpan(0, n));
     }
 }

@@ -61,31 +61,41 @@ internal sealed class WcCommand : PipelineStage
         int columns = (lines ? 1 : 0) + (words ? 1 : 0) + (chars ? 1 : 0) + (bytes ? 1 : 0);
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         int width = Width(context, files, columns);
-        var total = new long[3];
+        Tally total = default;
         int status = 0;
         foreach (string file in files)
         {
-            PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
-            if (reader == null)
+            var parts = new Tally[Environment.ProcessorCount];
+            Tally counts = default;
+            if (FileParts.TryScan(context, file, parts, (ref Tally tally, Span<byte> lines) => tally.Add(lines, words)))
             {
-                status = 1;
-                continue;
+                // A large regular file, counted in parts on every processor: newlines end the parts, so no word
+                // straddles two.
+                foreach (Tally part in parts)
+                {
+                    counts.Merge(part);
+                }
+            }
+            else
+            {
+                PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+                if (reader == null)
+                {
+                    status = 1;
+                    continue;
+                }
+
+                try
+                {
+                    counts = await CountAsync(reader, words, context.CancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+                }
             }
 
-            long[] counts;
-            try
-            {
-                counts = await CountAsync(reader, words, context.CancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
-            }
-
-            for (int i = 0; i < 3; i++)
-            {
-                total[i] += counts[i];
-            }
+            total.Merge(counts);
 
             Write(context.Output, counts, width, lines, words, chars, bytes, args.Operands.Count == 0 ? null : file);
         }
@@ -154,7 +164,7 @@ internal sealed class WcCommand : PipelineStage
         return Math.Max(width, minimum);
     }
 
-    private static void Write(PipeWriter output, long[] counts, int width, bool lines, bool words, bool chars, bool bytes, string? name)
+    private static void Write(PipeWriter output, Tally counts, int width, bool lines, bool words, bool chars, bool bytes, string? name)
     {
         bool first = true;
         void Column(long value)
@@ -170,22 +180,22 @@ internal sealed class WcCommand : PipelineStage
 
         if (lines)
         {
-            Column(counts[0]);
+            Column(counts.Lines);
         }
 
         if (words)
         {
-            Column(counts[1]);
+            Column(counts.Words);
         }
 
         if (chars)
         {
-            Column(counts[2]);
+            Column(counts.Bytes);
         }
 
         if (bytes)
         {
-            Column(counts[2]);
+            Column(counts.Bytes);
         }
 
         if (name != null)
@@ -198,33 +208,50 @@ internal sealed class WcCommand : PipelineStage
 
     /// <summary>Counts newlines, words and bytes: newlines with a vectorized count, words with a byte table
     /// only when asked for.</summary>
-    private static async ValueTask<long[]> CountAsync(PipeReader reader, bool words, CancellationToken cancellationToken)
+    private static async ValueTask<Tally> CountAsync(PipeReader reader, bool words, CancellationToken cancellationToken)
     {
-        long lineCount = 0, wordCount = 0, byteCount = 0;
-        bool inWord = false;
+        Tally tally = default;
         while (true)
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {
-                ReadOnlySpan<byte> span = segment.Span;
-                lineCount += span.Count((byte)'\n');
-                byteCount += span.Length;
-                if (words)
-                {
-                    wordCount += CountWords(span, ref inWord);
-                }
+                tally.Add(segment.Span, words);
             }
 
             reader.AdvanceTo(buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
-                break;
+                return tally;
+            }
+        }
+    }
+
+    /// <summary>The counts of one input or part of one.</summary>
+    private struct Tally
+    {
+        public long Lines;
+        public long Words;
+        public long Bytes;
+        private bool _inWord;
+
+        public void Add(ReadOnlySpan<byte> span, bool words)
+        {
+            Lines += span.Count((byte)'\n');
+            Bytes += span.Length;
+            if (words)
+            {
+                Words += CountWords(span, ref _inWord);
             }
         }
 
-        return [lineCount, wordCount, byteCount];
+        public void Merge(in Tally other)
+        {
+            Lines += other.Lines;
+            Words += other.Words;
+            Bytes += other.Bytes;
+        }
     }
 
     private static long CountWords(ReadOnlySpan<byte> span, ref bool inWord)
