@@ -310,6 +310,38 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task ClosedStdout_EachCommandReportsItsWriteError_AndTheShellGoesOn()
+    {
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'echo hi; echo st=$? >&2; seq 3; echo st=$? >&2; /bin/echo x; echo st=$? >&2' >&-; echo \"rc=$?\"");
+        Assert.Equal("rc=0\n", o.Out);
+        Assert.Equal("echo: write error: Bad file descriptor\nst=1\nseq: write error: Bad file descriptor\nst=1\n/bin/echo: write error: Bad file descriptor\nst=1\n", o.Err);
+    }
+
+    [Fact]
+    public async Task ClosedStdin_ReadsFailWithBadDescriptor_NeverReadTheRuntimesFiles()
+    {
+        // The runtime keeps /dev/urandom open and a closed 0 is the first number it gets: stdin must not read it.
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'cat; echo st=$?; wc -c; /bin/cat; echo st=$?' <&-");
+        Assert.Equal("st=1\nst=1\n", o.Out);
+        Assert.StartsWith("cat: -: read error: Bad file descriptor\nwc: read error: Bad file descriptor\n/bin/cat: -: Bad file descriptor\n", o.Err);
+    }
+
+    [Fact]
+    public async Task FullDisk_WriteErrorLikeGnu_Status1()
+    {
+        ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c 'seq 100000; echo st=$? >&2; echo hi; echo st=$? >&2' > /dev/full");
+        Assert.Equal("seq: write error: No space left on device\nst=1\necho: write error: No space left on device\nst=1\n", o.Err);
+    }
+
+    [Fact]
+    public async Task Program_SeesItsNameAsTyped_AsUnderAShell()
+    {
+        // argv[0] is what was typed: GNU tools name themselves with it in their messages.
+        ShellOutcome o = await ShellRunner.RunProgramAsync(["-c", "ls /no-such-dir-here 2>&1; sh -c 'echo $0'; /bin/sh -c 'echo $0'"], timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal("ls: cannot access '/no-such-dir-here': No such file or directory\nsh\n/bin/sh\n", o.Out);
+    }
+
+    [Fact]
     public async Task Program_ReaderOfStdoutGoes_ShellStopsQuietly()
     {
         ShellOutcome o = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c '/usr/bin/yes' | /usr/bin/head -n 1; echo \"${{PIPESTATUS[0]}}\"");

@@ -12,7 +12,9 @@ namespace Streams.Shell.Execution;
 /// its cancellation token: a plain read of a terminal blocks until a key is pressed whatever the token says, and
 /// after Ctrl-C cancelled a command reading the terminal it would steal the next line typed at the prompt.</para>
 /// <para>A write to a pipe whose reader has gone fails with an <see cref="IOException"/> (EPIPE; .NET ignores
-/// SIGPIPE).</para>
+/// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno and
+/// whose message reads like GNU's (<c>write error: No space left on device</c>). Over descriptor -1 (one the parent
+/// closed) every read and write fails with EBADF.</para>
 /// </remarks>
 internal sealed partial class DescriptorStream : Stream
 {
@@ -114,7 +116,7 @@ internal sealed partial class DescriptorStream : Stream
                     continue;
                 }
 
-                throw new IOException($"read error on fd {_fd} (errno {errno})", errno);
+                throw new IOException("read error: " + Marshal.GetPInvokeErrorMessage(errno), errno);
             }
         }
     }
@@ -141,7 +143,7 @@ internal sealed partial class DescriptorStream : Stream
                     continue;
                 }
 
-                throw new IOException($"write error on fd {_fd} (errno {errno})", errno);
+                throw new IOException("write error: " + Marshal.GetPInvokeErrorMessage(errno), errno);
             }
         }
     }

@@ -6,7 +6,9 @@ namespace Streams.Shell.Execution;
 /// write (EPIPE: the reader has gone) into a <see cref="BrokenPipeException"/>.</summary>
 /// <remarks>.NET ignores SIGPIPE, so a write to a closed pipe fails with an <see cref="IOException"/>; once it
 /// has, <see cref="IsBroken"/> stays set and every later write fails the same way at once, so the shell can
-/// stop quietly instead of reporting an error per command.</remarks>
+/// stop quietly instead of reporting an error per command. A write that fails for another reason (EBADF on a
+/// closed stdout, ENOSPC, EIO: <see cref="IsWriteError"/>) stays an <see cref="IOException"/>: the command that
+/// wrote reports it and fails, as with GNU's <c>write error</c>, and the shell goes on.</remarks>
 internal sealed class LockedStream : Stream
 {
     private readonly Stream _inner;
@@ -24,6 +26,10 @@ internal sealed class LockedStream : Stream
     /// <summary>Records that a write to the same descriptor made elsewhere (a stage writing it directly,
     /// <see cref="Streams.Pipelines.StageContext.OutputDescriptor"/>) failed because the reader went away.</summary>
     public void MarkBroken() => _broken = true;
+
+    /// <summary>Whether <paramref name="ex"/> is a write that failed for a reason other than a reader gone:
+    /// EIO, EBADF, EFBIG, ENOSPC or EDQUOT, as the errno in its <see cref="Exception.HResult"/>.</summary>
+    public static bool IsWriteError(IOException ex) => ex is not BrokenPipeException && ex.HResult is 5 or 9 or 27 or 28 or 122;
 
     public override bool CanRead => false;
 
@@ -56,7 +62,7 @@ internal sealed class LockedStream : Stream
             ThrowIfBroken();
             await _inner.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex is not BrokenPipeException)
+        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
         {
             _broken = true;
             throw new BrokenPipeException("broken pipe", ex);
@@ -89,7 +95,7 @@ internal sealed class LockedStream : Stream
             ThrowIfBroken();
             await _inner.WriteAsync(buffer, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex is not BrokenPipeException)
+        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
         {
             _broken = true;
             throw new BrokenPipeException("broken pipe", ex);
@@ -124,7 +130,7 @@ internal sealed class LockedStream : Stream
         {
             action();
         }
-        catch (IOException ex) when (ex is not BrokenPipeException)
+        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
         {
             _broken = true;
             throw new BrokenPipeException("broken pipe", ex);

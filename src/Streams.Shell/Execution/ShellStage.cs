@@ -31,6 +31,7 @@ internal sealed class ShellStage : PipelineStage
     {
         int status;
         bool broken = false;
+        bool reported = false;
         try
         {
             status = await _inner.RunAsync(context).ConfigureAwait(false);
@@ -53,30 +54,45 @@ internal sealed class ShellStage : PipelineStage
         catch (Exception ex)
         {
             status = ex is StageFailedException failed ? failed.ExitStatus : 1;
-            string message = ex is StageFailedException or Components.ComponentArgumentException ? ex.Message : $"{_inner.Name}: {ex.Message}";
-            try
-            {
-                context.Error.WriteUtf8(message + "\n");
-                await context.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception inner) when (inner is IOException or InvalidOperationException)
-            {
-            }
+            await ReportAsync(context, ex is StageFailedException or Components.ComponentArgumentException ? ex.Message : $"{_inner.Name}: {ex.Message}").ConfigureAwait(false);
+            reported = true;
         }
 
-        broken |= await CloseAsync().ConfigureAwait(false);
-        if (broken)
+        (bool closedBroken, IOException? writeError) = await CloseAsync().ConfigureAwait(false);
+        if (broken || closedBroken)
         {
             throw new BrokenPipeException();
+        }
+
+        if (writeError is not null && !reported && status == 0)
+        {
+            // What was left to write when the stage ended could not be written (a closed stdout, a full disk). A
+            // stage that failed has said why already.
+            await ReportAsync(context, $"{_inner.Name}: {writeError.Message}").ConfigureAwait(false);
+            status = 1;
         }
 
         return status;
     }
 
-    /// <summary>Flushes and completes what this stage owns; true when its stdout turned out to be broken.</summary>
-    private async ValueTask<bool> CloseAsync()
+    private static async ValueTask ReportAsync(StageContext context, string message)
+    {
+        try
+        {
+            context.Error.WriteUtf8(message + "\n");
+            await context.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Flushes and completes what this stage owns; whether its stdout turned out to be broken, and the
+    /// first write error (<see cref="LockedStream.IsWriteError"/>) met.</summary>
+    private async ValueTask<(bool Broken, IOException? WriteError)> CloseAsync()
     {
         bool broken = false;
+        IOException? writeError = null;
         foreach (PipeWriter writer in _writers)
         {
             try
@@ -87,6 +103,11 @@ internal sealed class ShellStage : PipelineStage
             catch (BrokenPipeException)
             {
                 broken = _stdout.IsBroken;
+                await CompleteQuietlyAsync(writer).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (LockedStream.IsWriteError(ex))
+            {
+                writeError ??= ex;
                 await CompleteQuietlyAsync(writer).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException)
@@ -100,7 +121,7 @@ internal sealed class ShellStage : PipelineStage
             await reader.CompleteAsync().ConfigureAwait(false);
         }
 
-        return broken;
+        return (broken, writeError);
     }
 
     private static async ValueTask CompleteQuietlyAsync(PipeWriter writer)

@@ -72,7 +72,7 @@ public sealed class ChildProcess : IDisposable
         {
             start.ArgumentList.Add("--default-signal=PIPE");
             start.ArgumentList.Add("--");
-            start.ArgumentList.Add(fileName);
+            start.ArgumentList.Add(options.ArgumentZero is { Length: > 0 } zero && !zero.Contains('/') && !zero.Contains('=') ? zero : fileName);
         }
 
         foreach (string argument in arguments)

@@ -23,6 +23,13 @@ public sealed class ChildProcessOptions
     /// the parent's fd 2. Default true.</summary>
     public bool RedirectError { get; init; } = true;
 
+    /// <summary>The command name as the user typed it, for the program's <c>argv[0]</c> (so that GNU tools say
+    /// <c>ls: …</c>, not <c>/usr/bin/ls: …</c>, as under a shell), or null for the path.</summary>
+    /// <remarks>Honoured for a bare name (no <c>/</c>) when the child is started through <c>/usr/bin/env</c>
+    /// (<see cref="RestoreSigpipe"/>): env looks the name up again on the child's own PATH, from the child's working
+    /// directory, as the caller did. Otherwise the program sees the path.</remarks>
+    public string? ArgumentZero { get; init; }
+
     /// <summary>Whether to start the child through <c>/usr/bin/env --default-signal=PIPE</c> so that it dies of
     /// SIGPIPE when its reader goes away, as under a shell. Default true.</summary>
     /// <remarks>.NET ignores SIGPIPE and an ignored signal stays ignored across <c>exec</c>, so without this

@@ -25,15 +25,19 @@ public sealed class ProcessStage : PipelineStage
     private const int ChunkSize = 64 * 1024;
     private readonly string _fileName;
     private readonly string _name;
+    private readonly string? _typed;
 
     /// <summary>Creates a stage that runs <paramref name="fileName"/>; its arguments are the stage's
     /// <see cref="StageContext.Arguments"/>.</summary>
     /// <param name="fileName">The program's path (or a name looked up on PATH).</param>
-    /// <param name="name">The name shown in messages; defaults to the file name.</param>
+    /// <param name="name">The command name as typed, which <paramref name="fileName"/> was found for: shown in
+    /// messages and, for a bare name, the program's <c>argv[0]</c> (<see cref="ChildProcessOptions.ArgumentZero"/>).
+    /// Defaults to the file name, for messages only.</param>
     public ProcessStage(string fileName, string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         _fileName = fileName;
+        _typed = name;
         _name = name ?? Path.GetFileName(fileName);
     }
 
@@ -68,6 +72,7 @@ public sealed class ProcessStage : PipelineStage
                 RedirectInput = !InheritInput,
                 RedirectOutput = !InheritOutput,
                 RedirectError = !InheritError,
+                ArgumentZero = _typed,
             });
         }
         catch (Win32Exception ex)
