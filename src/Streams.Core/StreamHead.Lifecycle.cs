@@ -12,7 +12,9 @@ public sealed partial class StreamHead
     /// <summary>Completes when the driver has sent everything written before the write side was completed.</summary>
     public Task WritesCompleted => _writesCompleted.Task;
 
-    /// <summary>Completes when the stream has been torn down (closed, aborted or failed and stopped).</summary>
+    /// <summary>Completes when the stream has been torn down (closed, aborted or failed and stopped), its driver has
+    /// stopped, and what was posted into the stream's context before then has run: no message of the stream is
+    /// still on its way anywhere.</summary>
     public Task Completion => _stopped.Task;
 
     /// <summary>Closes the stream: completes the write side, waits for it to drain (at most
@@ -190,6 +192,15 @@ public sealed partial class StreamHead
         catch (Exception)
         {
             // The transport is being torn down; its own failure to close changes nothing for the user.
+        }
+
+        try
+        {
+            // What the driver's threads (or a stream sharing this context) posted into the context before the
+            // driver stopped runs before the stream counts as completed: a message they rented is released by then
+            // (a torn-down queue releases what reaches it), so Completion means no message of this stream is
+            // still on its way anywhere. The context runs posted work in order, so one more turn is enough.
+            await InvokeAsync(static _ => { }).ConfigureAwait(false);
         }
         finally
         {

@@ -61,9 +61,10 @@ internal sealed partial class SourceCheck
             long built = ModifiedAt(AtFdCwd, Encoding.UTF8.GetBytes(_self), out _);
             _stale = built > 0 && IsStale(_root, built);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A checkout that cannot be read is not a reason to rebuild.
+            // A checkout that cannot be read is not a reason to rebuild, and nothing on this thread may end the
+            // process.
         }
     }
 
