@@ -109,6 +109,59 @@ public sealed class ErrorAndLifecycleTests
     }
 
     [Fact]
+    public async Task Completion_WhatTheDriverPostedWhileStopping_IsReleasedByThen()
+    {
+        // The driver's StopAsync puts a message up while another thread holds the stream's context, so the message
+        // waits in the context's queue; Completion must not come before it has run (and been released: the stream
+        // is torn down).
+        var pool = new MessagePool();
+        var driver = new LateDriver();
+        StreamHead head = StreamHead.Open(driver, new StreamOptions { Pool = pool });
+        await head.AbortAsync();
+        await head.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(driver.Posted);
+        LeakCheck.AssertNoLeaks(pool);
+    }
+
+    private sealed class LateDriver : StreamDriver
+    {
+        private DriverContext? _context;
+
+        public override string Name => "late";
+
+        public bool Posted { get; private set; }
+
+        protected internal override void Start(DriverContext context) => _context = context;
+
+        protected internal override void OnWrite(StreamQueue queue, Message message)
+        {
+            if (!HandleDefault(queue, message))
+            {
+                message.Release();
+            }
+        }
+
+        protected internal override ValueTask StopAsync(bool abort)
+        {
+            using var inside = new ManualResetEventSlim();
+            var leave = new ManualResetEventSlim();
+            DriverContext context = _context!;
+            _ = Task.Run(() => context.Invoke(
+                _ =>
+                {
+                    inside.Set();
+                    leave.Wait(TimeSpan.FromSeconds(10));
+                },
+                context.Stream.DriverReadQueue));
+            inside.Wait(TimeSpan.FromSeconds(10));
+            context.PutUp(context.Pool.Data("late"u8));
+            Posted = true;
+            _ = Task.Delay(200).ContinueWith(_ => leave.Set(), TaskScheduler.Default);
+            return default;
+        }
+    }
+
+    [Fact]
     public async Task Abort_PendingWriteAndReadEnd_NothingHangs()
     {
         var pool = new MessagePool();
