@@ -184,7 +184,8 @@ public sealed partial class StreamHead
         }
 
         // Never stop the driver from inside the serial context: its teardown may wait for its own I/O threads.
-        await Task.Yield();
+        // To the thread pool, never to the caller's SynchronizationContext (a library must not post its work there).
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         try
         {
             await Driver.StopAsync(abort).ConfigureAwait(false);

@@ -152,7 +152,8 @@ public static class Pipeline
         // threads cost a shell command line a quarter of its start-up, docs/benchmarks.md).
         if (!inline)
         {
-            await Task.Yield();
+            // To the thread pool, never to the caller's SynchronizationContext (a library must not post its work there).
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
 
         StageResult result;

@@ -88,7 +88,8 @@ internal sealed partial class ListenerStreamServer : StreamServer
 
     private async Task StopCoreAsync(TimeSpan deadline, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        // To the thread pool, never to the caller's SynchronizationContext (a library must not post its work there).
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
