@@ -333,6 +333,53 @@ public class ShellBehaviourTests
         Assert.Equal("seq: write error: No space left on device\nst=1\necho: write error: No space left on device\nst=1\n", o.Err);
     }
 
+    [Theory]
+    [InlineData("cat /etc/passwd")]
+    [InlineData("cat < /etc/passwd")]
+    [InlineData("cat -n /etc/passwd /etc/hostname")]
+    [InlineData("cat /no-such-file /etc/passwd")]
+    [InlineData("seq 10 | cat")]
+    [InlineData("grep root /etc/passwd")]
+    [InlineData("tee /dev/null < /etc/passwd")]
+    [InlineData("tee /dev/full TEEOUT < /etc/passwd")]
+    [InlineData("head -n 3 /etc/passwd")]
+    [InlineData("tr a-z A-Z < /etc/passwd")]
+    public async Task WriteErrors_ReportedOnceAsGnu_WithItsStatus(string line)
+    {
+        // GNU's messages and statuses for a full output, whether the shell's own stdout is /dev/full or a
+        // redirection inside the line opened it; tee reports and goes on with its other files.
+        string dir = Directory.CreateTempSubdirectory("streams-full-").FullName;
+        try
+        {
+            string command = line.Replace("TEEOUT", Path.Combine(dir, "tee.out"), StringComparison.Ordinal);
+            string script = command + "; echo st=$? >&2";
+            ShellOutcome gnu = await ShellRunner.RunBashAsync($"{{ {script}; }} > /dev/full");
+            ShellOutcome outside = await ShellRunner.RunBashAsync($"dotnet {ShellRunner.ProgramPath} -c '{script}' > /dev/full");
+            ShellOutcome inside = await ShellRunner.RunProgramAsync(["-c", $"{command} > /dev/full; echo st=$? >&2"]);
+            Assert.Equal(gnu.Err, outside.Err);
+            Assert.Equal(gnu.Err, inside.Err);
+            if (line.Contains("TEEOUT", StringComparison.Ordinal))
+            {
+                Assert.Equal(await File.ReadAllTextAsync("/etc/passwd"), await File.ReadAllTextAsync(Path.Combine(dir, "tee.out")));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task WriteError_Sort_EndsWithStatus2()
+    {
+        // GNU sort's wording depends on its stdio buffer ("fflush failed" or "write failed"); its status is 2.
+        ShellOutcome gnu = await ShellRunner.RunBashAsync("sort /etc/passwd > /dev/full; echo st=$?");
+        ShellOutcome ours = await ShellRunner.RunProgramAsync(["-c", "sort /etc/passwd > /dev/full; echo st=$?"]);
+        Assert.Equal("st=2\n", gnu.Out);
+        Assert.Equal("st=2\n", ours.Out);
+        Assert.Equal("sort: write error: No space left on device\n", ours.Err);
+    }
+
     [Fact]
     public async Task Program_SeesItsNameAsTyped_AsUnderAShell()
     {

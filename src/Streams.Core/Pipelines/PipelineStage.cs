@@ -24,6 +24,11 @@ public abstract class PipelineStage
     /// <returns>The exit status: 0 for success.</returns>
     public abstract ValueTask<int> RunAsync(StageContext context);
 
+    /// <summary>The exit status when the stage fails on an error it leaves to its runner, such as a
+    /// <see cref="WriteErrorException"/>: 1, or 2 where the GNU tool uses 2 for trouble (<c>grep</c>,
+    /// <c>sort</c>).</summary>
+    public virtual int FailureStatus => 1;
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

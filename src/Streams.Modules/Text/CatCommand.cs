@@ -83,8 +83,10 @@ internal sealed class CatCommand : PipelineStage
             {
                 await CopyAsync(reader, context.Output, context.CancellationToken).ConfigureAwait(false);
             }
-            catch (IOException ex) when (ex is not BrokenPipeException)
+            catch (IOException ex) when (ex is not (BrokenPipeException or WriteErrorException))
             {
+                // A file that cannot be read is reported and skipped; a write error stops cat (GNU: "cat: write
+                // error: …", once).
                 await context.WriteErrorLineAsync($"cat: {file}: {CommandIO.Reason(ex)}").ConfigureAwait(false);
                 status = 1;
             }

@@ -69,6 +69,10 @@ internal sealed partial class GrepCommand : PipelineStage
     public override string Name => "grep";
 
     /// <inheritdoc />
+    /// <remarks>GNU grep ends with 2 on trouble, a write error included.</remarks>
+    public override int FailureStatus => 2;
+
+    /// <inheritdoc />
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

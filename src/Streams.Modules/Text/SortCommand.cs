@@ -60,6 +60,10 @@ internal sealed partial class SortCommand : PipelineStage
     public override string Name => "sort";
 
     /// <inheritdoc />
+    /// <remarks>GNU sort ends with 2 on trouble, a write error included.</remarks>
+    public override int FailureStatus => 2;
+
+    /// <inheritdoc />
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -38,14 +38,15 @@ internal sealed class TeeCommand : PipelineStage
         }
 
         int status = 0;
-        var files = new List<FileStream>();
+        bool toOutput = true;
+        var files = new List<(string Name, FileStream Stream)>();
         try
         {
             foreach (string name in args.Operands)
             {
                 try
                 {
-                    files.Add(new FileStream(context.ResolvePath(name), args.Has('a') ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1));
+                    files.Add((name, new FileStream(context.ResolvePath(name), args.Has('a') ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1)));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -59,19 +60,50 @@ internal sealed class TeeCommand : PipelineStage
             {
                 ReadResult result = await context.Input.ReadAsync(token).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                foreach (ReadOnlyMemory<byte> segment in buffer)
+
+                // As GNU tee: standard output first, then each file in order. tee passes data on as it comes:
+                // flush every read, not only full batches. A reader gone ends tee quietly (BrokenPipeException);
+                // any other write error is reported and tee goes on with the rest.
+                if (toOutput)
                 {
-                    context.Output.Write(segment.Span);
-                    foreach (FileStream file in files)
+                    foreach (ReadOnlyMemory<byte> segment in buffer)
                     {
-                        await file.WriteAsync(segment, token).ConfigureAwait(false);
+                        context.Output.Write(segment.Span);
+                    }
+
+                    try
+                    {
+                        await context.Output.FlushOrStopAsync(token).ConfigureAwait(false);
+                    }
+                    catch (WriteErrorException ex)
+                    {
+                        await context.WriteErrorLineAsync($"tee: 'standard output': {ex.Reason}").ConfigureAwait(false);
+                        status = 1;
+                        toOutput = false;
+                    }
+                }
+
+                for (int i = 0; i < files.Count;)
+                {
+                    try
+                    {
+                        foreach (ReadOnlyMemory<byte> segment in buffer)
+                        {
+                            await files[i].Stream.WriteAsync(segment, token).ConfigureAwait(false);
+                        }
+
+                        i++;
+                    }
+                    catch (IOException ex)
+                    {
+                        await context.WriteErrorLineAsync($"tee: {files[i].Name}: {CommandIO.WriteReason(ex)}").ConfigureAwait(false);
+                        status = 1;
+                        await CloseQuietlyAsync(files[i].Stream).ConfigureAwait(false);
+                        files.RemoveAt(i);
                     }
                 }
 
                 context.Input.AdvanceTo(buffer.End);
-
-                // tee passes data on as it comes: flush every read, not only full batches.
-                await context.Output.FlushOrStopAsync(token).ConfigureAwait(false);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     break;
@@ -80,12 +112,24 @@ internal sealed class TeeCommand : PipelineStage
         }
         finally
         {
-            foreach (FileStream file in files)
+            foreach ((_, FileStream file) in files)
             {
-                await file.DisposeAsync().ConfigureAwait(false);
+                await CloseQuietlyAsync(file).ConfigureAwait(false);
             }
         }
 
         return status;
+    }
+
+    private static async ValueTask CloseQuietlyAsync(FileStream file)
+    {
+        try
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Unbuffered: nothing was left to write.
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Streams.Pipelines;
 
 namespace Streams.Shell.Execution;
 
@@ -12,9 +13,9 @@ namespace Streams.Shell.Execution;
 /// its cancellation token: a plain read of a terminal blocks until a key is pressed whatever the token says, and
 /// after Ctrl-C cancelled a command reading the terminal it would steal the next line typed at the prompt.</para>
 /// <para>A write to a pipe whose reader has gone fails with an <see cref="IOException"/> (EPIPE; .NET ignores
-/// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno and
-/// whose message reads like GNU's (<c>write error: No space left on device</c>). Over descriptor -1 (one the parent
-/// closed) every read and write fails with EBADF.</para>
+/// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno; a
+/// failed write is a <see cref="WriteErrorException"/>, whose message reads like GNU's (<c>write error: No space
+/// left on device</c>). Over descriptor -1 (one the parent closed) every read and write fails with EBADF.</para>
 /// </remarks>
 internal sealed partial class DescriptorStream : Stream
 {
@@ -143,7 +144,7 @@ internal sealed partial class DescriptorStream : Stream
                     continue;
                 }
 
-                throw new IOException("write error: " + Marshal.GetPInvokeErrorMessage(errno), errno);
+                throw new WriteErrorException(errno, Marshal.GetPInvokeErrorMessage(errno));
             }
         }
     }

@@ -160,8 +160,8 @@ internal sealed class FdTable
 
     private Fd OpenWrite(string path, bool append)
     {
-        var stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
-        PipeWriter writer = ShellStdio.CreateWriter(stream, leaveOpen: false);
+        var file = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+        PipeWriter writer = ShellStdio.CreateWriter(new LockedStream(file, file: true), leaveOpen: false);
         _fileWriters.Add(writer);
         return new Fd(FdKind.File, Writer: writer);
     }

@@ -1,23 +1,30 @@
+using System.Runtime.InteropServices;
 using Streams.Pipelines;
 
 namespace Streams.Shell.Execution;
 
-/// <summary>A write-only stream over the shell's stdout or stderr that serializes writers and turns a failed
-/// write (EPIPE: the reader has gone) into a <see cref="BrokenPipeException"/>.</summary>
+/// <summary>A write-only stream over the shell's stdout or stderr (or a file a redirection opened) that
+/// serializes writers and turns a failed write into a <see cref="BrokenPipeException"/> (EPIPE: the reader has
+/// gone) or a <see cref="WriteErrorException"/> (anything else).</summary>
 /// <remarks>.NET ignores SIGPIPE, so a write to a closed pipe fails with an <see cref="IOException"/>; once it
 /// has, <see cref="IsBroken"/> stays set and every later write fails the same way at once, so the shell can
 /// stop quietly instead of reporting an error per command. A write that fails for another reason (EBADF on a
-/// closed stdout, ENOSPC, EIO: <see cref="IsWriteError"/>) stays an <see cref="IOException"/>: the command that
-/// wrote reports it and fails, as with GNU's <c>write error</c>, and the shell goes on.</remarks>
+/// closed stdout, ENOSPC, EIO: <see cref="IsWriteError"/>; on a file, every failure) becomes a
+/// <see cref="WriteErrorException"/>: the command that wrote reports it once and fails, as with GNU's
+/// <c>write error</c>, and the shell goes on. Disposing it disposes the inner stream only when it owns it.</remarks>
 internal sealed class LockedStream : Stream
 {
     private readonly Stream _inner;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly bool _file;
     private volatile bool _broken;
 
-    public LockedStream(Stream inner)
+    /// <summary>Wraps <paramref name="inner"/>; with <paramref name="file"/> set it is a file the stream owns, where
+    /// no failure means a reader gone.</summary>
+    public LockedStream(Stream inner, bool file = false)
     {
         _inner = inner;
+        _file = file;
     }
 
     /// <summary>Whether a write has failed because the reader went away.</summary>
@@ -29,7 +36,8 @@ internal sealed class LockedStream : Stream
 
     /// <summary>Whether <paramref name="ex"/> is a write that failed for a reason other than a reader gone:
     /// EIO, EBADF, EFBIG, ENOSPC or EDQUOT, as the errno in its <see cref="Exception.HResult"/>.</summary>
-    public static bool IsWriteError(IOException ex) => ex is not BrokenPipeException && ex.HResult is 5 or 9 or 27 or 28 or 122;
+    public static bool IsWriteError(IOException ex)
+        => ex is WriteErrorException || (ex is not BrokenPipeException && ex.HResult is 5 or 9 or 27 or 28 or 122);
 
     public override bool CanRead => false;
 
@@ -62,10 +70,9 @@ internal sealed class LockedStream : Stream
             ThrowIfBroken();
             await _inner.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
+        catch (IOException ex) when (ex is not (BrokenPipeException or WriteErrorException))
         {
-            _broken = true;
-            throw new BrokenPipeException("broken pipe", ex);
+            throw Translate(ex);
         }
         finally
         {
@@ -95,10 +102,9 @@ internal sealed class LockedStream : Stream
             ThrowIfBroken();
             await _inner.WriteAsync(buffer, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
+        catch (IOException ex) when (ex is not (BrokenPipeException or WriteErrorException))
         {
-            _broken = true;
-            throw new BrokenPipeException("broken pipe", ex);
+            throw Translate(ex);
         }
         finally
         {
@@ -115,6 +121,29 @@ internal sealed class LockedStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _file)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // A write error (always, on a file) or a reader gone.
+    private IOException Translate(IOException ex)
+    {
+        if (_file || IsWriteError(ex))
+        {
+            string reason = ex.HResult is > 0 and < 4096 ? Marshal.GetPInvokeErrorMessage(ex.HResult) : ex.Message;
+            return new WriteErrorException(ex.HResult, reason, ex);
+        }
+
+        _broken = true;
+        return new BrokenPipeException("broken pipe", ex);
+    }
+
     private void ThrowIfBroken()
     {
         if (_broken)
@@ -130,10 +159,9 @@ internal sealed class LockedStream : Stream
         {
             action();
         }
-        catch (IOException ex) when (ex is not BrokenPipeException && !IsWriteError(ex))
+        catch (IOException ex) when (ex is not (BrokenPipeException or WriteErrorException))
         {
-            _broken = true;
-            throw new BrokenPipeException("broken pipe", ex);
+            throw Translate(ex);
         }
     }
 }

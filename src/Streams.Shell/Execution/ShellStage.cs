@@ -53,7 +53,7 @@ internal sealed class ShellStage : PipelineStage
         }
         catch (Exception ex)
         {
-            status = ex is StageFailedException failed ? failed.ExitStatus : 1;
+            status = ex is StageFailedException failed ? failed.ExitStatus : _inner.FailureStatus;
             await ReportAsync(context, ex is StageFailedException or Components.ComponentArgumentException ? ex.Message : $"{_inner.Name}: {ex.Message}").ConfigureAwait(false);
             reported = true;
         }
@@ -69,7 +69,7 @@ internal sealed class ShellStage : PipelineStage
             // What was left to write when the stage ended could not be written (a closed stdout, a full disk). A
             // stage that failed has said why already.
             await ReportAsync(context, $"{_inner.Name}: {writeError.Message}").ConfigureAwait(false);
-            status = 1;
+            status = _inner.FailureStatus;
         }
 
         return status;

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.InteropServices;
 using System.Text;
 using Streams.Pipelines;
 
@@ -51,6 +52,14 @@ internal static class CommandIO
         FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
         UnauthorizedAccessException => "Permission denied",
         _ when Directory.Exists(ex.Message) => "Is a directory",
+        _ => ex.Message,
+    };
+
+    /// <summary>Why a write failed, as <c>strerror</c> says it (<c>No space left on device</c>).</summary>
+    public static string WriteReason(IOException ex) => ex switch
+    {
+        WriteErrorException write => write.Reason,
+        { HResult: > 0 and < 4096 } => Marshal.GetPInvokeErrorMessage(ex.HResult),
         _ => ex.Message,
     };
 

@@ -19,7 +19,8 @@ internal static partial class KernelCopy
     /// <returns>True when all was copied; false when the kernel cannot copy between these descriptors (the rest,
     /// from the input's offset, is the caller's).</returns>
     /// <exception cref="BrokenPipeException">The reader of <paramref name="output"/> has gone.</exception>
-    /// <exception cref="IOException">A read or write error.</exception>
+    /// <exception cref="WriteErrorException">The output is full (ENOSPC, EDQUOT, EFBIG).</exception>
+    /// <exception cref="IOException">A read error, or EIO.</exception>
     public static bool TryCopy(int input, int output, CancellationToken cancellationToken)
     {
         bool sendfile = false;
@@ -47,11 +48,12 @@ internal static partial class KernelCopy
                 case EAGAIN:
                     // A non-blocking output: the caller's writer knows how to wait for it.
                     return false;
-                case 5: // EIO
+                case 5: // EIO: the input's or the output's
+                    throw new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);
                 case 27: // EFBIG
                 case 28: // ENOSPC
                 case 122: // EDQUOT
-                    throw new IOException(Marshal.GetPInvokeErrorMessage(errno), errno);
+                    throw new WriteErrorException(errno, Marshal.GetPInvokeErrorMessage(errno));
                 default:
                     // EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF (an O_APPEND output), …: not for this pair.
                     if (sendfile)
