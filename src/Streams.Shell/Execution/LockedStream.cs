@@ -131,10 +131,11 @@ internal sealed class LockedStream : Stream
         base.Dispose(disposing);
     }
 
-    // A write error (always, on a file) or a reader gone.
+    // A reader gone (EPIPE, also on a FIFO a redirection opened) or a write error (on a file, anything else).
     private IOException Translate(IOException ex)
     {
-        if (_file || IsWriteError(ex))
+        const int EPIPE = 32;
+        if (IsWriteError(ex) || (_file && ex.HResult != EPIPE))
         {
             string reason = ex.HResult is > 0 and < 4096 ? Marshal.GetPInvokeErrorMessage(ex.HResult) : ex.Message;
             return new WriteErrorException(ex.HResult, reason, ex);
