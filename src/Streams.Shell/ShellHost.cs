@@ -45,20 +45,20 @@ internal static class ShellHost
             }
 
             SubshellRunner? runner = null;
-            var session = new ShellSession(stdio, new Lazy<Components.ComponentRegistry>(() => ShellComponents.Create(runner!.RunAsync)), BuiltinTable.CreateDefault())
+            Func<string, bool> selfContained = static _ => false;
+            var session = new ShellSession(stdio, new Lazy<Components.ComponentRegistry>(() => ShellComponents.Create(runner!.RunAsync, out selfContained)), BuiltinTable.CreateDefault())
             {
                 Debug = debug,
             };
             var executor = new Executor(session);
             runner = new SubshellRunner(executor);
-            using PosixSignalRegistration? sigint = options.HandleSignals
-                ? PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-                {
-                    // Ctrl-C cancels the foreground pipeline. With none running, the interactive shell ignores it
-                    // (the line editor sees Ctrl-C as a key) and a script dies of it, as in sh.
-                    context.Cancel = executor.Interrupt() || session.Interactive;
-                })
+
+            // Ctrl-C cancels the foreground pipeline. With none running, the interactive shell ignores it (the line
+            // editor sees Ctrl-C as a key) and a script dies of it, as in sh. Registered when first needed.
+            using InterruptHandler? interrupts = options.HandleSignals
+                ? new InterruptHandler(() => executor.Interrupt() || session.Interactive, name => selfContained(name))
                 : null;
+            executor.Interrupts = interrupts;
 
             if (options.BeforeRun?.Invoke() is int ranElsewhere)
             {
@@ -116,6 +116,7 @@ internal static class ShellHost
                 if (options.InputIsTerminal)
                 {
                     session.Interactive = true;
+                    interrupts?.Ensure();
                     status = await new Repl(session, executor).RunAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else

@@ -206,4 +206,35 @@ public sealed class InteractiveTests : IDisposable
         Assert.DoesNotContain("after", screen);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task NonInteractive_CtrlC_DuringATextCommand_DiesOfSigint_AsGnuCatWould()
+    {
+        // Only builtins and an in-process text command have run, so the shell has no handler yet: Ctrl-C ends it
+        // with SIGINT's default action, as it ends GNU cat (sh then reports 130 and, itself interrupted, stops too).
+        // The pane stays after its process ends, to show how it ended.
+        Assert.True(File.Exists("/usr/bin/tmux"), "tmux is required for the interactive test (apt-get install tmux)");
+        Tmux("new-session", "-d", "-s", "base", "-x", "80", "-y", "10");
+        Tmux("set-option", "-g", "remain-on-exit", "on");
+        Tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", $"dotnet {ShellRunner.ProgramPath} -c 'echo start; cat; echo after'");
+        await WaitForAsync(s => s.Contains("start"), "the script to start");
+        Tmux("send-keys", "-t", "t", "typed", "Enter");
+        await WaitForAsync(s => s.Contains("typed\ntyped"), "cat to echo a line");
+        Tmux("send-keys", "-t", "t", "C-c");
+        var watch = Stopwatch.StartNew();
+        string state = "";
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            state = Tmux("list-panes", "-t", "t", "-F", "#{pane_dead} #{pane_dead_signal}").Trim();
+            if (state.StartsWith('1'))
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("1 2", state);
+        Assert.DoesNotContain("after", Screen());
+    }
 }

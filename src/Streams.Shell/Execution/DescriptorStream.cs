@@ -13,9 +13,9 @@ namespace Streams.Shell.Execution;
 /// its cancellation token: a plain read of a terminal blocks until a key is pressed whatever the token says, and
 /// after Ctrl-C cancelled a command reading the terminal it would steal the next line typed at the prompt.</para>
 /// <para>A write to a pipe whose reader has gone fails with an <see cref="IOException"/> (EPIPE; .NET ignores
-/// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno; a
-/// failed write is a <see cref="WriteErrorException"/>, whose message reads like GNU's (<c>write error: No space
-/// left on device</c>). Over descriptor -1 (one the parent closed) every read and write fails with EBADF.</para>
+/// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno and
+/// whose message reads like GNU's (<c>write error: No space left on device</c>); a write error that is not a reader
+/// gone (<see cref="LockedStream.IsWriteError(int)"/>) is a <see cref="WriteErrorException"/>. Over descriptor -1 (one the parent closed) every read and write fails with EBADF.</para>
 /// </remarks>
 internal sealed partial class DescriptorStream : Stream
 {
@@ -144,7 +144,8 @@ internal sealed partial class DescriptorStream : Stream
                     continue;
                 }
 
-                throw new WriteErrorException(errno, Marshal.GetPInvokeErrorMessage(errno));
+                string reason = Marshal.GetPInvokeErrorMessage(errno);
+                throw LockedStream.IsWriteError(errno) ? new WriteErrorException(errno, reason) : new IOException("write error: " + reason, errno);
             }
         }
     }

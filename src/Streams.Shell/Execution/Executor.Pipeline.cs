@@ -126,6 +126,7 @@ internal sealed partial class Executor
 
         if (name.Length > 0 && !name.Contains('/') && session.Registry.Contains(name))
         {
+            Interrupts?.EnsureFor(name);
             try
             {
                 return session.Registry.CreateCommand(name, arguments);
@@ -159,6 +160,7 @@ internal sealed partial class Executor
             return new ErrorStage(name, name.Contains('/') ? $"streams: {name}: No such file or directory" : $"streams: {name}: command not found", 127);
         }
 
+        Interrupts?.Ensure();
         bool real = session.Stdio.RealDescriptors;
         return new ProcessStage(file, name)
         {
@@ -179,6 +181,7 @@ internal sealed partial class Executor
             return 127;
         }
 
+        Interrupts?.Ensure();
         var stage = new ProcessStage(file, name);
         // An empty stdin: a copy of the shell's stdin into a program that never reads it could be left blocked in
         // a read that takes input meant for later commands.

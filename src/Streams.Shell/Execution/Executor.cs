@@ -19,6 +19,10 @@ internal sealed partial class Executor
 
     public ShellSession Root { get; }
 
+    /// <summary>The Ctrl-C handler, registered before anything runs that needs it (null: signals are not
+    /// handled, as in-process under tests).</summary>
+    public InterruptHandler? Interrupts { get; set; }
+
     /// <summary>Whether the last foreground list was interrupted by <see cref="Interrupt"/>.</summary>
     public bool Interrupted { get; private set; }
 
@@ -108,6 +112,7 @@ internal sealed partial class Executor
 
     private void StartJob(AndOrNode list, ShellSession session)
     {
+        Interrupts?.Ensure();
         ShellSession subshell = session.CreateSubshell();
         Job job = session.Jobs.Add(list.Text, token => RunAndOrAsync(list, subshell, background: true, token));
         if (session.Interactive)

@@ -9,7 +9,7 @@ namespace Streams.Shell.Execution;
 /// <remarks>.NET ignores SIGPIPE, so a write to a closed pipe fails with an <see cref="IOException"/>; once it
 /// has, <see cref="IsBroken"/> stays set and every later write fails the same way at once, so the shell can
 /// stop quietly instead of reporting an error per command. A write that fails for another reason (EBADF on a
-/// closed stdout, ENOSPC, EIO: <see cref="IsWriteError"/>; on a file, every failure) becomes a
+/// closed stdout, ENOSPC, EIO: <see cref="IsWriteError(IOException)"/>; on a file, every failure) becomes a
 /// <see cref="WriteErrorException"/>: the command that wrote reports it once and fails, as with GNU's
 /// <c>write error</c>, and the shell goes on. Disposing it disposes the inner stream only when it owns it.</remarks>
 internal sealed class LockedStream : Stream
@@ -37,7 +37,11 @@ internal sealed class LockedStream : Stream
     /// <summary>Whether <paramref name="ex"/> is a write that failed for a reason other than a reader gone:
     /// EIO, EBADF, EFBIG, ENOSPC or EDQUOT, as the errno in its <see cref="Exception.HResult"/>.</summary>
     public static bool IsWriteError(IOException ex)
-        => ex is WriteErrorException || (ex is not BrokenPipeException && ex.HResult is 5 or 9 or 27 or 28 or 122);
+        => ex is WriteErrorException || (ex is not BrokenPipeException && IsWriteError(ex.HResult));
+
+    /// <summary>Whether a write that failed with <paramref name="errno"/> failed for a reason other than a reader
+    /// gone: EIO, EBADF, EFBIG, ENOSPC or EDQUOT.</summary>
+    public static bool IsWriteError(int errno) => errno is 5 or 9 or 27 or 28 or 122;
 
     public override bool CanRead => false;
 

@@ -88,7 +88,7 @@ internal sealed class ShellStage : PipelineStage
     }
 
     /// <summary>Flushes and completes what this stage owns; whether its stdout turned out to be broken, and the
-    /// first write error (<see cref="LockedStream.IsWriteError"/>) met.</summary>
+    /// first write error (<see cref="LockedStream.IsWriteError(IOException)"/>) met.</summary>
     private async ValueTask<(bool Broken, IOException? WriteError)> CloseAsync()
     {
         bool broken = false;
