@@ -127,6 +127,14 @@ internal static class ShellHost
 
             session.Jobs.CancelAll();
             ExitCleanup.Run();
+            if (interrupts is { IsRegistered: true } && !session.Interactive
+                && (executor.Interrupted || (status == 130 && executor.WaitForInterrupt(TimeSpan.FromMilliseconds(250)))))
+            {
+                // Ctrl-C ended the script: die of it, as sh does, rather than exit with 130. (A program that died of
+                // the same Ctrl-C may have ended the script before the handler ran: the wait is for that.)
+                interrupts.DieOfInterrupt();
+            }
+
             return status;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

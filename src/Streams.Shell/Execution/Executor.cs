@@ -11,6 +11,7 @@ internal sealed partial class Executor
     private readonly object _foregroundLock = new();
     private CancellationTokenSource? _foreground;
     private long _lastEndedBy130 = long.MinValue / 2;
+    private bool _interrupted;
 
     public Executor(ShellSession root)
     {
@@ -24,7 +25,11 @@ internal sealed partial class Executor
     public InterruptHandler? Interrupts { get; set; }
 
     /// <summary>Whether the last foreground list was interrupted by <see cref="Interrupt"/>.</summary>
-    public bool Interrupted { get; private set; }
+    public bool Interrupted
+    {
+        get => Volatile.Read(ref _interrupted);
+        private set => Volatile.Write(ref _interrupted, value);
+    }
 
     /// <summary>Cancels the foreground pipeline (Ctrl-C); false when none is running.</summary>
     public bool Interrupt()
@@ -39,6 +44,18 @@ internal sealed partial class Executor
             // the line or script with 130 itself rather than die of the signal.
             return _foreground is not null || Environment.TickCount64 - Volatile.Read(ref _lastEndedBy130) < 2000;
         }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for <see cref="Interrupt"/> to have run; whether it has.</summary>
+    public bool WaitForInterrupt(TimeSpan timeout)
+    {
+        long end = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!Interrupted && Environment.TickCount64 < end)
+        {
+            Thread.Sleep(5);
+        }
+
+        return Interrupted;
     }
 
     /// <summary>Runs every list of <paramref name="script"/> in <paramref name="session"/>, stopping at

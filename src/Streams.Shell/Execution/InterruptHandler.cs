@@ -13,8 +13,10 @@ namespace Streams.Shell.Execution;
 /// and Ctrl-C ends the process at once with SIGINT's default action, as it ends GNU's tools; the parent sees a
 /// death by SIGINT, status 130 in sh.</para>
 /// </remarks>
-internal sealed class InterruptHandler : IDisposable
+internal sealed partial class InterruptHandler : IDisposable
 {
+    private const int SIGINT = 2;
+
     private readonly Func<bool> _onInterrupt;
     private readonly Func<string, bool> _selfContained;
     private readonly object _gate = new();
@@ -58,6 +60,19 @@ internal sealed class InterruptHandler : IDisposable
         }
     }
 
+    /// <summary>Ends the process with SIGINT's default action, as sh does when Ctrl-C ended its script: the caller
+    /// then knows it was interrupted (a loop in a calling script stops too, where an exit with 130 would let it run
+    /// its next turn).</summary>
+    /// <remarks>The signal goes to the process, not to this thread (which may be a pool thread that blocks it), and
+    /// this waits a second for it; returns only if it did not end the process.</remarks>
+    public void DieOfInterrupt()
+    {
+        Dispose();
+        SetDefaultAction(SIGINT, 0);
+        Kill(Environment.ProcessId, SIGINT);
+        Thread.Sleep(1000);
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -66,4 +81,10 @@ internal sealed class InterruptHandler : IDisposable
             _registration?.Dispose();
         }
     }
+
+    [LibraryImport("libc.so.6", EntryPoint = "signal")]
+    private static partial nint SetDefaultAction(int signal, nint handler);
+
+    [LibraryImport("libc.so.6", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 }
