@@ -14,10 +14,19 @@ internal sealed partial class SedCommand
     {
         PipeWriter output = context.Output;
         List<SedInstruction> program = _program.Instructions;
-        while (await input.MoveNextAsync().ConfigureAwait(false))
+        // Each space carries whether its text ended with a newline (GNU's "chomped"): h, g, x and the appending
+        // H and G move it with the text, so a last line without one prints without one wherever it went. The hold
+        // space starts empty, as if it had had one.
+        string hold = string.Empty;
+        bool holdNewline = true;
+        string? restart = null;
+        bool newline = false;
+        while (restart is not null || await input.MoveNextAsync().ConfigureAwait(false))
         {
-            string space = input.Current;
-            bool newline = input.HasNewline;
+            // D restarts the cycle on what it left, without reading a line.
+            string space = restart ?? input.Current;
+            newline = restart is null ? input.HasNewline : newline;
+            restart = null;
             bool deleted = false;
             int? quit = null;
             for (int i = 0; i < program.Count; i++)
@@ -47,6 +56,27 @@ internal sealed partial class SedCommand
                         break;
                     case 'd':
                         deleted = true;
+                        break;
+                    case 'D':
+                        // GNU: without a newline, as d; else delete up to the first newline and restart the cycle.
+                        int first = space.IndexOf('\n', StringComparison.Ordinal);
+                        restart = first < 0 ? null : space[(first + 1)..];
+                        deleted = true;
+                        break;
+                    case 'h':
+                        (hold, holdNewline) = (space, newline);
+                        break;
+                    case 'H':
+                        (hold, holdNewline) = (hold + "\n" + space, newline);
+                        break;
+                    case 'g':
+                        (space, newline) = (hold, holdNewline);
+                        break;
+                    case 'G':
+                        (space, newline) = (space + "\n" + hold, holdNewline);
+                        break;
+                    case 'x':
+                        (space, hold, newline, holdNewline) = (hold, space, holdNewline, newline);
                         break;
                     case '=':
                         WriteLine(output, input.LineNumber.ToString(CultureInfo.InvariantCulture), true);

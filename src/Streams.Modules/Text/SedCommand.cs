@@ -30,8 +30,8 @@ internal sealed partial class SedCommand : PipelineStage
                          use extended regular expressions in the script
               --help     display this help and exit
 
-        Commands: s/regexp/replacement/[g N p I], p, d, q [exit-code], Q [exit-code], =, n, N, P,
-        and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
+        Commands: s/regexp/replacement/[g N p I], p, d, D, q [exit-code], Q [exit-code], =, n, N, P,
+        h, H, g, G, x (the hold space), and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
         case), first~step, 0,/regexp/, addr1,addr2, addr1,+N, and addr! to negate.
         Commands are separated by ';' or newlines.
 

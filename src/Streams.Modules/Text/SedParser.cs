@@ -126,7 +126,7 @@ internal sealed partial class SedParser
             SedInstruction instruction = c switch
             {
                 's' => ParseSubstitute(),
-                'p' or 'P' or 'd' or '=' or 'n' or 'N' or '{' => new SedInstruction { Command = (char)c },
+                'p' or 'P' or 'd' or 'D' or '=' or 'n' or 'N' or '{' or 'h' or 'H' or 'g' or 'G' or 'x' => new SedInstruction { Command = (char)c },
                 'q' or 'Q' => ParseQuit((char)c),
                 _ => throw Error($"unknown command: `{(char)c}'"),
             };
