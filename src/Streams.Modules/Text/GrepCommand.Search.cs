@@ -31,7 +31,21 @@ internal sealed partial class GrepCommand
         public long Selected { get; set; }
 
         public bool Binary { get; set; }
+
+        /// <summary>With context: -m was reached, and only the trailing context is left to print.</summary>
+        public bool Finishing { get; set; }
     }
+
+    // Context (-A, -B, -C): the last line printed (-1: none yet in this file), whether anything was printed before
+    // (a "--" goes between groups, also across files), the trailing lines still to print, and the copies of the
+    // unprinted lines that may become leading context.
+    private readonly Queue<(long Number, byte[] Text)> _leading = new();
+    private long _lastPrinted = -1;
+    private bool _printedAny;
+    private int _trailing;
+
+    private bool WithContext => _options.ContextGiven && !_options.Count && !_options.Quiet
+        && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
 
     private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name)
     {
@@ -53,12 +67,16 @@ internal sealed partial class GrepCommand
         CancellationToken token = context.CancellationToken;
         bool stop = _options.MaxCount == 0;
         long lineNumber = 0;
-        bool fast = _literal is not null && !_options.Invert;
+        bool withContext = WithContext;
+        bool fast = _literal is not null && !_options.Invert && !withContext;
         bool countOnly = CountOnly;
+        _leading.Clear();
+        _lastPrinted = -1;
+        _trailing = 0;
 
         // -v with a fixed string and plain output (no names, numbers, limit or -o): every line between two hits is
         // selected, so whole runs of lines go out (or are counted) at once.
-        bool runs = _literal is not null && _options.Invert && !_options.Count && !_options.Quiet && !_options.FilesWithMatches
+        bool runs = _literal is not null && _options.Invert && !withContext && !_options.Count && !_options.Quiet && !_options.FilesWithMatches
             && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_withName && _options.MaxCount < 0;
         while (!stop)
         {
@@ -120,9 +138,15 @@ internal sealed partial class GrepCommand
                     int newline = buffer.AsSpan(pos, end - pos).IndexOf((byte)'\n');
                     lineEnd = newline < 0 ? end : pos + newline;
                     lineNumber++;
-                    if (LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart), ref _chars) == _options.Invert)
+                    if (state.Finishing || LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart), ref _chars) == _options.Invert)
                     {
                         pos = lineEnd + 1;
+                        if (withContext && !Unselected(context.Output, state, buffer.AsSpan(lineStart, lineEnd - lineStart), lineNumber))
+                        {
+                            stop = true;
+                            break;
+                        }
+
                         continue;
                     }
                 }
@@ -233,13 +257,58 @@ internal sealed partial class GrepCommand
             return Next.StopFile;
         }
 
-        if (!_options.OnlyMatching)
+        if (WithContext)
+        {
+            // A group that does not follow the last line printed starts with "--". With -o the context lines are
+            // counted as printed but not shown, as GNU does.
+            long groupStart = _leading.TryPeek(out (long Number, byte[] Text) first) ? first.Number : lineNumber;
+            if (_printedAny && groupStart != _lastPrinted + 1)
+            {
+                output.Write("--\n"u8);
+            }
+
+            bool visible = !_options.OnlyMatching;
+            while (_leading.TryDequeue(out (long Number, byte[] Text) before))
+            {
+                WriteContextLine(output, state.Name, before.Text, before.Number, (byte)'-', visible);
+            }
+
+            if (visible)
+            {
+                WriteContextLine(output, state.Name, buffer.AsSpan(start, end - start), lineNumber, (byte)':', true);
+            }
+            else
+            {
+                WriteOnlyMatching(output, state, buffer, start, end, lineNumber);
+                (_lastPrinted, _printedAny) = (lineNumber, true);
+            }
+
+            _trailing = _options.After;
+            if (limit)
+            {
+                // GNU prints the trailing context of the last line -m lets through.
+                state.Finishing = true;
+                return _trailing > 0 ? Next.Continue : Next.StopFile;
+            }
+        }
+        else if (!_options.OnlyMatching)
         {
             WritePrefix(output, state.Name, lineNumber);
             output.Write(buffer.AsSpan(start, end - start));
             output.Write("\n"u8);
         }
-        else if (!_options.Invert && _regex is not null)
+        else
+        {
+            WriteOnlyMatching(output, state, buffer, start, end, lineNumber);
+        }
+
+        return limit ? Next.StopFile : Next.Continue;
+    }
+
+    // -o: each nonempty match of the line on a line of its own (none with -v).
+    private void WriteOnlyMatching(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber)
+    {
+        if (!_options.Invert && _regex is not null)
         {
             string line = Encoding.Latin1.GetString(buffer, start, end - start);
             int pos = 0;
@@ -259,8 +328,66 @@ internal sealed partial class GrepCommand
                 pos = e;
             }
         }
+    }
 
-        return limit ? Next.StopFile : Next.Continue;
+    // A line that is not selected, with context: trailing context, or kept as possible leading context. False when
+    // -m was reached and the trailing context is done: stop reading.
+    private bool Unselected(PipeWriter output, FileState state, ReadOnlySpan<byte> line, long lineNumber)
+    {
+        if (state.Binary)
+        {
+            return !state.Finishing;
+        }
+
+        if (_trailing > 0)
+        {
+            WriteContextLine(output, state.Name, line, lineNumber, (byte)'-', !_options.OnlyMatching);
+            _trailing--;
+            return !state.Finishing || _trailing > 0;
+        }
+
+        if (state.Finishing)
+        {
+            return false;
+        }
+
+        if (_options.Before > 0)
+        {
+            if (_leading.Count == _options.Before)
+            {
+                _leading.Dequeue();
+            }
+
+            _leading.Enqueue((lineNumber, line.ToArray()));
+        }
+
+        return true;
+    }
+
+    // One line of output with context: the name and number, each followed by SEPARATOR (':' for a selected line,
+    // '-' for context), and the text; an invisible one (-o) only counts as printed.
+    private void WriteContextLine(PipeWriter output, string name, ReadOnlySpan<byte> text, long lineNumber, byte separator, bool visible)
+    {
+        (_lastPrinted, _printedAny) = (lineNumber, true);
+        if (!visible)
+        {
+            return;
+        }
+
+        if (_withName)
+        {
+            WriteName(output, name);
+            output.Write([separator]);
+        }
+
+        if (_options.LineNumbers)
+        {
+            output.WriteUtf8(lineNumber.ToString(CultureInfo.InvariantCulture));
+            output.Write([separator]);
+        }
+
+        output.Write(text);
+        output.Write("\n"u8);
     }
 
     private void WriteCount(PipeWriter output, string name, long selected)

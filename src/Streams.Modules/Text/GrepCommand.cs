@@ -48,6 +48,12 @@ internal sealed partial class GrepCommand : PipelineStage
           -l, --files-with-matches  print only names of FILEs with selected lines
           -c, --count               print only a count of selected lines per FILE
 
+        Context control:
+          -B, --before-context=NUM  print NUM lines of leading context
+          -A, --after-context=NUM   print NUM lines of trailing context
+          -C, --context=NUM         print NUM lines of output context
+          -NUM                      same as --context=NUM
+
         When FILE is '-', read standard input.  With no FILE, read standard input.
         With fewer than two FILEs, assume -h.
         Matching follows GNU grep in the C locale: bytes, leftmost-longest matches.
@@ -79,7 +85,9 @@ internal sealed partial class GrepCommand : PipelineStage
         string? error = GrepOptions.Parse(context.Arguments, context.ResolvePath, out _options);
         if (error is not null)
         {
-            bool usage = error.Length == 0 || !error.StartsWith("grep: conflicting", StringComparison.Ordinal);
+            // GNU adds its usage lines to option errors, not to bad values (conflicting matchers, -m, -A/-B/-C).
+            bool usage = error.Length == 0 || !(error.StartsWith("grep: conflicting", StringComparison.Ordinal)
+                || error.EndsWith("invalid max count", StringComparison.Ordinal) || error.EndsWith("invalid context length argument", StringComparison.Ordinal));
             await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : usage ? error + "\n" + GrepOptions.UsageTail : error).ConfigureAwait(false);
             return 2;
         }

@@ -58,6 +58,21 @@ internal sealed class GrepOptions
     /// <summary>--help.</summary>
     public bool Help { get; set; }
 
+    /// <summary>-A: lines of context after each selected line.</summary>
+    public int After => _after ?? _context ?? 0;
+
+    /// <summary>-B: lines of context before each selected line.</summary>
+    public int Before => _before ?? _context ?? 0;
+
+    /// <summary>Whether -A, -B, -C or -NUM was given (even 0): groups of output lines are then separated by
+    /// <c>--</c>.</summary>
+    public bool ContextGiven => _after is not null || _before is not null || _context is not null;
+
+    // -A and -B win over -C (and -NUM) whatever their order, as in GNU grep.
+    private int? _after;
+    private int? _before;
+    private int? _context;
+
     /// <summary>Parses <paramref name="args"/> as GNU getopt does (options may follow operands until
     /// <c>--</c>); returns an error message (without the usage tail) or null.</summary>
     public static string? Parse(IReadOnlyList<string> args, Func<string, string> resolve, out GrepOptions options)
@@ -103,7 +118,26 @@ internal sealed class GrepOptions
             for (int j = 1; j < arg.Length; j++)
             {
                 char c = arg[j];
-                if (c is 'e' or 'f' or 'm')
+                if (char.IsAsciiDigit(c))
+                {
+                    // -NUM: the same as -C NUM.
+                    int digits = j;
+                    while (digits < arg.Length && char.IsAsciiDigit(arg[digits]))
+                    {
+                        digits++;
+                    }
+
+                    string? contextError = options.WithValue('C', arg[j..digits], resolve, ref patternGiven);
+                    if (contextError is not null)
+                    {
+                        return contextError;
+                    }
+
+                    j = digits - 1;
+                    continue;
+                }
+
+                if (c is 'e' or 'f' or 'm' or 'A' or 'B' or 'C')
                 {
                     string? value = j + 1 < arg.Length ? arg[(j + 1)..] : (i + 1 < args.Count ? args[++i] : null);
                     if (value is null)
@@ -222,6 +256,26 @@ internal sealed class GrepOptions
 
                 patternGiven = true;
                 return null;
+            case 'A' or 'B' or 'C':
+                if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int lines))
+                {
+                    return $"grep: {value}: invalid context length argument";
+                }
+
+                if (c == 'A')
+                {
+                    _after = lines;
+                }
+                else if (c == 'B')
+                {
+                    _before = lines;
+                }
+                else
+                {
+                    _context = lines;
+                }
+
+                return null;
             default:
                 if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long max))
                 {
@@ -281,6 +335,9 @@ internal sealed class GrepOptions
             "regexp" => 'e',
             "file" => 'f',
             "max-count" => 'm',
+            "after-context" => 'A',
+            "before-context" => 'B',
+            "context" => 'C',
             _ => null,
         };
         if (withValue is char w)

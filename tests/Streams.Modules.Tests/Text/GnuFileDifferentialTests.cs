@@ -34,6 +34,7 @@ public class GnuFileDifferentialTests
         { "nl", ["f1", "f2"] }, { "nl", ["-ba", "e", "f2", "-"] },
         { "grep", ["a", "f1", "f2"] }, { "grep", ["-l", "b", "f1", "f2", "e"] }, { "grep", ["-c", "b", "f1", "f2"] }, { "grep", ["-h", "b", "f1", "f2"] },
         { "grep", ["-H", "x", "f2"] }, { "grep", ["-L", "a", "f1", "f2", "e"] }, { "grep", ["a", "nofile", "f1"] }, { "grep", ["-s", "a", "nofile"] },
+        { "grep", ["-A1", "a", "f1", "f2"] }, { "grep", ["-C1", "-n", "b", "f1", "f2", "bin"] },
         { "grep", ["-q", "a", "nofile", "f1"] }, { "grep", ["a", "bin"] }, { "grep", ["-n", "line 9", "big", "-"] }, { "grep", ["-c", "q", "crlf", "-"] },
         { "sed", ["-n", "p", "f1", "f2"] }, { "sed", ["$d", "f1", "f2"] }, { "sed", ["=", "f1", "f2"] }, { "sed", ["s/a/b/", "nofile", "f1"] },
         { "sed", ["-n", "$p", "f1", "-", "e"] },
