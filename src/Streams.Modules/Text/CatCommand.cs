@@ -6,7 +6,7 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>cat [-nbE] [FILE]...</c>: concatenates files (<c>-</c> or none: standard input).</summary>
+/// <summary><c>cat [-AbeEnstTuv] [FILE]...</c>: concatenates files (<c>-</c> or none: standard input).</summary>
 internal sealed class CatCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -15,16 +15,24 @@ internal sealed class CatCommand : PipelineStage
 
         With no FILE, or when FILE is -, read standard input.
 
+          -A, --show-all           equivalent to -vET
           -b, --number-nonblank    number nonempty output lines, overrides -n
+          -e                       equivalent to -vE
           -E, --show-ends          display $ at end of each line
           -n, --number             number all output lines
+          -s, --squeeze-blank      suppress repeated empty output lines
+          -t                       equivalent to -vT
+          -T, --show-tabs          display TAB characters as ^I
           -u                       (ignored)
+          -v, --show-nonprinting   use ^ and M- notation, except for LFD and TAB
               --help        display this help and exit
         """;
 
     private static readonly LongOption[] Longs =
     [
         new("number-nonblank", false, 'b'), new("show-ends", false, 'E'), new("number", false, 'n'),
+        new("show-all", false, 'A'), new("squeeze-blank", false, 's'), new("show-tabs", false, 'T'),
+        new("show-nonprinting", false, 'v'),
     ];
 
     private long _lineNumber;
@@ -33,6 +41,10 @@ internal sealed class CatCommand : PipelineStage
     private bool _nonBlank;
     private bool _ends;
     private bool _pendingCr;
+    private bool _squeeze;
+    private bool _tabs;
+    private bool _nonPrinting;
+    private bool _lastBlank;
 
     /// <inheritdoc />
     public override string Name => "cat";
@@ -41,7 +53,7 @@ internal sealed class CatCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "bEnu", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "AbeEnstTuv", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -54,10 +66,13 @@ internal sealed class CatCommand : PipelineStage
 
         _nonBlank = args.Has('b');
         _number = _nonBlank || args.Has('n');
-        _ends = args.Has('E');
+        _ends = args.Has('E') || args.Has('A') || args.Has('e');
+        _tabs = args.Has('T') || args.Has('A') || args.Has('t');
+        _nonPrinting = args.Has('v') || args.Has('A') || args.Has('e') || args.Has('t');
+        _squeeze = args.Has('s');
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         int status = 0;
-        bool plain = !_number && !_ends;
+        bool plain = !_number && !_ends && !_tabs && !_nonPrinting && !_squeeze;
         foreach (string file in files)
         {
             PipeReader? reader = null;
@@ -168,7 +183,11 @@ internal sealed class CatCommand : PipelineStage
             ReadOnlySequence<byte> buffer = result.Buffer;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {
-                if (_number || _ends)
+                if (_tabs || _nonPrinting || _squeeze)
+                {
+                    Show(segment.Span, output);
+                }
+                else if (_number || _ends)
                 {
                     Decorate(segment.Span, output);
                 }
@@ -183,6 +202,119 @@ internal sealed class CatCommand : PipelineStage
             if (result.IsCompleted || result.IsCanceled)
             {
                 return;
+            }
+        }
+    }
+
+    // -s, -T, -v (and -n, -b, -E with them), as GNU cat: a repeated empty line is dropped before it is numbered; with
+    // -v every byte but newline and tab is shown in ^ and M- notation (a CR too, so no CRLF needs holding back).
+    private void Show(ReadOnlySpan<byte> span, PipeWriter output)
+    {
+        while (!span.IsEmpty)
+        {
+            if (_atLineStart)
+            {
+                bool blank = span[0] == '\n';
+                if (_squeeze && blank && _lastBlank)
+                {
+                    span = span[1..];
+                    continue;
+                }
+
+                _lastBlank = blank;
+                if (_number && !(_nonBlank && blank))
+                {
+                    CommandIO.WriteNumber(output, ++_lineNumber, 6);
+                    output.Write("\t"u8);
+                }
+            }
+
+            int newline = span.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> text = newline < 0 ? span : span[..newline];
+            bool crlf = false;
+            if (!_nonPrinting && _ends)
+            {
+                // Without -v, -E still shows the CR of a CRLF as ^M; a CR ending this buffer waits for the next.
+                if (_pendingCr)
+                {
+                    if (newline == 0)
+                    {
+                        crlf = true;
+                    }
+                    else
+                    {
+                        output.Write("\r"u8);
+                    }
+
+                    _pendingCr = false;
+                }
+
+                if (newline < 0 && text.Length > 0 && text[^1] == '\r')
+                {
+                    _pendingCr = true;
+                    text = text[..^1];
+                }
+                else if (newline > 0 && text[^1] == '\r')
+                {
+                    crlf = true;
+                    text = text[..^1];
+                }
+            }
+
+            WriteShown(text, output);
+            if (newline < 0)
+            {
+                _atLineStart = false;
+                return;
+            }
+
+            output.Write(crlf ? "^M"u8 : default);
+            output.Write(_ends ? "$\n"u8 : "\n"u8);
+            _atLineStart = true;
+            span = span[(newline + 1)..];
+        }
+    }
+
+    private void WriteShown(ReadOnlySpan<byte> text, PipeWriter output)
+    {
+        if (!_nonPrinting && !_tabs)
+        {
+            output.Write(text);
+            return;
+        }
+
+        foreach (byte b in text)
+        {
+            if (b == '\t')
+            {
+                output.Write(_tabs ? "^I"u8 : "\t"u8);
+            }
+            else if (!_nonPrinting || b is >= 32 and < 127)
+            {
+                output.Write([b]);
+            }
+            else
+            {
+                // GNU's notation: M- for the high bit, then ^X for a control character and ^? for DEL.
+                int c = b;
+                if (c >= 128)
+                {
+                    output.Write("M-"u8);
+                    c -= 128;
+                }
+
+                if (c < 32)
+                {
+                    output.Write([(byte)'^', (byte)(c + 64)]);
+                }
+                else if (c == 127)
+                {
+                    output.Write("^?"u8);
+                }
+                else
+                {
+                    output.Write([(byte)c]);
+                }
             }
         }
     }

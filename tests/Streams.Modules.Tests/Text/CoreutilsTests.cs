@@ -52,7 +52,9 @@ internal static class Gnu
 
     /// <summary>Like <see cref="StageHarness.RunAsync"/>, but feeds stdin while the stage runs, so that inputs
     /// larger than the pipe's pause threshold (64 KiB) do not block before the stage starts.</summary>
-    public static async Task<CommandOutcome> RunOursAsync(PipelineStage stage, IReadOnlyList<string> arguments, byte[] stdin, string? directory = null)
+    /// <remarks>With <paramref name="chunk"/> set, stdin arrives that many bytes at a time, each flushed: a state
+    /// kept across reads (a CR that may start a CRLF, a line begun) is then exercised.</remarks>
+    public static async Task<CommandOutcome> RunOursAsync(PipelineStage stage, IReadOnlyList<string> arguments, byte[] stdin, string? directory = null, int chunk = 0)
     {
         var input = new System.IO.Pipelines.Pipe();
         var output = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
@@ -62,7 +64,15 @@ internal static class Gnu
         {
             try
             {
-                await input.Writer.WriteAsync(stdin, cts.Token);
+                if (chunk <= 0)
+                {
+                    await input.Writer.WriteAsync(stdin, cts.Token);
+                }
+
+                for (int at = 0; chunk > 0 && at < stdin.Length; at += chunk)
+                {
+                    await input.Writer.WriteAsync(stdin.AsMemory(at, Math.Min(chunk, stdin.Length - at)), cts.Token);
+                }
             }
             catch (InvalidOperationException)
             {

@@ -13,7 +13,10 @@ public class GnuDifferentialTests
     /// inputs too.</summary>
     private static readonly (string Command, string[][] ArgSets)[] Filters =
     [
-        ("cat", [[], ["-n"], ["-b"], ["-E"], ["-nE"], ["-bE"], ["-u", "-"], ["--number", "--show-ends"]]),
+        ("cat", [
+            [], ["-n"], ["-b"], ["-E"], ["-nE"], ["-bE"], ["-u", "-"], ["--number", "--show-ends"], ["-A"], ["-v"], ["-T"],
+            ["-e"], ["-t"], ["-s"], ["-sn"], ["-sb"], ["-vE"], ["-sA"], ["--show-nonprinting", "--squeeze-blank"],
+        ]),
         ("tr", [
             ["a-z", "A-Z"], ["-d", "\\n"], ["-s", " "], ["-c", "a-z\\n", "_"], ["-cd", "[:alnum:]\\n"],
             ["[:lower:]", "[:upper:]"], ["[:upper:]", "[:lower:]"], ["-s", "[:space:]", "\\n"], ["-d", "\\000"],
