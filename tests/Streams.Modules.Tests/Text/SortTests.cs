@@ -5,6 +5,34 @@ namespace Streams.Modules.Tests.Text;
 public class SortTests
 {
     [Theory]
+    [InlineData("-h")]
+    [InlineData("-hr")]
+    [InlineData("-k1,1h")]
+    [InlineData("-h", "-u")]
+    [InlineData("-hs", "-k1,1")]
+    [InlineData("--human-numeric-sort")]
+    public async Task Sort_HumanNumbers_MatchesGnu(params string[] args)
+    {
+        // Units first (none, K or k, M, G, …; negative numbers the other way; a zero has none), then the number.
+        string input = string.Join('\n', ["2K", "1G", "10", "0K", "-1M", "1.5M", "  3k", "100", "-2", "007", ".5K", "1Ki x", "9", "1T", "", "0.0G", "2K"]) + "\n";
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, input);
+        var random = new Random(42);
+        string[] units = ["", "", "K", "k", "M", "G", "x", " "];
+        string many = string.Concat(Enumerable.Range(0, 300).Select(_ => (random.Next(-50, 5000) / (random.Next(2) == 0 ? 1.0 : 10.0)).ToString(System.Globalization.CultureInfo.InvariantCulture) + units[random.Next(units.Length)] + "\n"));
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, many);
+    }
+
+    [Theory]
+    [InlineData("-gn")]
+    [InlineData("-hn")]
+    [InlineData("-dn")]
+    [InlineData("-in")]
+    [InlineData("-fgn")]
+    [InlineData("-k1,1hn")]
+    public async Task Sort_TwoOrderings_RefusedAsGnu(params string[] args)
+        => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n", compareErrors: true);
+
+    [Theory]
     [InlineData]
     [InlineData("-r")]
     [InlineData("-n")]

@@ -35,6 +35,57 @@ internal readonly partial struct LineComparer
         return signA < 0 ? -magnitude : magnitude;
     }
 
+    /// <summary>GNU's <c>-h</c>: by the unit first (none, then K or k, M, G, T, P, E, Z, Y, R, Q; negative
+    /// numbers reversed; a zero has no unit), then as <c>-n</c> compares.</summary>
+    internal static int HumanCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int diff = UnitOrder(a) - UnitOrder(b);
+        return diff != 0 ? diff : NumericCompare(a, b);
+    }
+
+    private static int UnitOrder(ReadOnlySpan<byte> s)
+    {
+        int i = 0;
+        while (i < s.Length && Blanks[s[i]])
+        {
+            i++;
+        }
+
+        bool negative = i < s.Length && s[i] == '-';
+        if (negative)
+        {
+            i++;
+        }
+
+        bool nonzero = false;
+        while (i < s.Length && (char.IsAsciiDigit((char)s[i]) || s[i] == 0x80))
+        {
+            nonzero |= s[i] is > (byte)'0' and <= (byte)'9';
+            i++;
+        }
+
+        if (i < s.Length && s[i] == '.')
+        {
+            for (i++; i < s.Length && char.IsAsciiDigit((char)s[i]); i++)
+            {
+                nonzero |= s[i] != '0';
+            }
+        }
+
+        if (!nonzero || i >= s.Length)
+        {
+            return 0;
+        }
+
+        int order = "KMGTPEZYRQ".IndexOf((char)s[i], StringComparison.Ordinal) + 1;
+        if (s[i] == 'k')
+        {
+            order = 1;
+        }
+
+        return negative ? -order : order;
+    }
+
     /// <summary>Whether <paramref name="s"/> reads under <c>-n</c> as a plain integer — leading blanks, an
     /// optional '-', at most 18 significant digits, no thousands byte, not followed by '.' — and its value. Text
     /// with no number reads as zero, as in <see cref="NumericCompare"/>.</summary>

@@ -150,6 +150,10 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             {
                 diff = GeneralCompare(ka, kb);
             }
+            else if (key.Human)
+            {
+                diff = HumanCompare(ka, kb);
+            }
             else if (key.Fold || key.Dictionary || key.NonPrinting)
             {
                 diff = IgnoringCompare(ka, kb, key.Fold, key.Dictionary ? NotDictionary : key.NonPrinting ? NotPrinting : null);

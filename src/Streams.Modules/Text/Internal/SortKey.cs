@@ -41,7 +41,32 @@ internal sealed class SortKey
     public bool Reverse { get; set; }
 
     /// <summary>Whether the key has ordering options of its own (then it does not inherit the global ones).</summary>
-    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Fold || Dictionary || NonPrinting;
+    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Fold || Dictionary || NonPrinting;
+
+    /// <summary>-h: human-readable numbers (2K, 1G).</summary>
+    public bool Human { get; set; }
+
+    /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, and <c>-d</c> or
+    /// <c>-i</c>): the key's letters as GNU lists them (<c>gn</c>), or null when they go together.</summary>
+    public string? Incompatible()
+    {
+        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Dictionary || NonPrinting ? 1 : 0);
+        if (orderings < 2)
+        {
+            return null;
+        }
+
+        var letters = new System.Text.StringBuilder();
+        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Numeric, 'n') })
+        {
+            if (set)
+            {
+                letters.Append(letter);
+            }
+        }
+
+        return letters.ToString();
+    }
 
     /// <summary>Applies one option letter; false when the letter is not one.</summary>
     public bool Apply(char c, bool end)
@@ -62,6 +87,7 @@ internal sealed class SortKey
             case 'd': Dictionary = true; break;
             case 'f': Fold = true; break;
             case 'g': General = true; break;
+            case 'h': Human = true; break;
             case 'i': NonPrinting = true; break;
             case 'n': Numeric = true; break;
             case 'r': Reverse = true; break;
@@ -78,6 +104,7 @@ internal sealed class SortKey
         SkipEndBlanks = global.SkipEndBlanks;
         Numeric = global.Numeric;
         General = global.General;
+        Human = global.Human;
         Fold = global.Fold;
         Dictionary = global.Dictionary;
         NonPrinting = global.NonPrinting;
