@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
@@ -26,6 +27,7 @@ internal sealed partial class SedCommand
             // D restarts the cycle on what it left, without reading a line.
             string space = restart ?? input.Current;
             newline = restart is null ? input.HasNewline : newline;
+            _replaced &= restart is not null;
             restart = null;
             bool deleted = false;
             int? quit = null;
@@ -82,11 +84,54 @@ internal sealed partial class SedCommand
                         WriteLine(output, input.LineNumber.ToString(CultureInfo.InvariantCulture), true);
                         break;
                     case 's':
-                        if (Substitute(instruction, ref space) && instruction.Print)
+                        if (Substitute(instruction, ref space))
                         {
-                            WriteLine(output, space, newline);
+                            _replaced = true;
+                            if (instruction.Print)
+                            {
+                                WriteLine(output, space, newline);
+                            }
                         }
 
+                        break;
+                    case 'y':
+                        space = string.Create(space.Length, (space, instruction.Map!), static (chars, state) =>
+                        {
+                            for (int k = 0; k < chars.Length; k++)
+                            {
+                                char ch = state.space[k];
+                                chars[k] = ch < 256 ? state.Item2[ch] : ch;
+                            }
+                        });
+                        break;
+                    case 'a':
+                        _append.Add(instruction.Text!);
+                        break;
+                    case 'i':
+                        WriteText(output, instruction.Text!);
+                        break;
+                    case 'c':
+                        // GNU: the text once for a whole range (at its end), else for every line; then as d.
+                        if (instruction.Last is null || instruction.Negate || !instruction.InRange)
+                        {
+                            WriteText(output, instruction.Text!);
+                        }
+
+                        deleted = true;
+                        break;
+                    case ':':
+                        break;
+                    case 'b':
+                        i = instruction.Target - 1;
+                        break;
+                    case 't' or 'T':
+                        // t jumps after a substitution since the last line read or the last t; T when there was none.
+                        if (_replaced == (instruction.Command == 't'))
+                        {
+                            i = instruction.Target - 1;
+                        }
+
+                        _replaced = false;
                         break;
                     case 'q':
                         // GNU ends the output of q with a newline even when the last line had none.
@@ -109,9 +154,11 @@ internal sealed partial class SedCommand
                             break;
                         }
 
+                        DumpAppend(output);
                         await input.MoveNextAsync().ConfigureAwait(false);
                         space = space + "\n" + input.Current;
                         newline = input.HasNewline;
+                        _replaced = false;
                         break;
                     case 'n':
                         if (await input.IsLastAsync().ConfigureAwait(false))
@@ -126,9 +173,11 @@ internal sealed partial class SedCommand
                             WriteLine(output, space, newline);
                         }
 
+                        DumpAppend(output);
                         await input.MoveNextAsync().ConfigureAwait(false);
                         space = input.Current;
                         newline = input.HasNewline;
+                        _replaced = false;
                         break;
                 }
 
@@ -143,6 +192,8 @@ internal sealed partial class SedCommand
                 WriteLine(output, space, newline);
             }
 
+            DumpAppend(output);
+
             await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
             if (quit is int status)
             {
@@ -151,6 +202,32 @@ internal sealed partial class SedCommand
         }
 
         return null;
+    }
+
+    // The text of the a commands of this cycle, written at its end or before n and N read a line (GNU).
+    private void DumpAppend(PipeWriter output)
+    {
+        foreach (string text in _append)
+        {
+            WriteText(output, text);
+        }
+
+        _append.Clear();
+    }
+
+    // The text of a, i or c and its newline. An empty text ("a\" at the end of the script) writes nothing but the
+    // newline a last line without one was printed without (GNU).
+    private void WriteText(PipeWriter output, string text)
+    {
+        if (text.Length > 0)
+        {
+            WriteLine(output, text, true);
+        }
+        else if (_missingNewline)
+        {
+            output.Write("\n"u8);
+            _missingNewline = false;
+        }
     }
 
     /// <remarks>

@@ -30,8 +30,9 @@ internal sealed partial class SedCommand : PipelineStage
                          use extended regular expressions in the script
               --help     display this help and exit
 
-        Commands: s/regexp/replacement/[g N p I], p, d, D, q [exit-code], Q [exit-code], =, n, N, P,
-        h, H, g, G, x (the hold space), and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
+        Commands: s/regexp/replacement/[g N p I], y/source/dest/, p, d, D, q [exit-code],
+        Q [exit-code], =, n, N, P, h, H, g, G, x (the hold space), a, i, c TEXT (or a\ and the
+        text on the next line), :label, b, t, T [label], and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
         case), first~step, 0,/regexp/, addr1,addr2, addr1,+N, and addr! to negate.
         Commands are separated by ';' or newlines.
 
@@ -49,6 +50,8 @@ internal sealed partial class SedCommand : PipelineStage
     private int[] _captures = new int[20];
     private bool _quiet;
     private bool _missingNewline;
+    private bool _replaced;
+    private readonly List<string> _append = [];
 
     /// <inheritdoc />
     public override string Name => "sed";
@@ -75,8 +78,9 @@ internal sealed partial class SedCommand : PipelineStage
         }
         catch (FormatException ex)
         {
+            // GNU ends with 4 (its "panic" status) for a jump to a missing label, 1 for any other script error.
             await context.WriteErrorLineAsync(ex.Message).ConfigureAwait(false);
-            return 1;
+            return ex.Message.StartsWith("sed: can't find label", StringComparison.Ordinal) ? 4 : 1;
         }
 
         _quiet |= _program.Quiet;
@@ -198,6 +202,8 @@ internal sealed partial class SedCommand : PipelineStage
         {
             throw new FormatException("sed: -e expression #1, char 0: unmatched `{'");
         }
+
+        _program.ResolveLabels();
 
         files.AddRange(operands);
         return null;

@@ -128,6 +128,10 @@ internal sealed partial class SedParser
                 's' => ParseSubstitute(),
                 'p' or 'P' or 'd' or 'D' or '=' or 'n' or 'N' or '{' or 'h' or 'H' or 'g' or 'G' or 'x' => new SedInstruction { Command = (char)c },
                 'q' or 'Q' => ParseQuit((char)c),
+                'a' or 'i' or 'c' => new SedInstruction { Command = (char)c, Text = ParseText() },
+                ':' => ParseLabelDefinition(first),
+                'b' or 't' or 'T' => new SedInstruction { Command = (char)c, Label = ParseLabel(jump: true) },
+                'y' => ParseTransliterate(),
                 _ => throw Error($"unknown command: `{(char)c}'"),
             };
             if (first is not null && c is 'q' or 'Q' && last is not null)
@@ -153,7 +157,7 @@ internal sealed partial class SedParser
             }
 
             program.Instructions.Add(instruction);
-            if (c != 's')
+            if (c is not ('s' or 'a' or 'i' or 'c' or ':' or 'b' or 't' or 'T'))
             {
                 EndOfCommand("extra characters after command");
             }
@@ -176,6 +180,133 @@ internal sealed partial class SedParser
 
         _pos++;
         throw Error(message);
+    }
+
+    // The text of a, i and c, as GNU reads it: "a text" (leading blanks dropped) or "a\" then the text on the next
+    // line; a backslash keeps the character after it (a newline: the text goes on), an unescaped newline ends it.
+    private string ParseText()
+    {
+        SkipBlanks();
+        if (Peek() == '\\')
+        {
+            _pos++;
+            if (Peek() == '\n')
+            {
+                _pos++;
+            }
+        }
+        else if (Peek() is Eof or '\n')
+        {
+            throw Error("expected \\ after `a', `c' or `i'");
+        }
+
+        var text = new StringBuilder();
+        while (_pos < _s.Length && _s[_pos] != '\n')
+        {
+            char ch = _s[_pos++];
+            if (ch == '\\' && _pos < _s.Length)
+            {
+                ch = _s[_pos++];
+            }
+
+            text.Append(ch);
+        }
+
+        _pos = Math.Min(_pos + 1, _s.Length);
+        return text.ToString();
+    }
+
+    // A label: to the end of the line or a ';' (for a jump also a '}', left for the block), blanks around it dropped
+    // (GNU); none for b, t, T means the end of the script.
+    private string? ParseLabel(bool jump = false)
+    {
+        SkipBlanks();
+        int start = _pos;
+        while (_pos < _s.Length && _s[_pos] is not ('\n' or ';') && !(jump && _s[_pos] == '}'))
+        {
+            _pos++;
+        }
+
+        string label = _s[start.._pos].TrimEnd(' ', '\t');
+        if (_pos < _s.Length && _s[_pos] != '}')
+        {
+            _pos++;
+        }
+
+        return label.Length == 0 ? null : label;
+    }
+
+    private SedInstruction ParseLabelDefinition(SedAddress? address)
+    {
+        if (address is not null)
+        {
+            throw Error(": doesn't want any addresses");
+        }
+
+        return new SedInstruction { Command = ':', Label = ParseLabel() ?? throw Error("\":\" lacks a label") };
+    }
+
+    // y/source/dest/: both the same length once \\, \n and an escaped delimiter are read.
+    private SedInstruction ParseTransliterate()
+    {
+        int delimiter = Read();
+        if (delimiter is Eof or '\n' or '\\')
+        {
+            throw Error("unterminated `y' command");
+        }
+
+        string source = ReadTransliteration((char)delimiter);
+        string dest = ReadTransliteration((char)delimiter);
+        if (source.Length != dest.Length)
+        {
+            throw Error("strings for `y' command are different lengths");
+        }
+
+        char[] map = new char[256];
+        for (int i = 0; i < map.Length; i++)
+        {
+            map[i] = (char)i;
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            map[source[i] & 0xFF] = dest[i];
+        }
+
+        return new SedInstruction { Command = 'y', Map = map };
+    }
+
+    private string ReadTransliteration(char delimiter)
+    {
+        var text = new StringBuilder();
+        while (true)
+        {
+            int ch = Read();
+            if (ch is Eof)
+            {
+                throw Error("unterminated `y' command");
+            }
+
+            if (ch == delimiter)
+            {
+                return text.ToString();
+            }
+
+            if (ch == '\\')
+            {
+                int next = Read();
+                ch = next switch
+                {
+                    'n' => '\n',
+                    '\\' => '\\',
+                    Eof => throw Error("unterminated `y' command"),
+                    _ when next == delimiter => delimiter,
+                    _ => throw Error("unknown option to `y'"),
+                };
+            }
+
+            text.Append((char)ch);
+        }
     }
 
     private SedInstruction ParseQuit(char command)

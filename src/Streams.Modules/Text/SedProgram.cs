@@ -13,6 +13,30 @@ internal sealed class SedProgram
 
     /// <summary>The indexes of the <c>{</c> commands not closed yet (while parsing).</summary>
     public Stack<int> OpenBlocks { get; } = new();
+
+    /// <summary>Points every b, t and T at its label, once all the expressions are parsed.</summary>
+    /// <exception cref="FormatException">A jump to a label no <c>:</c> defines, as GNU words it.</exception>
+    public void ResolveLabels()
+    {
+        var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Instructions.Count; i++)
+        {
+            if (Instructions[i].Command == ':')
+            {
+                labels.TryAdd(Instructions[i].Label!, i);
+            }
+        }
+
+        foreach (SedInstruction jump in Instructions)
+        {
+            if (jump.Command is 'b' or 't' or 'T')
+            {
+                jump.Target = jump.Label is null ? Instructions.Count
+                    : labels.TryGetValue(jump.Label, out int target) ? target
+                    : throw new FormatException($"sed: can't find label for jump to `{jump.Label}'");
+            }
+        }
+    }
 }
 
 /// <summary>What an address matches.</summary>
@@ -99,4 +123,16 @@ internal sealed class SedInstruction
 
     /// <summary>q / Q: the exit status.</summary>
     public int ExitCode { get; set; }
+
+    /// <summary>a, i, c: the text (without its last newline).</summary>
+    public string? Text { get; set; }
+
+    /// <summary>: (the label it defines), b, t, T (the label they jump to; null: the end of the script).</summary>
+    public string? Label { get; set; }
+
+    /// <summary>b, t, T: the index of the instruction to go on with (the script's length for its end).</summary>
+    public int Target { get; set; }
+
+    /// <summary>y: the byte each byte becomes.</summary>
+    public char[]? Map { get; set; }
 }

@@ -83,6 +83,10 @@ public class GnuDifferentialTests
             ["N;s/\\n/-/"], ["$!N;P"], ["-n", "N;P"], ["N;N;s/\\n/+/g"], ["P"], ["-n", "$!N;/dup\\ndup/p"], ["2{N;s/\\n//}"],
             ["1!G;h;$!d"], ["$!N;P;D"], ["N;N;D"], ["x;G"], ["h;s/a/b/;G"], ["-n", "H;${x;p}"], ["H;$!d;x"], ["/a/{h;d};G"],
             ["-n", "x;p"], ["G;G"], ["$!N;s/\\n/ /;P;D"], ["D"], ["1h;1!H;$!d;g;s/\\n/,/g"], ["$!N;/^\\(.*\\)\\n\\1$/!P;D"],
+            ["a foo"], ["1a foo"], ["$a END"], ["i\\\nbar"], ["2c new"], ["1,2c new"], ["2!c new"], ["/a/c X"], ["y/abc/xyz/"],
+            ["y/a\\/b/x|y/"], [":a;N;$!ba;s/\\n/ /g"], ["-e", ":a", "-e", "$!N;s/\\n//;ta"], ["s/a/A/;Tb;s/$/+/;:b"],
+            ["-n", "/a/{p;b};p"], ["a\\"], ["b nowhere"], ["y/ab/x/"], [":x;s/aa/a/;tx"], ["a\\  kept"], ["2q;a after"],
+            ["1{a foo\nd}"], ["-n", "a x\nn"], ["$!N;a foo"], ["c\\"], ["a  two  spaces"],
         ]),
     ];
 
