@@ -45,20 +45,10 @@ internal readonly partial struct LineComparer
 
     private static int UnitOrder(ReadOnlySpan<byte> s)
     {
-        int i = 0;
-        while (i < s.Length && Blanks[s[i]])
-        {
-            i++;
-        }
-
-        bool negative = i < s.Length && s[i] == '-';
-        if (negative)
-        {
-            i++;
-        }
+        int i = SignedStart(s, out bool negative);
 
         bool nonzero = false;
-        while (i < s.Length && (char.IsAsciiDigit((char)s[i]) || s[i] == 0x80))
+        while (i < s.Length && (char.IsAsciiDigit((char)s[i]) || s[i] == Separator))
         {
             nonzero |= s[i] is > (byte)'0' and <= (byte)'9';
             i++;
@@ -92,17 +82,7 @@ internal readonly partial struct LineComparer
     internal static bool PlainInteger(ReadOnlySpan<byte> s, out long value)
     {
         value = 0;
-        int i = 0;
-        while (i < s.Length && Blanks[s[i]])
-        {
-            i++;
-        }
-
-        bool negative = i < s.Length && s[i] == '-';
-        if (negative)
-        {
-            i++;
-        }
+        int i = SignedStart(s, out bool negative);
 
         while (i < s.Length && s[i] == '0')
         {
@@ -162,7 +142,8 @@ internal readonly partial struct LineComparer
 
     private const byte Separator = 0x80;
 
-    private static void Number(ReadOnlySpan<byte> s, out bool negative, out ReadOnlySpan<byte> integer, out int digits, out ReadOnlySpan<byte> fraction)
+    // Where a number's digits start: after leading blanks and an optional '-'.
+    private static int SignedStart(ReadOnlySpan<byte> s, out bool negative)
     {
         int i = 0;
         while (i < s.Length && Blanks[s[i]])
@@ -171,10 +152,12 @@ internal readonly partial struct LineComparer
         }
 
         negative = i < s.Length && s[i] == '-';
-        if (negative)
-        {
-            i++;
-        }
+        return negative ? i + 1 : i;
+    }
+
+    private static void Number(ReadOnlySpan<byte> s, out bool negative, out ReadOnlySpan<byte> integer, out int digits, out ReadOnlySpan<byte> fraction)
+    {
+        int i = SignedStart(s, out negative);
 
         while (i < s.Length && s[i] is (byte)'0' or Separator)
         {
