@@ -15,7 +15,8 @@ namespace Streams.Shell.Execution;
 /// <para>A write to a pipe whose reader has gone fails with an <see cref="IOException"/> (EPIPE; .NET ignores
 /// SIGPIPE). Every failure is an <see cref="IOException"/> whose <see cref="Exception.HResult"/> is the errno and
 /// whose message reads like GNU's (<c>write error: No space left on device</c>); a write error that is not a reader
-/// gone (<see cref="LockedStream.IsWriteError(int)"/>) is a <see cref="WriteErrorException"/>. Over descriptor -1 (one the parent closed) every read and write fails with EBADF.</para>
+/// gone (<see cref="LockedStream.IsWriteError(int)"/>) is a <see cref="WriteErrorException"/>. Over descriptor -1
+/// (one the parent closed) every read and write fails with EBADF.</para>
 /// </remarks>
 internal sealed partial class DescriptorStream : Stream
 {
