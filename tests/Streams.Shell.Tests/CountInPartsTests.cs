@@ -51,7 +51,7 @@ public sealed class CountInPartsTests : IDisposable
     {
         string[] commands =
         [
-            "wc", "wc -l", "wc -w", "wc -lc", "wc log.txt long.txt", "wc -l - long.txt",
+            "wc", "wc -l", "wc -w", "wc -lc", "wc -L", "wc -lL", "wc log.txt long.txt", "wc -l - long.txt",
             "grep -c ERROR", "grep -vc ERROR", "grep -c 'req=1[0-9]*5 '", "grep -ic error", "grep -c -E 'ERROR|WARN'",
             "grep -c ERROR log.txt long.txt", "grep -c nothing-like-this", "grep -xc 'tail 7'",
         ];

@@ -5,7 +5,7 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>wc [-lwcm] [FILE]...</c>: counts newlines, words and bytes, laid out as GNU wc does.</summary>
+/// <summary><c>wc [-lwcmL] [FILE]...</c>: counts newlines, words and bytes, laid out as GNU wc does.</summary>
 internal sealed class WcCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -21,6 +21,7 @@ internal sealed class WcCommand : PipelineStage
           -c, --bytes            print the byte counts
           -m, --chars            print the character counts
           -l, --lines            print the newline counts
+          -L, --max-line-length  print the maximum display width
           -w, --words            print the word counts
               --help        display this help and exit
         """;
@@ -28,6 +29,7 @@ internal sealed class WcCommand : PipelineStage
     private static readonly LongOption[] Longs =
     [
         new("bytes", false, 'c'), new("chars", false, 'm'), new("lines", false, 'l'), new("words", false, 'w'),
+        new("max-line-length", false, 'L'),
     ];
 
     /// <summary>Per byte: 1 white space (ends a word), 2 printable (starts or continues one), 0 neither —
@@ -41,7 +43,7 @@ internal sealed class WcCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "cmlw", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "cmlwL", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -52,13 +54,13 @@ internal sealed class WcCommand : PipelineStage
             return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
         }
 
-        bool lines = args.Has('l'), words = args.Has('w'), chars = args.Has('m'), bytes = args.Has('c');
-        if (!(lines || words || chars || bytes))
+        bool lines = args.Has('l'), words = args.Has('w'), chars = args.Has('m'), bytes = args.Has('c'), longest = args.Has('L');
+        if (!(lines || words || chars || bytes || longest))
         {
             lines = words = bytes = true;
         }
 
-        int columns = (lines ? 1 : 0) + (words ? 1 : 0) + (chars ? 1 : 0) + (bytes ? 1 : 0);
+        int columns = (lines ? 1 : 0) + (words ? 1 : 0) + (chars ? 1 : 0) + (bytes ? 1 : 0) + (longest ? 1 : 0);
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         int width = Width(context, files, columns);
         Tally total = default;
@@ -67,13 +69,15 @@ internal sealed class WcCommand : PipelineStage
         {
             var parts = new Tally[Environment.ProcessorCount];
             Tally counts = default;
-            if (FileParts.TryScan(context, file, parts, (ref Tally tally, Span<byte> lines) => tally.Add(lines, words)))
+            if (FileParts.TryScan(context, file, parts, (ref Tally tally, Span<byte> lines) => tally.Add(lines, words, longest)))
             {
                 // A large regular file, counted in parts on every processor: newlines end the parts, so no word
-                // straddles two.
+                // or line straddles two.
                 foreach (Tally part in parts)
                 {
-                    counts.Merge(part);
+                    Tally finished = part;
+                    finished.Finish();
+                    counts.Merge(finished);
                 }
             }
             else
@@ -87,7 +91,7 @@ internal sealed class WcCommand : PipelineStage
 
                 try
                 {
-                    counts = await CountAsync(reader, words, context.CancellationToken).ConfigureAwait(false);
+                    counts = await CountAsync(reader, words, longest, context.CancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -97,12 +101,12 @@ internal sealed class WcCommand : PipelineStage
 
             total.Merge(counts);
 
-            Write(context.Output, counts, width, lines, words, chars, bytes, args.Operands.Count == 0 ? null : file);
+            Write(context.Output, counts, width, (lines, words, chars, bytes, longest), args.Operands.Count == 0 ? null : file);
         }
 
         if (files.Count > 1)
         {
-            Write(context.Output, total, width, lines, words, chars, bytes, "total");
+            Write(context.Output, total, width, (lines, words, chars, bytes, longest), "total");
         }
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
@@ -164,7 +168,7 @@ internal sealed class WcCommand : PipelineStage
         return Math.Max(width, minimum);
     }
 
-    private static void Write(PipeWriter output, Tally counts, int width, bool lines, bool words, bool chars, bool bytes, string? name)
+    private static void Write(PipeWriter output, Tally counts, int width, (bool Lines, bool Words, bool Chars, bool Bytes, bool Longest) show, string? name)
     {
         bool first = true;
         void Column(long value)
@@ -178,24 +182,29 @@ internal sealed class WcCommand : PipelineStage
             CommandIO.WriteNumber(output, value, width);
         }
 
-        if (lines)
+        if (show.Lines)
         {
             Column(counts.Lines);
         }
 
-        if (words)
+        if (show.Words)
         {
             Column(counts.Words);
         }
 
-        if (chars)
+        if (show.Chars)
         {
             Column(counts.Bytes);
         }
 
-        if (bytes)
+        if (show.Bytes)
         {
             Column(counts.Bytes);
+        }
+
+        if (show.Longest)
+        {
+            Column(counts.Longest);
         }
 
         if (name != null)
@@ -208,7 +217,7 @@ internal sealed class WcCommand : PipelineStage
 
     /// <summary>Counts newlines, words and bytes: newlines with a vectorized count, words with a byte table
     /// only when asked for.</summary>
-    private static async ValueTask<Tally> CountAsync(PipeReader reader, bool words, CancellationToken cancellationToken)
+    private static async ValueTask<Tally> CountAsync(PipeReader reader, bool words, bool longest, CancellationToken cancellationToken)
     {
         Tally tally = default;
         while (true)
@@ -217,12 +226,13 @@ internal sealed class WcCommand : PipelineStage
             ReadOnlySequence<byte> buffer = result.Buffer;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {
-                tally.Add(segment.Span, words);
+                tally.Add(segment.Span, words, longest);
             }
 
             reader.AdvanceTo(buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
+                tally.Finish();
                 return tally;
             }
         }
@@ -234,9 +244,11 @@ internal sealed class WcCommand : PipelineStage
         public long Lines;
         public long Words;
         public long Bytes;
+        public long Longest;
         private bool _inWord;
+        private long _position;
 
-        public void Add(ReadOnlySpan<byte> span, bool words)
+        public void Add(ReadOnlySpan<byte> span, bool words, bool longest)
         {
             Lines += span.Count((byte)'\n');
             Bytes += span.Length;
@@ -244,13 +256,48 @@ internal sealed class WcCommand : PipelineStage
             {
                 Words += CountWords(span, ref _inWord);
             }
+
+            if (longest)
+            {
+                Widths(span);
+            }
         }
+
+        /// <summary>Counts the width of a last line without a newline.</summary>
+        public void Finish() => Longest = Math.Max(Longest, _position);
 
         public void Merge(in Tally other)
         {
             Lines += other.Lines;
             Words += other.Words;
             Bytes += other.Bytes;
+            Longest = Math.Max(Longest, other.Longest);
+        }
+
+        // GNU wc -L in the C locale: a printable byte is one column, a tab moves to the next multiple of 8, and a
+        // newline, CR or form feed ends the line; other bytes take no column.
+        private void Widths(ReadOnlySpan<byte> span)
+        {
+            long position = _position;
+            long longest = Longest;
+            foreach (byte b in span)
+            {
+                if (b is >= 0x20 and < 0x7f)
+                {
+                    position++;
+                }
+                else if (b == '\t')
+                {
+                    position += 8 - (position % 8);
+                }
+                else if (b is (byte)'\n' or (byte)'\r' or (byte)'\f')
+                {
+                    longest = Math.Max(longest, position);
+                    position = 0;
+                }
+            }
+
+            (_position, Longest) = (position, longest);
         }
     }
 

@@ -12,6 +12,8 @@ public class WcTests
     [InlineData("-m")]
     [InlineData("-lc")]
     [InlineData("-lwmc")]
+    [InlineData("-L")]
+    [InlineData("-wL")]
     [InlineData("-")]
     [InlineData("-l", "-")]
     public async Task Wc_EdgeInputs_MatchesGnu(params string[] args) => await Gnu.SameOnEdgesAsync(() => new WcCommand(), "wc", args);
