@@ -183,13 +183,9 @@ internal sealed class CatCommand : PipelineStage
             ReadOnlySequence<byte> buffer = result.Buffer;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {
-                if (_tabs || _nonPrinting || _squeeze)
+                if (_number || _ends || _tabs || _nonPrinting || _squeeze)
                 {
                     Show(segment.Span, output);
-                }
-                else if (_number || _ends)
-                {
-                    Decorate(segment.Span, output);
                 }
                 else
                 {
@@ -206,8 +202,8 @@ internal sealed class CatCommand : PipelineStage
         }
     }
 
-    // -s, -T, -v (and -n, -b, -E with them), as GNU cat: a repeated empty line is dropped before it is numbered; with
-    // -v every byte but newline and tab is shown in ^ and M- notation (a CR too, so no CRLF needs holding back).
+    // Every option but -u, as GNU cat: a repeated empty line (-s) is dropped before it is numbered (-n, -b); with -v
+    // every byte but newline and tab is shown in ^ and M- notation (a CR too, so no CRLF needs holding back).
     private void Show(ReadOnlySpan<byte> span, PipeWriter output)
     {
         while (!span.IsEmpty)
@@ -316,59 +312,6 @@ internal sealed class CatCommand : PipelineStage
                     output.Write([(byte)c]);
                 }
             }
-        }
-    }
-
-    private void Decorate(ReadOnlySpan<byte> span, PipeWriter output)
-    {
-        while (!span.IsEmpty)
-        {
-            if (_atLineStart && _number && !(_nonBlank && span[0] == '\n'))
-            {
-                CommandIO.WriteNumber(output, ++_lineNumber, 6);
-                output.Write("\t"u8);
-            }
-
-            int newline = span.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                if (_pendingCr)
-                {
-                    output.Write("\r"u8);
-                    _pendingCr = false;
-                }
-
-                // A CR at the end of a buffer may be the first half of a CRLF: hold it back.
-                _pendingCr = _ends && span[^1] == '\r';
-                output.Write(_pendingCr ? span[..^1] : span);
-                _atLineStart = false;
-                return;
-            }
-
-            if (_ends && newline > 0 && span[newline - 1] == '\r')
-            {
-                // GNU cat -E shows the CR of a CRLF as ^M.
-                output.Write(span[..(newline - 1)]);
-                output.Write("^M$\n"u8);
-            }
-            else if (_ends && newline == 0 && _pendingCr)
-            {
-                output.Write("^M$\n"u8);
-            }
-            else
-            {
-                if (_pendingCr)
-                {
-                    output.Write("\r"u8);
-                }
-
-                output.Write(span[..newline]);
-                output.Write(_ends ? "$\n"u8 : "\n"u8);
-            }
-
-            _pendingCr = false;
-            _atLineStart = true;
-            span = span[(newline + 1)..];
         }
     }
 }

@@ -44,8 +44,8 @@ internal sealed partial class GrepCommand
     private bool _printedAny;
     private int _trailing;
 
-    private bool WithContext => _options.ContextGiven && !_options.Count && !_options.Quiet
-        && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
+    // Whether lines go out in groups with context (set once the options are parsed).
+    private bool _withContext;
 
     private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name)
     {
@@ -67,7 +67,7 @@ internal sealed partial class GrepCommand
         CancellationToken token = context.CancellationToken;
         bool stop = _options.MaxCount == 0;
         long lineNumber = 0;
-        bool withContext = WithContext;
+        bool withContext = _withContext;
         bool fast = _literal is not null && !_options.Invert && !withContext;
         bool countOnly = CountOnly;
         _leading.Clear();
@@ -257,7 +257,7 @@ internal sealed partial class GrepCommand
             return Next.StopFile;
         }
 
-        if (WithContext)
+        if (_withContext)
         {
             // A group that does not follow the last line printed starts with "--". With -o the context lines are
             // counted as printed but not shown, as GNU does.

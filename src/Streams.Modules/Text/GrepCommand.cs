@@ -119,6 +119,7 @@ internal sealed partial class GrepCommand : PipelineStage
 
         List<string> files = _options.Files.Count == 0 ? ["-"] : _options.Files;
         _withName = _options.WithFileName ?? files.Count > 1;
+        _withContext = _options.ContextGiven && !_options.Count && !_options.Quiet && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
         bool anySelected = false;
         bool anyError = false;
         foreach (string file in files)
