@@ -93,7 +93,7 @@ else:
         log?.WriteLine($"peers: {(externalPeers ? "pyzmq processes" : "NetMQ in-process")}, {messages} messages of {size} bytes, {rounds} rounds");
         foreach (string device in new[] { "streamer", "forwarder" })
         {
-            foreach (string impl in new[] { "streams", "streams+module", "netmq-proxy", "libzmq" })
+            foreach (string impl in new[] { "streams", "streams-netmq", "streams+module", "netmq-proxy", "libzmq" })
             {
                 if (impl == "libzmq" && !python)
                 {
@@ -213,7 +213,7 @@ else:
     {
         switch (implementation)
         {
-            case "streams" or "streams+module":
+            case "streams" or "streams-netmq" or "streams+module":
                 var device = new ZeroMqDevice(new ZeroMqDeviceOptions
                 {
                     Kind = forwarder ? ZeroMqDeviceKind.Forwarder : ZeroMqDeviceKind.Streamer,
@@ -221,6 +221,7 @@ else:
                     Backend = "@" + back,
                     HighWatermark = hwm,
                     FrontendModule = implementation == "streams+module" ? () => new PassModule() : null,
+                    DirectTcp = implementation == "streams",
                 });
                 device.Start();
                 return new Disposer(() => device.StopAsync().Wait(TimeSpan.FromSeconds(5)));

@@ -103,12 +103,7 @@ internal static class DriverTestSupport
         }
     }
 
-    public static int FreeTcpPort(IPAddress? address = null)
-    {
-        using var listener = new TcpListener(address ?? IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreeTcpPort(IPAddress? address = null) => TestPorts.Free(address ?? IPAddress.Loopback);
 
     public static string TempPath(string suffix)
     {

@@ -90,15 +90,8 @@ internal sealed class PyZmqPeer : IDisposable
         return peer;
     }
 
-    /// <summary>A free TCP port on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A free TCP port on 127.0.0.1 (<see cref="TestPorts.Free"/>).</summary>
+    public static int FreePort() => TestPorts.Free(IPAddress.Loopback);
 
     /// <summary>A fresh <c>tcp://127.0.0.1:PORT</c>.</summary>
     public static string FreeEndpoint() => $"tcp://127.0.0.1:{FreePort()}";
@@ -182,11 +175,11 @@ arg = sys.argv[4] if len(sys.argv) > 4 else ""
 ctx = zmq.Context()
 types = dict(push=zmq.PUSH, pull=zmq.PULL, pub=zmq.PUB, sub=zmq.SUB, req=zmq.REQ, rep=zmq.REP,
              dealer=zmq.DEALER, router=zmq.ROUTER, pair=zmq.PAIR, xpub=zmq.XPUB, xsub=zmq.XSUB, control=zmq.REQ, push100=zmq.PUSH,
-             pubwait=zmq.PUB, stall=zmq.PULL)
+             pubwait=zmq.PUB, stall=zmq.PULL, pushparts=zmq.PUSH, pullparts=zmq.PULL, pubtopics=zmq.XPUB)
 s = ctx.socket(types[role])
 # A sender keeps its messages until they are delivered, however long connecting takes on a loaded machine (with
 # a 2 s linger they were dropped when the connection came later: a lost-message flake); the test kills it.
-s.setsockopt(zmq.LINGER, -1 if role in ("push", "push100") else 2000)
+s.setsockopt(zmq.LINGER, -1 if role in ("push", "push100", "pushparts") else 2000)
 if role == "sub":
     s.setsockopt_string(zmq.SUBSCRIBE, arg)
 if role == "dealer" and arg:
@@ -205,7 +198,26 @@ def show(frames):
 
 if role == "push":
     for i in range(count):
-        s.send_string("msg-%d" % i)
+        s.send_string(("%s-%d" % (arg, i)) if arg else ("msg-%d" % i))
+elif role == "pushparts":
+    # Three frames: a tag, the number, and 0 to 299 000 bytes of "y" (short and long frames, some larger than
+    # a read buffer).
+    for i in range(count):
+        s.send_multipart([arg.encode(), b"%d" % i, b"y" * (1000 * (i % 300))])
+elif role == "pullparts":
+    for i in range(count):
+        m = s.recv_multipart()
+        ok = len(m) == 3 and m[2] == b"y" * len(m[2])
+        show([m[0], m[1], b"%d" % len(m[2]) if ok else b"BAD"])
+elif role == "pubtopics":
+    # XPUB: waits for one subscription per topic in ARG (comma-separated), then publishes COUNT per topic.
+    topics = arg.split(",")
+    for t in topics:
+        m = s.recv()
+        print(("SUB " if m[:1] == b"\x01" else "UNSUB ") + m[1:].decode("latin-1"), flush=True)
+    for i in range(count):
+        for t in topics:
+            s.send_multipart([t.encode(), b"%d" % i])
 elif role == "push100":
     body = b"x" * 90
     for i in range(count):

@@ -63,6 +63,12 @@ public sealed partial class ZeroMqDevice
     private void SetPaused(bool paused)
     {
         _paused = paused;
+        if (_relay is not null)
+        {
+            _relay.Paused = paused;
+            return;
+        }
+
         UpdateListening(_down!);
         if (_up is not null)
         {
@@ -301,6 +307,7 @@ public sealed partial class ZeroMqDevice
         }
 
         _stopping = true;
+        _relay?.Stop();
         if (_down is not null)
         {
             UpdateListening(_down);
@@ -311,7 +318,7 @@ public sealed partial class ZeroMqDevice
             UpdateListening(_up);
         }
 
-        foreach (NetMQSocket? socket in new[] { _front?.Socket, _back?.Socket, _capture, _control })
+        foreach (NetMQSocket? socket in new[] { _front?.SocketOrNull, _back?.SocketOrNull, _capture, _control })
         {
             if (socket is null)
             {

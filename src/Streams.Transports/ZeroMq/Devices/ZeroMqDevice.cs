@@ -3,12 +3,16 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using NetMQ;
 using Streams.Transports.ZeroMq.Internal;
+using Streams.Transports.ZeroMq.Zmtp;
 
 namespace Streams.Transports.ZeroMq.Devices;
 
 /// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
 /// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
 /// <remarks>
+/// <para><b>Two engines.</b> A streamer or forwarder that binds only TCP endpoints, with no capture and no leg
+/// modules, runs on the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
+/// to its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
 /// <see cref="ZeroMqDeviceOptions.Batch"/> messages per direction with NetMQ's <see cref="Msg"/> API
 /// (<c>TryReceive</c> with a zero timeout, <c>TrySend</c> of the same <see cref="Msg"/>): no allocation and no
@@ -37,6 +41,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     private DeviceLeg? _back;
     private NetMQSocket? _capture;
     private NetMQSocket? _control;
+    private ZmtpRelay? _relay;
     private int _started;
     private int _finished;
     private volatile bool _paused;
@@ -91,6 +96,15 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     /// <summary>Capture copies dropped because the capture socket could not take them at once.</summary>
     public long CaptureDropped => Interlocked.Read(ref _captureDropped);
 
+    /// <summary>What moves the messages: <c>zmtp</c> (the device's own ZMTP relay,
+    /// <see cref="ZeroMqDeviceOptions.DirectTcp"/>) or <c>netmq</c> (NetMQ sockets); known once started.</summary>
+    public string Engine => _relay is null ? "netmq" : "zmtp";
+
+    /// <summary>Connections the device closed because they broke ZMTP (a bad greeting, a mechanism other than
+    /// NULL, an incompatible socket type, an invalid frame). Counted by the ZMTP relay
+    /// (<see cref="ZeroMqDeviceOptions.DirectTcp"/>); NetMQ sockets close such peers without telling.</summary>
+    public long RejectedConnections => _relay?.Rejected ?? 0;
+
     /// <summary>Whether the device is paused (by <see cref="Pause"/> or a PAUSE on the control socket).</summary>
     public bool IsPaused => _paused;
 
@@ -134,17 +148,31 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
                 ZeroMqDeviceKind.Streamer => (ZeroMqSocketType.Pull, ZeroMqSocketType.Push),
                 _ => (ZeroMqSocketType.Router, ZeroMqSocketType.Dealer),
             };
-            _front = new DeviceLeg("frontend", Open(frontType, _options.Frontend, opened));
-            _back = new DeviceLeg("backend", Open(backType, _options.Backend, opened));
+            List<ZeroMqEndpoint> frontEndpoints = ParseEndpoints(_options.Frontend);
+            List<ZeroMqEndpoint> backEndpoints = ParseEndpoints(_options.Backend);
+            if (UsesRelay(frontEndpoints, backEndpoints))
+            {
+                _front = new DeviceLeg("frontend", null);
+                _back = new DeviceLeg("backend", null);
+                _relay = ZmtpRelay.Start(Name, _options.Kind == ZeroMqDeviceKind.Forwarder, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused);
+                _front.Endpoint = _relay.FrontendEndpoint;
+                _back.Endpoint = _relay.BackendEndpoint;
+            }
+            else
+            {
+                _front = new DeviceLeg("frontend", Open(frontType, frontEndpoints, opened));
+                _back = new DeviceLeg("backend", Open(backType, backEndpoints, opened));
+            }
+
             if (_options.Capture is { } capture)
             {
-                _capture = Open(_options.CaptureType, capture, opened);
+                _capture = Open(_options.CaptureType, ParseEndpoints(capture), opened);
                 CaptureEndpoint = _capture.Options.LastEndpoint;
             }
 
             if (_options.Control is { } control)
             {
-                _control = Open(ZeroMqSocketType.Rep, control, opened);
+                _control = Open(ZeroMqSocketType.Rep, ParseEndpoints(control), opened);
                 ControlEndpoint = _control.Options.LastEndpoint;
                 _control.ReceiveReady += OnControl;
             }
@@ -159,15 +187,26 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
                 s.Dispose();
             }
 
+            _relay?.Stop();
             _completion.TrySetResult();
             throw;
         }
 
         _msg.InitEmpty();
         _copy.InitEmpty();
-        SetUpFlows();
         _commands.ReceiveReady += OnCommand;
-        _poller = [_commands, _front.Socket, _back.Socket];
+        _poller = [_commands];
+        if (_relay is null)
+        {
+            SetUpFlows();
+            _poller.Add(_front.Socket);
+            _poller.Add(_back.Socket);
+        }
+        else
+        {
+            _relay.Completion.ContinueWith(_ => Post(DeviceCommand.Stop), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
         if (_control is not null)
         {
             _poller.Add(_control);
@@ -237,21 +276,30 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => Name;
 
-    private NetMQSocket Open(ZeroMqSocketType type, string endpoints, List<NetMQSocket> opened)
+    private List<ZeroMqEndpoint> ParseEndpoints(string endpoints)
     {
         var list = endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(e => ZeroMqEndpoint.Parse(e, defaultBind: true, Name))
             .ToList();
-        if (list.Count == 0)
-        {
-            throw new FormatException($"{Name}: an endpoint list is empty");
-        }
+        return list.Count != 0 ? list : throw new FormatException($"{Name}: an endpoint list is empty");
+    }
 
+    // The ZMTP relay serves a plain streamer or forwarder that binds only TCP endpoints (ZeroMqDeviceOptions.DirectTcp).
+    private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back) =>
+        _options.DirectTcp
+        && _options.Kind is ZeroMqDeviceKind.Streamer or ZeroMqDeviceKind.Forwarder
+        && _options.Capture is null
+        && _options.FrontendModule is null
+        && _options.BackendModule is null
+        && ZmtpRelay.CanServe(front.Concat(back));
+
+    private NetMQSocket Open(ZeroMqSocketType type, List<ZeroMqEndpoint> endpoints, List<NetMQSocket> opened)
+    {
         NetMQSocket socket = ZeroMqSockets.Create(type);
         socket.Options.SendHighWatermark = _options.HighWatermark;
         socket.Options.ReceiveHighWatermark = _options.HighWatermark;
         socket.Options.Linger = _options.Linger;
-        ZeroMqSockets.Attach(socket, list, Name);
+        ZeroMqSockets.Attach(socket, endpoints, Name);
         opened.Add(socket);
         return socket;
     }
@@ -302,6 +350,23 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
         catch (Exception ex) when (ex is TimeoutException or ObjectDisposedException or NetMQException or InvalidOperationException)
         {
             // Bounded: a poller that does not stop in time is left to the process.
+        }
+
+        if (_relay is { } relay)
+        {
+            relay.Stop();
+            try
+            {
+                await relay.Completion.WaitAsync(StopTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Bounded: a relay that does not stop in time is left to the process (its thread is a background one).
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                error ??= ex;
+            }
         }
 
         await DisposeLegModulesAsync().ConfigureAwait(false);

@@ -1,0 +1,447 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Streams.Transports.ZeroMq.Zmtp;
+
+// Handshakes, frames and where each message goes: the relay's thread only.
+internal sealed partial class ZmtpRelay
+{
+    // A frame larger than this cannot be held in one buffer: the peer is refused.
+    private const long MaxFrame = int.MaxValue - 64 * 1024;
+    private readonly Dictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
+    private long _frontIn;
+    private long _frontInBytes;
+    private long _frontOut;
+    private long _frontOutBytes;
+    private long _backIn;
+    private long _backInBytes;
+    private long _backOut;
+    private long _backOutBytes;
+
+    private void Process(ZmtpPeer peer)
+    {
+        if (peer.State == ZmtpPeer.Phase.Greeting)
+        {
+            if (peer.InEnd - peer.InStart < ZmtpWire.GreetingSize)
+            {
+                return;
+            }
+
+            if (ZmtpWire.CheckGreeting(peer.In.AsSpan(peer.InStart, ZmtpWire.GreetingSize)) is not null)
+            {
+                Reject(peer);
+                return;
+            }
+
+            peer.InStart += ZmtpWire.GreetingSize;
+            peer.State = ZmtpPeer.Phase.Ready;
+        }
+
+        if (peer.State == ZmtpPeer.Phase.Ready && !Handshake(peer))
+        {
+            return;
+        }
+
+        if (peer.State == ZmtpPeer.Phase.Open)
+        {
+            RouteMessages(peer);
+        }
+    }
+
+    // The peer's READY: returns true once it is open.
+    private bool Handshake(ZmtpPeer peer)
+    {
+        int h = ZmtpWire.ReadHeader(peer.In.AsSpan(peer.InStart, peer.InEnd - peer.InStart), out byte flags, out long size);
+        if (h == 0)
+        {
+            return false;
+        }
+
+        if (h < 0 || (flags & ZmtpWire.Command) == 0 || size > 64 * 1024)
+        {
+            Reject(peer);
+            return false;
+        }
+
+        if (peer.InEnd - peer.InStart - h < size)
+        {
+            peer.Reserve(h + size);
+            return false;
+        }
+
+        ReadOnlySpan<byte> body = peer.In.AsSpan(peer.InStart + h, (int)size);
+        ReadOnlySpan<byte> name = ZmtpWire.CommandName(body, out int data);
+        string ours = peer.Front ? _frontType : _backType;
+        if (!name.SequenceEqual("READY"u8) || ZmtpWire.SocketType(body[data..]) is not { } theirs || !ZmtpWire.Compatible(ours, theirs))
+        {
+            Reject(peer);
+            return false;
+        }
+
+        peer.InStart += h + (int)size;
+        peer.State = ZmtpPeer.Phase.Open;
+        if (peer.Front)
+        {
+            _fronts.Add(peer);
+            if (_forwarder)
+            {
+                foreach (string topic in _subscriptions.Keys)
+                {
+                    Subscription(peer, on: true, Encoding.Latin1.GetBytes(topic));
+                }
+            }
+        }
+        else
+        {
+            _backs.Add(peer);
+            if (_forwarder)
+            {
+                peer.Topics = [];
+            }
+            else if (_blocked.Count != 0 && !_paused)
+            {
+                Unblock();
+            }
+        }
+
+        return true;
+    }
+
+    // Routes every complete message in the peer's buffer, stopping where no destination can take one.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RouteMessages(ZmtpPeer peer)
+    {
+        byte[] input = peer.In;
+        int end = peer.InEnd;
+        int pos = peer.InStart;
+        while (!_paused)
+        {
+            int p = pos, first = -1, firstSize = 0, frames = 0;
+            long body = 0;
+            bool complete = false;
+            while (true)
+            {
+                int h = ZmtpWire.ReadHeader(input.AsSpan(p, end - p), out byte flags, out long size);
+                if (h < 0 || size > MaxFrame)
+                {
+                    Reject(peer);
+                    return;
+                }
+
+                if (h == 0 || end - p - h < size)
+                {
+                    peer.InStart = pos;
+                    peer.Reserve(p - pos + h + size + 9);
+                    return;
+                }
+
+                if ((flags & ZmtpWire.Command) != 0)
+                {
+                    if (frames != 0)
+                    {
+                        Reject(peer);
+                        return;
+                    }
+
+                    if (!Command(peer, input.AsSpan(p + h, (int)size)))
+                    {
+                        // ERROR: the peer is closing.
+                        peer.InStart = end;
+                        End(peer);
+                        return;
+                    }
+
+                    p += h + (int)size;
+                    pos = p;
+                    continue;
+                }
+
+                if (first < 0)
+                {
+                    first = p + h;
+                    firstSize = (int)size;
+                }
+
+                frames++;
+                body += size;
+                p += h + (int)size;
+                if ((flags & ZmtpWire.More) == 0)
+                {
+                    complete = true;
+                    break;
+                }
+            }
+
+            if (complete && !Route(peer, input.AsSpan(pos, p - pos), input.AsSpan(first, firstSize), frames, body))
+            {
+                peer.Blocked = true;
+                if (!_blocked.Contains(peer))
+                {
+                    _blocked.Add(peer);
+                }
+
+                break;
+            }
+
+            pos = p;
+        }
+
+        peer.InStart = pos;
+    }
+
+    // One complete message (its frames with their headers); false when it must wait.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Route(ZmtpPeer from, ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, int frames, long body)
+    {
+        if (!_forwarder)
+        {
+            if (!from.Front)
+            {
+                return true; // a PULL peer has nothing to send; ignore what it does
+            }
+
+            ZmtpPeer? to = NextBackend();
+            if (to is null)
+            {
+                return false;
+            }
+
+            to.Append(message, message: true);
+            _frontIn++;
+            _frontInBytes += body;
+            _backOut++;
+            _backOutBytes += body;
+            return true;
+        }
+
+        if (from.Front)
+        {
+            // Published: to every subscriber it matches that has room (a full subscriber misses it, as with PUB).
+            foreach (ZmtpPeer sub in _backs)
+            {
+                if (sub.Matches(first) && !sub.Full)
+                {
+                    sub.Append(message, message: true);
+                }
+            }
+
+            _frontIn++;
+            _frontInBytes += body;
+            _backOut++;
+            _backOutBytes += body;
+            return true;
+        }
+
+        if (frames == 1 && first.Length > 0 && first[0] <= 1)
+        {
+            Subscription(from, first[0] == 1, first[1..]);
+            return true;
+        }
+
+        // Anything else from a subscriber goes to every publisher, as XSUB sends it.
+        Upstream(message, body);
+        return true;
+    }
+
+    // Round robin over the backend peers that have room.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ZmtpPeer? NextBackend()
+    {
+        int n = _backs.Count;
+        for (int i = 0; i < n; i++)
+        {
+            int k = (_next + i) % n;
+            ZmtpPeer peer = _backs[k];
+            if (!peer.Full)
+            {
+                _next = k + 1;
+                return peer;
+            }
+        }
+
+        return null;
+    }
+
+    // Returns false for ERROR, after which the peer sends nothing more.
+    private bool Command(ZmtpPeer peer, ReadOnlySpan<byte> body)
+    {
+        ReadOnlySpan<byte> name = ZmtpWire.CommandName(body, out int data);
+        if (name.SequenceEqual("PING"u8) && body.Length >= data + 2)
+        {
+            // PONG with the PING's context (after its 2-byte TTL).
+            ReadOnlySpan<byte> context = body[(data + 2)..];
+            Span<byte> to = peer.GetSpace(ZmtpWire.HeaderSize(5 + context.Length) + 5 + context.Length);
+            int h = ZmtpWire.WriteHeader(to, ZmtpWire.Command, 5 + context.Length);
+            to[h] = 4;
+            "PONG"u8.CopyTo(to[(h + 1)..]);
+            context.CopyTo(to[(h + 5)..]);
+            peer.Commit(to.Length, message: false);
+        }
+        else if (name.SequenceEqual("ERROR"u8))
+        {
+            return false;
+        }
+        else if (_forwarder && !peer.Front && (name.SequenceEqual("SUBSCRIBE"u8) || name.SequenceEqual("CANCEL"u8)))
+        {
+            Subscription(peer, name[0] == (byte)'S', body[data..]);
+        }
+
+        return true;
+    }
+
+    // A subscriber's SUBSCRIBE or CANCEL, or a new publisher learning the current ones (then `peer` is it).
+    private void Subscription(ZmtpPeer peer, bool on, ReadOnlySpan<byte> topic)
+    {
+        if (peer.Front)
+        {
+            SendSubscription(peer, on, topic);
+            return;
+        }
+
+        string key = Encoding.Latin1.GetString(topic);
+        if (on)
+        {
+            peer.Topics!.Add(topic.ToArray());
+            int count = _subscriptions.GetValueOrDefault(key) + 1;
+            _subscriptions[key] = count;
+            if (count == 1)
+            {
+                Announce(on: true, topic);
+            }
+
+            return;
+        }
+
+        List<byte[]> topics = peer.Topics!;
+        for (int i = 0; i < topics.Count; i++)
+        {
+            if (topics[i].AsSpan().SequenceEqual(topic))
+            {
+                topics.RemoveAt(i);
+                Forget(key, topic);
+                return;
+            }
+        }
+    }
+
+    // A subscriber left: its subscriptions go (and upstream, those nobody else holds).
+    private void Unsubscribe(ZmtpPeer peer)
+    {
+        if (peer.Topics is null)
+        {
+            return;
+        }
+
+        foreach (byte[] topic in peer.Topics)
+        {
+            Forget(Encoding.Latin1.GetString(topic), topic);
+        }
+
+        peer.Topics.Clear();
+    }
+
+    private void Forget(string key, ReadOnlySpan<byte> topic)
+    {
+        int count = _subscriptions.GetValueOrDefault(key) - 1;
+        if (count > 0)
+        {
+            _subscriptions[key] = count;
+            return;
+        }
+
+        _subscriptions.Remove(key);
+        Announce(on: false, topic);
+    }
+
+    // A subscription change every publisher must hear (counted as a message up through the device).
+    private void Announce(bool on, ReadOnlySpan<byte> topic)
+    {
+        foreach (ZmtpPeer pub in _fronts)
+        {
+            SendSubscription(pub, on, topic);
+        }
+
+        _backIn++;
+        _backInBytes += 1 + topic.Length;
+        _frontOut++;
+        _frontOutBytes += 1 + topic.Length;
+    }
+
+    private static void SendSubscription(ZmtpPeer pub, bool on, ReadOnlySpan<byte> topic)
+    {
+        int size = 1 + topic.Length;
+        Span<byte> to = pub.GetSpace(ZmtpWire.HeaderSize(size) + size);
+        int h = ZmtpWire.WriteHeader(to, 0, size);
+        to[h] = on ? (byte)1 : (byte)0;
+        topic.CopyTo(to[(h + 1)..]);
+        pub.Commit(to.Length, message: false);
+    }
+
+    private void Upstream(ReadOnlySpan<byte> message, long body)
+    {
+        foreach (ZmtpPeer pub in _fronts)
+        {
+            pub.Append(message, message: false);
+        }
+
+        _backIn++;
+        _backInBytes += body;
+        _frontOut++;
+        _frontOutBytes += body;
+    }
+
+    // Room appeared downstream: route what the blocked peers hold (in the order they blocked).
+    private void Unblock()
+    {
+        ZmtpPeer[] blocked = [.. _blocked];
+        _blocked.Clear();
+        foreach (ZmtpPeer peer in blocked)
+        {
+            if (peer.State == ZmtpPeer.Phase.Closed)
+            {
+                continue;
+            }
+
+            peer.Blocked = false;
+            RouteMessages(peer);
+            CloseIfDone(peer);
+        }
+    }
+
+    // After a pause: route what every peer holds.
+    private void RouteEverything()
+    {
+        _blocked.Clear();
+        foreach (ZmtpPeer peer in _peers.ToArray())
+        {
+            if (peer.State == ZmtpPeer.Phase.Open)
+            {
+                peer.Blocked = false;
+                RouteMessages(peer);
+                CloseIfDone(peer);
+            }
+        }
+    }
+
+    // The counters, once per wake-up and before its output leaves, so a peer that has a message sees it counted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Publish()
+    {
+        Write(ref _frontLeg.MessagesIn, _frontIn);
+        Write(ref _frontLeg.BytesIn, _frontInBytes);
+        Write(ref _frontLeg.MessagesOut, _frontOut);
+        Write(ref _frontLeg.BytesOut, _frontOutBytes);
+        Write(ref _backLeg.MessagesIn, _backIn);
+        Write(ref _backLeg.BytesIn, _backInBytes);
+        Write(ref _backLeg.MessagesOut, _backOut);
+        Write(ref _backLeg.BytesOut, _backOutBytes);
+
+        static void Write(ref long field, long value)
+        {
+            if (field != value)
+            {
+                Volatile.Write(ref field, value);
+            }
+        }
+    }
+}

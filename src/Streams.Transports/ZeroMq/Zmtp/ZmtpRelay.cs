@@ -1,0 +1,546 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Streams.Transports.ZeroMq.Internal;
+
+namespace Streams.Transports.ZeroMq.Zmtp;
+
+/// <summary>A streamer (PULL → PUSH) or forwarder (XSUB ↔ XPUB) that speaks ZMTP 3.0 over TCP itself, on one
+/// thread: it reads a peer's frames in large batches and copies each message's frames, headers and all, into the
+/// output of the peer it is routed to, so a message costs a copy of its bytes and no allocation, queue or
+/// thread hand-off.</summary>
+/// <remarks>
+/// <para><b>Threading.</b> One thread owns every socket and buffer and waits in <c>poll</c>; <see cref="Paused"/>
+/// and <see cref="Stop"/> may be called from any thread (they wake it through a pipe). Counters go to the
+/// <see cref="DeviceLeg"/>s once per wake-up, before the wake-up's output is sent.</para>
+/// <para><b>Flow control.</b> Each backend peer of a streamer holds at most the high-water mark of messages not
+/// yet taken by the kernel; when every one is full (or none is connected) the frontend peers' complete messages
+/// stay in their buffers and they are not read, so TCP pushes back on the senders. A forwarder's subscriber that
+/// is full misses messages, as a PUB socket's does.</para>
+/// <para><b>Bad peers.</b> A peer with a bad greeting, another mechanism than NULL, an incompatible socket type or
+/// an invalid frame is disconnected and counted in <see cref="Rejected"/>; the others are not affected.</para>
+/// </remarks>
+internal sealed partial class ZmtpRelay
+{
+    private const int Backlog = 128;
+    private const int SolSocket = 1;
+    private const int SoReuseAddress = 2;
+    private const int MaxFlushRounds = 16;
+    private readonly string _name;
+    private readonly bool _forwarder;
+    private readonly string _frontType;
+    private readonly string _backType;
+    private readonly DeviceLeg _frontLeg;
+    private readonly DeviceLeg _backLeg;
+    private readonly int _highWatermark;
+    private readonly TimeSpan _linger;
+    private readonly List<(Socket Socket, bool Front)> _listeners = [];
+    private readonly List<ZmtpPeer> _peers = [];
+    private readonly List<ZmtpPeer> _fronts = [];
+    private readonly List<ZmtpPeer> _backs = [];
+    private readonly List<ZmtpPeer> _blocked = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _handshake;
+    private PollNative.PollFd[] _fds = new PollNative.PollFd[16];
+    private ZmtpPeer?[] _polled = new ZmtpPeer?[16];
+    private readonly Lock _wakeLock = new();
+    private (int Read, int Write) _wake = (-1, -1);
+    private volatile bool _paused;
+    private volatile bool _stopping;
+    private bool _wasPaused;
+    private long _rejected;
+    private int _next;
+
+    private ZmtpRelay(string name, bool forwarder, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused)
+    {
+        _name = name;
+        _forwarder = forwarder;
+        (_frontType, _backType) = forwarder ? ("XSUB", "XPUB") : ("PULL", "PUSH");
+        _frontLeg = front;
+        _backLeg = back;
+        _highWatermark = highWatermark;
+        _linger = linger;
+        _paused = _wasPaused = paused;
+        _handshake = new byte[ZmtpWire.GreetingSize + Math.Max(ZmtpWire.ReadySize(_frontType), ZmtpWire.ReadySize(_backType))];
+    }
+
+    /// <summary>Completes when the relay's thread has closed everything; faults if the relay itself failed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>The last frontend endpoint bound, with its real port.</summary>
+    public string? FrontendEndpoint { get; private set; }
+
+    /// <summary>The last backend endpoint bound, with its real port.</summary>
+    public string? BackendEndpoint { get; private set; }
+
+    /// <summary>Connections closed for breaking the protocol.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>While true no message moves (handshakes still do); set from any thread.</summary>
+    public bool Paused
+    {
+        get => _paused;
+        set
+        {
+            _paused = value;
+            Wake();
+        }
+    }
+
+    /// <summary>Whether the relay can serve <paramref name="endpoints"/>: every one binds a <c>tcp://</c> address
+    /// whose host is <c>*</c>, <c>localhost</c> or an IP address (interface names and the rest stay with NetMQ),
+    /// on Linux.</summary>
+    public static bool CanServe(IEnumerable<ZeroMqEndpoint> endpoints) =>
+        OperatingSystem.IsLinux() && endpoints.All(e => e.Bind && TryParse(e.Address, out _));
+
+    /// <summary>Binds every endpoint and starts the relay's thread.</summary>
+    /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
+    public static ZmtpRelay Start(string name, bool forwarder, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused)
+    {
+        var relay = new ZmtpRelay(name, forwarder, frontLeg, backLeg, highWatermark, linger, paused);
+        try
+        {
+            relay.FrontendEndpoint = relay.Listen(front, true);
+            relay.BackendEndpoint = relay.Listen(back, false);
+            relay._wake = PollNative.OpenPipe();
+        }
+        catch
+        {
+            relay.CloseAll();
+            throw;
+        }
+
+        var thread = new Thread(relay.Run) { IsBackground = true, Name = "zmtp " + (forwarder ? "forwarder" : "streamer") };
+        thread.Start();
+        return relay;
+    }
+
+    /// <summary>Asks the thread to stop: it sends what it holds for up to the linger time, then closes
+    /// everything and completes <see cref="Completion"/>.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        Wake();
+    }
+
+    // Under a lock, so that a descriptor number closed and reused meanwhile is never written to.
+    private void Wake()
+    {
+        lock (_wakeLock)
+        {
+            if (_wake.Write >= 0)
+            {
+                PollNative.Poke(_wake.Write);
+            }
+        }
+    }
+
+    private static bool TryParse(string address, out IPEndPoint endPoint)
+    {
+        endPoint = null!;
+        if (!address.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        string rest = address[6..];
+        int colon = rest.LastIndexOf(':');
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        string host = rest[..colon], portText = rest[(colon + 1)..];
+        int port = 0;
+        if (portText != "*" && !(int.TryParse(portText, System.Globalization.NumberStyles.None, null, out port) && port <= 65535))
+        {
+            return false;
+        }
+
+        IPAddress? ip = host switch
+        {
+            "*" => IPAddress.Any,
+            "localhost" => IPAddress.Loopback,
+            _ when host.StartsWith('[') && host.EndsWith(']') && IPAddress.TryParse(host[1..^1], out IPAddress? v6) => v6,
+            _ when !host.Contains(':') && IPAddress.TryParse(host, out IPAddress? v4) => v4,
+            _ => null,
+        };
+        if (ip is null)
+        {
+            return false;
+        }
+
+        endPoint = new IPEndPoint(ip, port);
+        return true;
+    }
+
+    private string? Listen(IReadOnlyList<ZeroMqEndpoint> endpoints, bool front)
+    {
+        string? last = null;
+        foreach (ZeroMqEndpoint endpoint in endpoints)
+        {
+            if (!TryParse(endpoint.Address, out IPEndPoint at))
+            {
+                throw new IOException($"{_name}: cannot bind {endpoint.Address}: not a TCP address the relay serves");
+            }
+
+            var socket = new Socket(at.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                // SO_REUSEADDR alone, as libzmq sets it (a restart may bind over TIME_WAIT); .NET's ReuseAddress
+                // would add SO_REUSEPORT, letting a second device bind the same port.
+                socket.SetRawSocketOption(SolSocket, SoReuseAddress, BitConverter.GetBytes(1));
+                socket.Bind(at);
+                socket.Listen(Backlog);
+                socket.Blocking = false;
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                string why = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "address already in use" : ex.Message;
+                throw new IOException($"{_name}: cannot bind {endpoint.Address}: {why}", ex);
+            }
+
+            _listeners.Add((socket, front));
+            var bound = (IPEndPoint)socket.LocalEndPoint!;
+            last = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"tcp://[{bound.Address}]:{bound.Port}" : $"tcp://{bound.Address}:{bound.Port}";
+        }
+
+        return last;
+    }
+
+    private void Run()
+    {
+        Exception? error = null;
+        try
+        {
+            Loop();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error = ex;
+        }
+        finally
+        {
+            CloseAll();
+        }
+
+        if (error is null)
+        {
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _completion.TrySetException(error);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Loop()
+    {
+        while (!_stopping)
+        {
+            bool paused = _paused;
+            if (paused != _wasPaused)
+            {
+                _wasPaused = paused;
+                if (!paused)
+                {
+                    RouteEverything();
+                    Flush();
+                }
+            }
+
+            int count = FillPollSet();
+            PollNative.Wait(_fds.AsSpan(0, count), -1);
+            if (_fds[0].Returned != 0)
+            {
+                PollNative.Drain(_wake.Read);
+            }
+
+            for (int i = 1; i <= _listeners.Count; i++)
+            {
+                if (_fds[i].Returned != 0)
+                {
+                    Accept(_listeners[i - 1].Socket, _listeners[i - 1].Front);
+                }
+            }
+
+            for (int i = 1 + _listeners.Count; i < count; i++)
+            {
+                short returned = _fds[i].Returned;
+                ZmtpPeer peer = _polled[i]!;
+                _polled[i] = null;
+                if (returned != 0 && peer.State != ZmtpPeer.Phase.Closed)
+                {
+                    Serve(peer, returned);
+                }
+            }
+
+            Flush();
+            _peers.RemoveAll(p => p.State == ZmtpPeer.Phase.Closed);
+        }
+
+        Linger();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int FillPollSet()
+    {
+        int count = 1 + _listeners.Count + _peers.Count;
+        if (_fds.Length < count)
+        {
+            _fds = new PollNative.PollFd[count * 2];
+            _polled = new ZmtpPeer?[count * 2];
+        }
+
+        _fds[0] = new PollNative.PollFd { Fd = _wake.Read, Events = PollNative.In };
+        int i = 1;
+        foreach ((Socket socket, _) in _listeners)
+        {
+            _fds[i++] = new PollNative.PollFd { Fd = (int)socket.Handle, Events = PollNative.In };
+        }
+
+        foreach (ZmtpPeer peer in _peers)
+        {
+            short events = (short)((WantsToRead(peer) ? PollNative.In : 0) | (peer.HasOutput && !peer.Ended ? PollNative.Out : 0));
+            _fds[i] = new PollNative.PollFd { Fd = events == 0 ? -1 : (int)peer.Socket.Handle, Events = events };
+            _polled[i++] = peer;
+        }
+
+        return count;
+    }
+
+    private bool WantsToRead(ZmtpPeer peer) =>
+        !peer.Ended && (peer.State != ZmtpPeer.Phase.Open || (!_paused && !peer.Blocked));
+
+    private void Accept(Socket listener, bool front)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = listener.Accept();
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // Out of descriptors, or the connection died before it was taken: let the peer retry later
+                // rather than spin on a listener that stays readable.
+                Thread.Sleep(10);
+                return;
+            }
+
+            socket.Blocking = false;
+            socket.NoDelay = true;
+            var peer = new ZmtpPeer(socket, front, _highWatermark, socket.RemoteEndPoint?.ToString() ?? "?");
+            string type = front ? _frontType : _backType;
+            ZmtpWire.WriteGreeting(_handshake);
+            ZmtpWire.WriteReady(_handshake.AsSpan(ZmtpWire.GreetingSize), type);
+            peer.Append(_handshake.AsSpan(0, ZmtpWire.GreetingSize + ZmtpWire.ReadySize(type)), message: false);
+            _peers.Add(peer);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Serve(ZmtpPeer peer, short returned)
+    {
+        if ((returned & PollNative.Out) != 0)
+        {
+            Send(peer);
+        }
+
+        if ((returned & (PollNative.In | PollNative.Error | PollNative.HangUp)) == 0 || peer.State == ZmtpPeer.Phase.Closed)
+        {
+            return;
+        }
+
+        if (!WantsToRead(peer))
+        {
+            // An error or hang-up on a peer we are not reading: it is gone; what it sent is still routed.
+            End(peer);
+            return;
+        }
+
+        int n;
+        try
+        {
+            n = peer.Read();
+        }
+        catch (SocketException)
+        {
+            n = 0;
+        }
+
+        if (n == 0)
+        {
+            End(peer);
+        }
+        else if (n > 0)
+        {
+            Process(peer);
+        }
+    }
+
+    private void Send(ZmtpPeer peer)
+    {
+        bool freed;
+        try
+        {
+            freed = peer.Send();
+        }
+        catch (SocketException)
+        {
+            End(peer);
+            return;
+        }
+
+        if (freed && _blocked.Count != 0 && !_paused)
+        {
+            Unblock();
+        }
+    }
+
+    // Sends the output of every peer that has new output, and routes what that frees, a few rounds at most.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Flush()
+    {
+        Publish();
+        for (int round = 0; round < MaxFlushRounds; round++)
+        {
+            bool any = false;
+            for (int i = 0; i < _peers.Count; i++)
+            {
+                ZmtpPeer peer = _peers[i];
+                if (peer.Dirty && peer.State != ZmtpPeer.Phase.Closed)
+                {
+                    any = true;
+                    Send(peer);
+                }
+            }
+
+            if (!any)
+            {
+                return;
+            }
+
+            Publish();
+        }
+    }
+
+    // The peer has sent all it will: it takes no more messages; its buffered messages are still routed.
+    private void End(ZmtpPeer peer)
+    {
+        if (peer.Ended)
+        {
+            return;
+        }
+
+        peer.Ended = true;
+        if (peer.State == ZmtpPeer.Phase.Open)
+        {
+            (peer.Front ? _fronts : _backs).Remove(peer);
+            if (_forwarder && !peer.Front)
+            {
+                Unsubscribe(peer);
+            }
+
+            Process(peer);
+        }
+
+        CloseIfDone(peer);
+    }
+
+    private void CloseIfDone(ZmtpPeer peer)
+    {
+        if (peer.Ended && !peer.Blocked && peer.State != ZmtpPeer.Phase.Closed)
+        {
+            _blocked.Remove(peer);
+            peer.Close();
+        }
+    }
+
+    private void Reject(ZmtpPeer peer)
+    {
+        Interlocked.Increment(ref _rejected);
+        peer.Blocked = false;
+        peer.InStart = peer.InEnd;
+        End(peer);
+        CloseIfDone(peer);
+    }
+
+    // Stopping: sends what the peers hold for up to the linger time, taking nothing new.
+    private void Linger()
+    {
+        if (_linger <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long deadline = Environment.TickCount64 + (long)_linger.TotalMilliseconds;
+        while (Environment.TickCount64 < deadline)
+        {
+            int count = 0;
+            foreach (ZmtpPeer peer in _peers)
+            {
+                if (peer.HasOutput && !peer.Ended && peer.State != ZmtpPeer.Phase.Closed)
+                {
+                    if (_fds.Length <= count)
+                    {
+                        Array.Resize(ref _fds, count * 2);
+                        Array.Resize(ref _polled, count * 2);
+                    }
+
+                    _fds[count] = new PollNative.PollFd { Fd = (int)peer.Socket.Handle, Events = PollNative.Out };
+                    _polled[count++] = peer;
+                }
+            }
+
+            if (count == 0)
+            {
+                return;
+            }
+
+            PollNative.Wait(_fds.AsSpan(0, count), (int)Math.Max(1, deadline - Environment.TickCount64));
+            for (int i = 0; i < count; i++)
+            {
+                if (_fds[i].Returned != 0)
+                {
+                    try
+                    {
+                        _polled[i]!.Send();
+                    }
+                    catch (SocketException)
+                    {
+                        _polled[i]!.Ended = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private void CloseAll()
+    {
+        foreach ((Socket socket, _) in _listeners)
+        {
+            socket.Dispose();
+        }
+
+        foreach (ZmtpPeer peer in _peers)
+        {
+            peer.Close();
+        }
+
+        _peers.Clear();
+        lock (_wakeLock)
+        {
+            PollNative.Close(_wake.Read);
+            PollNative.Close(_wake.Write);
+            _wake = (-1, -1);
+        }
+    }
+}
