@@ -111,6 +111,15 @@ public sealed partial class StreamCommandTests
         Assert.DoesNotContain("listen", modules.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stack_RunningDevice_ShowsItsEngineLegsAndCounters()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync("streamer tcp://127.0.0.1:* tcp://127.0.0.1:* --name dev1 & sleep 0.5; stack; stack -s; kill %1; wait");
+
+        Assert.Matches(@"^dev1 \[zmtp\]\n    frontend tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\n    backend  tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\ndev1 \[zmtp\]\n$", o.Out);
+        Assert.DoesNotContain(":*", o.Out, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"listening on tcp:127\.0\.0\.1:(\d+)")]
     private static partial Regex PortRegex();
 

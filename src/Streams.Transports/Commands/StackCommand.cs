@@ -60,6 +60,11 @@ internal sealed class StackCommand : PipelineStage
             }
         }
 
+        if (ZeroMq.ZeroMqTransport.WasUsed)
+        {
+            ZeroMq.Devices.ZeroMqDevice.DescribeRunning(text, brief);
+        }
+
         context.Output.WriteUtf8(text.ToString());
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return 0;

@@ -276,6 +276,28 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => Name;
 
+    /// <summary>For the shell's <c>stack</c>: a line per running device (its name, engine and state), then, unless
+    /// <paramref name="brief"/>, a line per leg with its endpoint and counters.</summary>
+    internal static void DescribeRunning(System.Text.StringBuilder text, bool brief)
+    {
+        foreach (ZeroMqDevice device in s_running.Keys.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            ZeroMqDeviceStatistics s = device.Statistics;
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{device.Name} [{device.Engine}{(device.IsPaused ? ", paused" : string.Empty)}]\n");
+            if (brief)
+            {
+                continue;
+            }
+
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    frontend {device.FrontendEndpoint,-26} in {s.FrontendMessagesIn} msgs/{s.FrontendBytesIn} B, out {s.FrontendMessagesOut} msgs/{s.FrontendBytesOut} B\n");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    backend  {device.BackendEndpoint,-26} in {s.BackendMessagesIn} msgs/{s.BackendBytesIn} B, out {s.BackendMessagesOut} msgs/{s.BackendBytesOut} B\n");
+            if (device.RejectedConnections != 0)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    refused connections: {device.RejectedConnections}\n");
+            }
+        }
+    }
+
     private List<ZeroMqEndpoint> ParseEndpoints(string endpoints)
     {
         var list = endpoints.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
