@@ -219,8 +219,8 @@ if want zmq; then
   fi
   log "ZeroMQ devices (benchmarks/Streams.Benchmarks --devices)…"
   out="$work/devices.txt"
-  # Built first and run from its output, with the build servers shut down: right after a build, `dotnet run`'s
-  # MSBuild and compiler servers keep a vCPU busy for seconds, which took a third off the first device measured.
+  # Built first and run from its output, with the build servers shut down: measured straight after `dotnet run`'s
+  # build, the first device of the table ran a third slower than in a run from the built harness.
   if dotnet build -c Release "$root/benchmarks/Streams.Benchmarks" >"$out" 2>&1 \
     && { dotnet build-server shutdown >/dev/null 2>&1; sleep 2; } \
     && dotnet "$root/benchmarks/Streams.Benchmarks/bin/Release/net10.0/Streams.Benchmarks.dll" --devices 3 >"$out" 2>&1; then
