@@ -15,7 +15,9 @@ internal sealed class StackCommand : PipelineStage
         Lists the live streams of this shell (the connections of listen, mount and connect), oldest first:
         the owner, the stack from the head down to the driver, and for each module the statistics of its
         write queue (going down) and read queue (coming up): messages and bytes that passed, what is queued
-        now, and how often the queue filled up (flow control). -s prints one line per stream.
+        now, and how often the queue filled up (flow control). Then the running ZeroMQ devices (forwarder,
+        streamer, queue): name, engine (zmtp or netmq), each leg's endpoint with its messages and bytes in
+        and out, and the connections refused for breaking ZMTP. -s prints one line per stream or device.
         """;
 
     public override string Name => "stack";

@@ -130,6 +130,13 @@ internal sealed class PyZmqPeer : IDisposable
         return lines;
     }
 
+    /// <summary>Waits until the peer's process has ended by itself.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
     public void Dispose()
     {
         try
@@ -175,7 +182,7 @@ arg = sys.argv[4] if len(sys.argv) > 4 else ""
 ctx = zmq.Context()
 types = dict(push=zmq.PUSH, pull=zmq.PULL, pub=zmq.PUB, sub=zmq.SUB, req=zmq.REQ, rep=zmq.REP,
              dealer=zmq.DEALER, router=zmq.ROUTER, pair=zmq.PAIR, xpub=zmq.XPUB, xsub=zmq.XSUB, control=zmq.REQ, push100=zmq.PUSH,
-             pubwait=zmq.PUB, stall=zmq.PULL, pushparts=zmq.PUSH, pullparts=zmq.PULL, pubtopics=zmq.XPUB)
+             pubwait=zmq.PUB, stall=zmq.PULL, pushparts=zmq.PUSH, pullparts=zmq.PULL, pubtopics=zmq.XPUB, xsubsend=zmq.XSUB)
 s = ctx.socket(types[role])
 # A sender keeps its messages until they are delivered, however long connecting takes on a loaded machine (with
 # a 2 s linger they were dropped when the connection came later: a lost-message flake); the test kills it.
@@ -209,6 +216,13 @@ elif role == "pullparts":
         m = s.recv_multipart()
         ok = len(m) == 3 and m[2] == b"y" * len(m[2])
         show([m[0], m[1], b"%d" % len(m[2]) if ok else b"BAD"])
+elif role == "xsubsend":
+    # Sends the subscription messages of ARG: "+A" subscribes to A, "-A" unsubscribes, comma-separated.
+    time.sleep(0.3)
+    for item in arg.split(","):
+        s.send((b"\x01" if item[0] == "+" else b"\x00") + item[1:].encode())
+        time.sleep(0.05)
+    time.sleep(count / 1000.0)
 elif role == "pubtopics":
     # XPUB: waits for one subscription per topic in ARG (comma-separated), then publishes COUNT per topic.
     topics = arg.split(",")

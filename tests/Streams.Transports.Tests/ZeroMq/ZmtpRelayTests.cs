@@ -109,6 +109,20 @@ public class ZmtpRelayTests
     }
 
     [Fact]
+    public async Task Streamer_FeederLeavesBeforeAnyWorkerCame_ItsMessagesAreStillDelivered()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back);
+        using (PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 500))
+        {
+            Assert.Equal("DONE", await push.ReadLineAsync(Wait));
+            await push.WaitForExitAsync(Wait);
+        }
+
+        using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 500);
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"msg-{i}"), await pull.ReadLinesAsync(500, Wait));
+    }
+
+    [Fact]
     public async Task Forwarder_TwoTopics_EachSubscriberGetsItsOwnAndALatePublisherLearnsBoth()
     {
         await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Forwarder, out string front, out string back);
@@ -135,6 +149,17 @@ public class ZmtpRelayTests
         Assert.Equal("UNSUB news", await pub.ReadLineAsync(Wait));
         Assert.Equal(2, device.Statistics.BackendMessagesIn);
         Assert.Equal(2, device.Statistics.FrontendMessagesOut);
+    }
+
+    [Fact]
+    public async Task Forwarder_RepeatedSubscription_IsOneAndOneCancelEndsIt()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Forwarder, out string front, out string back);
+        using PyZmqPeer pub = await PyZmqPeer.StartAsync("xpub", ">" + front, 2);
+        using PyZmqPeer sub = await PyZmqPeer.StartAsync("xsubsend", ">" + back, 5000, "+A,+A,-A");
+
+        // XPUB keeps a set per subscriber: the second +A changes nothing, the one -A ends it.
+        Assert.Equal(["SUB A", "UNSUB A"], await pub.ReadLinesAsync(2, Wait));
     }
 
     [Fact]

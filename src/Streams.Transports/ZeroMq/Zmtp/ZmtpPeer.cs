@@ -8,21 +8,33 @@ namespace Streams.Transports.ZeroMq.Zmtp;
 /// <remarks>Owned by the relay's thread: nothing here is touched from another.</remarks>
 internal sealed class ZmtpPeer
 {
-    private const int InitialIn = 128 * 1024;
-    private const int InitialOut = 64 * 1024;
-    private const int MinFreeToRead = 16 * 1024;
-    private readonly long[]? _ends;
+    /// <summary>The largest message the relay takes (its frames, headers and all); a peer that sends a larger one
+    /// is refused. Larger messages need the NetMQ engine (<c>DirectTcp = false</c>).</summary>
+    public const int MaxMessage = 256 * 1024 * 1024;
+
+    /// <summary>Bytes queued for a peer beyond which it counts as full, whatever its high-water mark.</summary>
+    public const int OutputLimit = 64 * 1024 * 1024;
+
+    // Buffers start small (a relay may hold many idle peers) and grow while reads fill them (up to MaxRead), or
+    // while one message does not fit (up to MaxMessage).
+    private const int InitialIn = 16 * 1024;
+    private const int InitialOut = 4 * 1024;
+    private const int MaxRead = 256 * 1024;
+    private const int InitialRing = 1024;
+    private readonly int _highWatermark;
+    private long[]? _ends;
+    private bool _filled;
     private int _head;
     private int _queued;
     private long _appended;
     private long _sent;
 
-    public ZmtpPeer(Socket socket, bool front, int highWatermark, string remote)
+    public ZmtpPeer(Socket socket, bool front, int highWatermark)
     {
         Socket = socket;
         Front = front;
-        Remote = remote;
-        _ends = highWatermark > 0 ? new long[highWatermark] : null;
+        _highWatermark = highWatermark;
+        Since = Environment.TickCount64;
     }
 
     public enum Phase : byte
@@ -38,8 +50,8 @@ internal sealed class ZmtpPeer
     /// <summary>Whether the peer connected to the frontend (else the backend).</summary>
     public bool Front { get; }
 
-    /// <summary>The peer's address, for errors.</summary>
-    public string Remote { get; }
+    /// <summary>When the peer connected (<see cref="Environment.TickCount64"/>), for the handshake's time limit.</summary>
+    public long Since { get; }
 
     public Phase State { get; set; }
 
@@ -47,13 +59,14 @@ internal sealed class ZmtpPeer
     /// routed.</summary>
     public bool Ended { get; set; }
 
-    /// <summary>Complete messages wait in <see cref="In"/> because no destination could take them.</summary>
+    /// <summary>Complete messages wait in <see cref="In"/> (no destination could take them, or the relay is
+    /// paused).</summary>
     public bool Blocked { get; set; }
 
     /// <summary>Output was added since the last attempt to send.</summary>
     public bool Dirty { get; set; }
 
-    /// <summary>The subscriptions of a subscriber (backend of a forwarder), one entry per SUBSCRIBE.</summary>
+    /// <summary>The subscriptions of a subscriber (backend of a forwarder): a set, as libzmq's XPUB keeps it.</summary>
     public List<byte[]>? Topics { get; set; }
 
     public byte[] In { get; private set; } = new byte[InitialIn];
@@ -70,8 +83,13 @@ internal sealed class ZmtpPeer
 
     public bool HasOutput => OutEnd > OutStart;
 
-    /// <summary>Whether the peer holds as many messages as its high-water mark allows.</summary>
-    public bool Full => _ends is not null && _queued >= _ends.Length;
+    /// <summary>Whether the peer holds as many messages as its high-water mark allows, or
+    /// <see cref="OutputLimit"/> bytes.</summary>
+    public bool Full => (_highWatermark > 0 && _queued >= _highWatermark) || OutEnd - OutStart >= OutputLimit;
+
+    /// <summary>Whether more is queued for the peer than any flow of messages explains: it does not read what
+    /// it asks for (PONGs, subscriptions).</summary>
+    public bool Overflowing => (long)OutEnd - OutStart > (long)OutputLimit + MaxMessage;
 
     /// <summary>Makes room to read (compacting or growing <see cref="In"/>) and reads once.</summary>
     /// <returns>Bytes read; 0 at the end of the stream; -1 when nothing is there yet.</returns>
@@ -83,12 +101,23 @@ internal sealed class ZmtpPeer
         {
             InStart = InEnd = 0;
         }
-        else if (In.Length - InEnd < MinFreeToRead)
+
+        int pending = InEnd - InStart;
+        if (_filled || In.Length - InEnd < In.Length / 4)
         {
-            Compact(In.Length - (InEnd - InStart) < MinFreeToRead ? In.Length * 2 : In.Length);
+            // The last read filled all it was given (grow, up to MaxRead), or an unfinished message holds more than
+            // half of the buffer (grow: it is on its way), or little room is left (compact).
+            bool grow = (_filled && In.Length < MaxRead) || pending > In.Length / 2;
+            Compact(grow ? (int)Math.Min(2L * In.Length, MaxMessage + 64L * 1024) : In.Length);
         }
 
-        int n = Socket.Receive(In.AsSpan(InEnd), SocketFlags.None, out SocketError error);
+        Span<byte> free = In.AsSpan(InEnd);
+        if (free.IsEmpty)
+        {
+            throw new InvalidDataException("a message larger than the relay takes");
+        }
+
+        int n = Socket.Receive(free, SocketFlags.None, out SocketError error);
         if (error == SocketError.WouldBlock)
         {
             return -1;
@@ -99,17 +128,9 @@ internal sealed class ZmtpPeer
             throw new SocketException((int)error);
         }
 
+        _filled = n == free.Length;
         InEnd += n;
         return n;
-    }
-
-    /// <summary>Makes sure a frame that needs <paramref name="bytes"/> from <see cref="InStart"/> fits.</summary>
-    public void Reserve(long bytes)
-    {
-        if (bytes > In.Length)
-        {
-            Compact((int)Math.Min(Array.MaxLength, Math.Max(bytes, (long)In.Length * 2)));
-        }
     }
 
     /// <summary>Queues bytes to send; <paramref name="message"/> counts them as one message against the
@@ -129,7 +150,8 @@ internal sealed class ZmtpPeer
         if (Out.Length - OutEnd < size)
         {
             int pending = OutEnd - OutStart;
-            byte[] to = pending + size <= Out.Length / 2 ? Out : new byte[Math.Max(Out.Length * 2, pending + size)];
+            long needed = (long)pending + size;
+            byte[] to = needed <= Out.Length / 2 ? Out : new byte[Math.Min(Math.Max(2L * Out.Length, needed), Array.MaxLength)];
             Out.AsSpan(OutStart, pending).CopyTo(to);
             Out = to;
             OutStart = 0;
@@ -145,15 +167,22 @@ internal sealed class ZmtpPeer
         OutEnd += size;
         _appended += size;
         Dirty = true;
-        if (message && _ends is not null && _queued < _ends.Length)
+        if (!message || _highWatermark <= 0 || _queued >= _highWatermark)
         {
-            _ends[(_head + _queued) % _ends.Length] = _appended;
-            _queued++;
+            return;
         }
+
+        if (_ends is null || _queued == _ends.Length)
+        {
+            GrowRing();
+        }
+
+        _ends![(_head + _queued) % _ends.Length] = _appended;
+        _queued++;
     }
 
     /// <summary>Sends what it can without blocking.</summary>
-    /// <returns>True when a message left the queue that counts against the high-water mark.</returns>
+    /// <returns>True when bytes left (room may have appeared).</returns>
     /// <exception cref="SocketException">The connection failed.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Send()
@@ -182,15 +211,13 @@ internal sealed class ZmtpPeer
         }
 
         _sent += n;
-        bool freed = false;
         while (_queued > 0 && _ends![_head] <= _sent)
         {
             _head = (_head + 1) % _ends.Length;
             _queued--;
-            freed = true;
         }
 
-        return freed;
+        return n > 0;
     }
 
     /// <summary>Whether a message whose first frame is <paramref name="first"/> matches a subscription.</summary>
@@ -224,6 +251,20 @@ internal sealed class ZmtpPeer
         {
             // Already closed.
         }
+    }
+
+    // The ring of queued messages' end offsets grows with use, up to the high-water mark.
+    private void GrowRing()
+    {
+        int size = (int)Math.Min(_ends is null ? InitialRing : 2L * _ends.Length, _highWatermark);
+        var ring = new long[size];
+        for (int i = 0; i < _queued; i++)
+        {
+            ring[i] = _ends![(_head + i) % _ends.Length];
+        }
+
+        _ends = ring;
+        _head = 0;
     }
 
     private void Compact(int capacity)

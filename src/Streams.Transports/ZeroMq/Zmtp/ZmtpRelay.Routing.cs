@@ -6,8 +6,6 @@ namespace Streams.Transports.ZeroMq.Zmtp;
 // Handshakes, frames and where each message goes: the relay's thread only.
 internal sealed partial class ZmtpRelay
 {
-    // A frame larger than this cannot be held in one buffer: the peer is refused.
-    private const long MaxFrame = int.MaxValue - 64 * 1024;
     private readonly Dictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
     private long _frontIn;
     private long _frontInBytes;
@@ -65,7 +63,6 @@ internal sealed partial class ZmtpRelay
 
         if (peer.InEnd - peer.InStart - h < size)
         {
-            peer.Reserve(h + size);
             return false;
         }
 
@@ -98,7 +95,7 @@ internal sealed partial class ZmtpRelay
             {
                 peer.Topics = [];
             }
-            else if (_blocked.Count != 0 && !_paused)
+            else if (_blocked.Count != 0 && !_pausedHere)
             {
                 Unblock();
             }
@@ -114,15 +111,22 @@ internal sealed partial class ZmtpRelay
         byte[] input = peer.In;
         int end = peer.InEnd;
         int pos = peer.InStart;
-        while (!_paused)
+        while (true)
         {
+            if (_pausedHere)
+            {
+                // Held until RESUME (RouteEverything), and not closed meanwhile if the peer leaves.
+                MarkBlocked(peer, pos < end);
+                break;
+            }
+
             int p = pos, first = -1, firstSize = 0, frames = 0;
             long body = 0;
             bool complete = false;
             while (true)
             {
                 int h = ZmtpWire.ReadHeader(input.AsSpan(p, end - p), out byte flags, out long size);
-                if (h < 0 || size > MaxFrame)
+                if (h < 0 || p - pos + h + size > ZmtpPeer.MaxMessage)
                 {
                     Reject(peer);
                     return;
@@ -130,8 +134,8 @@ internal sealed partial class ZmtpRelay
 
                 if (h == 0 || end - p - h < size)
                 {
+                    // The rest is on its way (the peer's buffer grows as it comes).
                     peer.InStart = pos;
-                    peer.Reserve(p - pos + h + size + 9);
                     return;
                 }
 
@@ -174,12 +178,7 @@ internal sealed partial class ZmtpRelay
 
             if (complete && !Route(peer, input.AsSpan(pos, p - pos), input.AsSpan(first, firstSize), frames, body))
             {
-                peer.Blocked = true;
-                if (!_blocked.Contains(peer))
-                {
-                    _blocked.Add(peer);
-                }
-
+                MarkBlocked(peer, true);
                 break;
             }
 
@@ -187,6 +186,15 @@ internal sealed partial class ZmtpRelay
         }
 
         peer.InStart = pos;
+    }
+
+    private void MarkBlocked(ZmtpPeer peer, bool blocked)
+    {
+        peer.Blocked = blocked;
+        if (blocked && !_blocked.Contains(peer))
+        {
+            _blocked.Add(peer);
+        }
     }
 
     // One complete message (its frames with their headers); false when it must wait.
@@ -299,9 +307,16 @@ internal sealed partial class ZmtpRelay
         }
 
         string key = Encoding.Latin1.GetString(topic);
+        List<byte[]> topics = peer.Topics!;
+        int index = IndexOf(topics, topic);
         if (on)
         {
-            peer.Topics!.Add(topic.ToArray());
+            if (index >= 0)
+            {
+                return; // already subscribed: XPUB keeps a set per peer
+            }
+
+            topics.Add(topic.ToArray());
             int count = _subscriptions.GetValueOrDefault(key) + 1;
             _subscriptions[key] = count;
             if (count == 1)
@@ -312,16 +327,24 @@ internal sealed partial class ZmtpRelay
             return;
         }
 
-        List<byte[]> topics = peer.Topics!;
+        if (index >= 0)
+        {
+            topics.RemoveAt(index);
+            Forget(key, topic);
+        }
+    }
+
+    private static int IndexOf(List<byte[]> topics, ReadOnlySpan<byte> topic)
+    {
         for (int i = 0; i < topics.Count; i++)
         {
             if (topics[i].AsSpan().SequenceEqual(topic))
             {
-                topics.RemoveAt(i);
-                Forget(key, topic);
-                return;
+                return i;
             }
         }
+
+        return -1;
     }
 
     // A subscriber left: its subscriptions go (and upstream, those nobody else holds).

@@ -26,6 +26,14 @@ internal sealed partial class ZmtpRelay
     private const int SolSocket = 1;
     private const int SoReuseAddress = 2;
     private const int MaxFlushRounds = 16;
+    private const long HandshakeTimeout = 30_000;
+    private const long AcceptPause = 100;
+
+    // The device waits 2 s for the relay to stop; lingering longer would leave it holding its ports after that.
+    private const double MaxLinger = 1500;
+    private static readonly Lazy<bool> HasLibc = new(() =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.NativeLibrary.TryLoad("libc.so.6", out _));
+
     private readonly string _name;
     private readonly bool _forwarder;
     private readonly string _frontType;
@@ -47,7 +55,8 @@ internal sealed partial class ZmtpRelay
     private (int Read, int Write) _wake = (-1, -1);
     private volatile bool _paused;
     private volatile bool _stopping;
-    private bool _wasPaused;
+    private bool _pausedHere; // the loop thread's view of _paused, taken once a turn
+    private long _acceptAgainAt;
     private long _rejected;
     private int _next;
 
@@ -60,7 +69,7 @@ internal sealed partial class ZmtpRelay
         _backLeg = back;
         _highWatermark = highWatermark;
         _linger = linger;
-        _paused = _wasPaused = paused;
+        _paused = _pausedHere = paused;
         _handshake = new byte[ZmtpWire.GreetingSize + Math.Max(ZmtpWire.ReadySize(_frontType), ZmtpWire.ReadySize(_backType))];
     }
 
@@ -89,9 +98,9 @@ internal sealed partial class ZmtpRelay
 
     /// <summary>Whether the relay can serve <paramref name="endpoints"/>: every one binds a <c>tcp://</c> address
     /// whose host is <c>*</c>, <c>localhost</c> or an IP address (interface names and the rest stay with NetMQ),
-    /// on Linux.</summary>
+    /// on Linux with glibc (the <c>poll</c> and <c>pipe2</c> it calls come from <c>libc.so.6</c>).</summary>
     public static bool CanServe(IEnumerable<ZeroMqEndpoint> endpoints) =>
-        OperatingSystem.IsLinux() && endpoints.All(e => e.Bind && TryParse(e.Address, out _));
+        HasLibc.Value && endpoints.All(e => e.Bind && TryParse(e.Address, out _));
 
     /// <summary>Binds every endpoint and starts the relay's thread.</summary>
     /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
@@ -241,9 +250,9 @@ internal sealed partial class ZmtpRelay
         while (!_stopping)
         {
             bool paused = _paused;
-            if (paused != _wasPaused)
+            if (paused != _pausedHere)
             {
-                _wasPaused = paused;
+                _pausedHere = paused;
                 if (!paused)
                 {
                     RouteEverything();
@@ -251,8 +260,8 @@ internal sealed partial class ZmtpRelay
                 }
             }
 
-            int count = FillPollSet();
-            PollNative.Wait(_fds.AsSpan(0, count), -1);
+            int count = FillPollSet(out int timeout);
+            PollNative.Wait(_fds.AsSpan(0, count), timeout);
             if (_fds[0].Returned != 0)
             {
                 PollNative.Drain(_wake.Read);
@@ -278,15 +287,44 @@ internal sealed partial class ZmtpRelay
             }
 
             Flush();
+            EndLateHandshakes();
             _peers.RemoveAll(p => p.State == ZmtpPeer.Phase.Closed);
         }
 
+        foreach ((Socket socket, _) in _listeners)
+        {
+            socket.Dispose();
+        }
+
+        _listeners.Clear();
         Linger();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int FillPollSet()
+    // A peer that has not finished its handshake in HandshakeTimeout is dropped (libzmq's ZMQ_HANDSHAKE_IVL).
+    private void EndLateHandshakes()
     {
+        long now = Environment.TickCount64;
+        foreach (ZmtpPeer peer in _peers)
+        {
+            if (peer.State is ZmtpPeer.Phase.Greeting or ZmtpPeer.Phase.Ready && now - peer.Since >= HandshakeTimeout)
+            {
+                Reject(peer);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // The descriptors to wait on, and how long to wait (for the earliest handshake deadline or a paused accept).
+    private int FillPollSet(out int timeout)
+    {
+        long now = Environment.TickCount64;
+        long deadline = long.MaxValue;
+        bool accepting = now >= _acceptAgainAt;
+        if (!accepting)
+        {
+            deadline = _acceptAgainAt;
+        }
+
         int count = 1 + _listeners.Count + _peers.Count;
         if (_fds.Length < count)
         {
@@ -298,7 +336,7 @@ internal sealed partial class ZmtpRelay
         int i = 1;
         foreach ((Socket socket, _) in _listeners)
         {
-            _fds[i++] = new PollNative.PollFd { Fd = (int)socket.Handle, Events = PollNative.In };
+            _fds[i++] = new PollNative.PollFd { Fd = accepting ? (int)socket.Handle : -1, Events = PollNative.In };
         }
 
         foreach (ZmtpPeer peer in _peers)
@@ -306,13 +344,18 @@ internal sealed partial class ZmtpRelay
             short events = (short)((WantsToRead(peer) ? PollNative.In : 0) | (peer.HasOutput && !peer.Ended ? PollNative.Out : 0));
             _fds[i] = new PollNative.PollFd { Fd = events == 0 ? -1 : (int)peer.Socket.Handle, Events = events };
             _polled[i++] = peer;
+            if (peer.State is ZmtpPeer.Phase.Greeting or ZmtpPeer.Phase.Ready)
+            {
+                deadline = Math.Min(deadline, peer.Since + HandshakeTimeout);
+            }
         }
 
+        timeout = deadline == long.MaxValue ? -1 : (int)Math.Clamp(deadline - now + 1, 0, int.MaxValue);
         return count;
     }
 
     private bool WantsToRead(ZmtpPeer peer) =>
-        !peer.Ended && (peer.State != ZmtpPeer.Phase.Open || (!_paused && !peer.Blocked));
+        !peer.Ended && (peer.State != ZmtpPeer.Phase.Open || (!_pausedHere && !peer.Blocked));
 
     private void Accept(Socket listener, bool front)
     {
@@ -329,15 +372,25 @@ internal sealed partial class ZmtpRelay
             }
             catch (SocketException)
             {
-                // Out of descriptors, or the connection died before it was taken: let the peer retry later
-                // rather than spin on a listener that stays readable.
-                Thread.Sleep(10);
+                // Out of descriptors, or the connection died before it was taken: stop polling the listeners for a
+                // moment rather than spin on one that stays readable (the peers already connected go on).
+                _acceptAgainAt = Environment.TickCount64 + AcceptPause;
                 return;
             }
 
-            socket.Blocking = false;
-            socket.NoDelay = true;
-            var peer = new ZmtpPeer(socket, front, _highWatermark, socket.RemoteEndPoint?.ToString() ?? "?");
+            try
+            {
+                socket.Blocking = false;
+                socket.NoDelay = true;
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            }
+            catch (SocketException)
+            {
+                socket.Dispose();
+                continue;
+            }
+
+            var peer = new ZmtpPeer(socket, front, _highWatermark);
             string type = front ? _frontType : _backType;
             ZmtpWire.WriteGreeting(_handshake);
             ZmtpWire.WriteReady(_handshake.AsSpan(ZmtpWire.GreetingSize), type);
@@ -361,8 +414,13 @@ internal sealed partial class ZmtpRelay
 
         if (!WantsToRead(peer))
         {
-            // An error or hang-up on a peer we are not reading: it is gone; what it sent is still routed.
-            End(peer);
+            // Paused or blocked since the poll: read it later. An error or hang-up means it is gone; what it sent
+            // is still routed.
+            if ((returned & (PollNative.Error | PollNative.HangUp)) != 0)
+            {
+                End(peer);
+            }
+
             return;
         }
 
@@ -374,6 +432,11 @@ internal sealed partial class ZmtpRelay
         catch (SocketException)
         {
             n = 0;
+        }
+        catch (InvalidDataException)
+        {
+            Reject(peer);
+            return;
         }
 
         if (n == 0)
@@ -399,7 +462,7 @@ internal sealed partial class ZmtpRelay
             return;
         }
 
-        if (freed && _blocked.Count != 0 && !_paused)
+        if (freed && _blocked.Count != 0 && !_pausedHere)
         {
             Unblock();
         }
@@ -420,6 +483,10 @@ internal sealed partial class ZmtpRelay
                 {
                     any = true;
                     Send(peer);
+                    if (peer.Overflowing)
+                    {
+                        Reject(peer); // it asks (PINGs, subscriptions) and does not read the answers
+                    }
                 }
             }
 
@@ -443,13 +510,13 @@ internal sealed partial class ZmtpRelay
         peer.Ended = true;
         if (peer.State == ZmtpPeer.Phase.Open)
         {
+            // What it sent first (a subscriber's last subscriptions too), then it leaves the routing.
+            Process(peer);
             (peer.Front ? _fronts : _backs).Remove(peer);
             if (_forwarder && !peer.Front)
             {
                 Unsubscribe(peer);
             }
-
-            Process(peer);
         }
 
         CloseIfDone(peer);
@@ -481,7 +548,7 @@ internal sealed partial class ZmtpRelay
             return;
         }
 
-        long deadline = Environment.TickCount64 + (long)_linger.TotalMilliseconds;
+        long deadline = Environment.TickCount64 + (long)Math.Min(_linger.TotalMilliseconds, MaxLinger);
         while (Environment.TickCount64 < deadline)
         {
             int count = 0;
