@@ -163,6 +163,21 @@ public class ZmtpRelayTests
     }
 
     [Fact]
+    public async Task Queue_TwoClientsTwoWorkers_EveryReplyReachesItsClient()
+    {
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back);
+        Assert.Equal("zmtp", device.Engine);
+        using PyZmqPeer repA = await PyZmqPeer.StartAsync("rep", ">" + back, 1000);
+        using PyZmqPeer repB = await PyZmqPeer.StartAsync("rep", ">" + back, 1000);
+        using PyZmqPeer reqA = await PyZmqPeer.StartAsync("req", ">" + front, 30);
+        using PyZmqPeer reqB = await PyZmqPeer.StartAsync("req", ">" + front, 30);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"REQ-{i}"), await reqA.ReadLinesAsync(30, Wait));
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"REQ-{i}"), await reqB.ReadLinesAsync(30, Wait));
+        ZeroMqDeviceStatistics s = device.Statistics;
+        Assert.Equal((60L, 60L, 60L, 60L), (s.FrontendMessagesIn, s.BackendMessagesOut, s.BackendMessagesIn, s.FrontendMessagesOut));
+    }
+
+    [Fact]
     public async Task Forwarder_NetMqPeers_PublishAndSubscribeThroughTheRelay()
     {
         var pool = new MessagePool();

@@ -10,8 +10,8 @@ namespace Streams.Transports.ZeroMq.Devices;
 /// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
 /// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
 /// <remarks>
-/// <para><b>Two engines.</b> A streamer or forwarder that binds only TCP endpoints, with no capture and no leg
-/// modules, runs on the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
+/// <para><b>Two engines.</b> A device that binds only TCP endpoints, with no capture and no leg modules, runs on
+/// the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
 /// to its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
 /// <see cref="ZeroMqDeviceOptions.Batch"/> messages per direction with NetMQ's <see cref="Msg"/> API
@@ -154,7 +154,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
             {
                 _front = new DeviceLeg("frontend", null);
                 _back = new DeviceLeg("backend", null);
-                _relay = ZmtpRelay.Start(Name, _options.Kind == ZeroMqDeviceKind.Forwarder, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused);
+                _relay = ZmtpRelay.Start(Name, _options.Kind, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused);
                 _front.Endpoint = _relay.FrontendEndpoint;
                 _back.Endpoint = _relay.BackendEndpoint;
             }
@@ -306,10 +306,10 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
         return list.Count != 0 ? list : throw new FormatException($"{Name}: an endpoint list is empty");
     }
 
-    // The ZMTP relay serves a plain streamer or forwarder that binds only TCP endpoints (ZeroMqDeviceOptions.DirectTcp).
+    // The ZMTP relay serves a device that binds only TCP endpoints, without capture or leg modules
+    // (ZeroMqDeviceOptions.DirectTcp).
     private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back) =>
         _options.DirectTcp
-        && _options.Kind is ZeroMqDeviceKind.Streamer or ZeroMqDeviceKind.Forwarder
         && _options.Capture is null
         && _options.FrontendModule is null
         && _options.BackendModule is null

@@ -69,6 +69,9 @@ internal sealed class ZmtpPeer
     /// <summary>The subscriptions of a subscriber (backend of a forwarder): a set, as libzmq's XPUB keeps it.</summary>
     public List<byte[]>? Topics { get; set; }
 
+    /// <summary>The routing id of a client of a queue (frontend): the peer's Identity, or one the relay made.</summary>
+    public byte[]? Identity { get; set; }
+
     public byte[] In { get; private set; } = new byte[InitialIn];
 
     public int InStart { get; set; }

@@ -75,6 +75,11 @@ internal sealed partial class ZmtpRelay
             return false;
         }
 
+        if (_queue && peer.Front)
+        {
+            AssignIdentity(peer, ZmtpWire.Property(body[data..], "Identity"u8));
+        }
+
         peer.InStart += h + (int)size;
         peer.State = ZmtpPeer.Phase.Open;
         if (peer.Front)
@@ -201,6 +206,11 @@ internal sealed partial class ZmtpRelay
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Route(ZmtpPeer from, ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, int frames, long body)
     {
+        if (_queue)
+        {
+            return from.Front ? Request(from, message, body) : Reply(message, first, body);
+        }
+
         if (!_forwarder)
         {
             if (!from.Front)

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Streams.Transports.ZeroMq.Devices;
 using Streams.Transports.ZeroMq.Internal;
 
 namespace Streams.Transports.ZeroMq.Zmtp;
 
-/// <summary>A streamer (PULL → PUSH) or forwarder (XSUB ↔ XPUB) that speaks ZMTP 3.0 over TCP itself, on one
-/// thread: it reads a peer's frames in large batches and copies each message's frames, headers and all, into the
+/// <summary>A streamer (PULL → PUSH), forwarder (XSUB ↔ XPUB) or queue (ROUTER ↔ DEALER) that speaks ZMTP 3.0
+/// over TCP itself, on one thread: it reads a peer's frames in large batches and copies each message's frames, headers and all, into the
 /// output of the peer it is routed to, so a message costs a copy of its bytes and no allocation, queue or
 /// thread hand-off.</summary>
 /// <remarks>
@@ -36,6 +37,7 @@ internal sealed partial class ZmtpRelay
 
     private readonly string _name;
     private readonly bool _forwarder;
+    private readonly bool _queue;
     private readonly string _frontType;
     private readonly string _backType;
     private readonly DeviceLeg _frontLeg;
@@ -60,11 +62,17 @@ internal sealed partial class ZmtpRelay
     private long _rejected;
     private int _next;
 
-    private ZmtpRelay(string name, bool forwarder, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused)
+    private ZmtpRelay(string name, ZeroMqDeviceKind kind, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused)
     {
         _name = name;
-        _forwarder = forwarder;
-        (_frontType, _backType) = forwarder ? ("XSUB", "XPUB") : ("PULL", "PUSH");
+        _forwarder = kind == ZeroMqDeviceKind.Forwarder;
+        _queue = kind == ZeroMqDeviceKind.Queue;
+        (_frontType, _backType) = kind switch
+        {
+            ZeroMqDeviceKind.Forwarder => ("XSUB", "XPUB"),
+            ZeroMqDeviceKind.Queue => ("ROUTER", "DEALER"),
+            _ => ("PULL", "PUSH"),
+        };
         _frontLeg = front;
         _backLeg = back;
         _highWatermark = highWatermark;
@@ -104,9 +112,9 @@ internal sealed partial class ZmtpRelay
 
     /// <summary>Binds every endpoint and starts the relay's thread.</summary>
     /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
-    public static ZmtpRelay Start(string name, bool forwarder, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused)
+    public static ZmtpRelay Start(string name, ZeroMqDeviceKind kind, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused)
     {
-        var relay = new ZmtpRelay(name, forwarder, frontLeg, backLeg, highWatermark, linger, paused);
+        var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, highWatermark, linger, paused);
         try
         {
             relay.FrontendEndpoint = relay.Listen(front, true);
@@ -119,7 +127,7 @@ internal sealed partial class ZmtpRelay
             throw;
         }
 
-        var thread = new Thread(relay.Run) { IsBackground = true, Name = "zmtp " + (forwarder ? "forwarder" : "streamer") };
+        var thread = new Thread(relay.Run) { IsBackground = true, Name = "zmtp " + kind.ToString().ToLowerInvariant() };
         thread.Start();
         return relay;
     }
@@ -516,6 +524,10 @@ internal sealed partial class ZmtpRelay
             if (_forwarder && !peer.Front)
             {
                 Unsubscribe(peer);
+            }
+            else if (_queue && peer.Front)
+            {
+                ForgetIdentity(peer);
             }
         }
 

@@ -128,7 +128,11 @@ internal static class ZmtpWire
     }
 
     /// <summary>The Socket-Type property of a READY command's properties, or null.</summary>
-    public static string? SocketType(ReadOnlySpan<byte> properties)
+    public static string? SocketType(ReadOnlySpan<byte> properties) =>
+        Property(properties, "Socket-Type"u8) is { } value ? Encoding.ASCII.GetString(value).ToUpperInvariant() : null;
+
+    /// <summary>A property of a READY command's properties (its name compared without case), or null.</summary>
+    public static byte[]? Property(ReadOnlySpan<byte> properties, ReadOnlySpan<byte> wanted)
     {
         while (properties.Length >= 5)
         {
@@ -146,9 +150,9 @@ internal static class ZmtpWire
                 return null;
             }
 
-            if (Ascii.EqualsIgnoreCase(name, "Socket-Type"u8))
+            if (Ascii.EqualsIgnoreCase(name, wanted))
             {
-                return Encoding.ASCII.GetString(properties.Slice(valueStart, (int)valueLength)).ToUpperInvariant();
+                return properties.Slice(valueStart, (int)valueLength).ToArray();
             }
 
             properties = properties[(valueStart + (int)valueLength)..];
@@ -165,6 +169,8 @@ internal static class ZmtpWire
         "PUSH" => theirs == "PULL",
         "XSUB" => theirs is "PUB" or "XPUB",
         "XPUB" => theirs is "SUB" or "XSUB",
+        "ROUTER" => theirs is "REQ" or "DEALER" or "ROUTER",
+        "DEALER" => theirs is "REP" or "DEALER" or "ROUTER",
         _ => false,
     };
 }
