@@ -58,12 +58,13 @@ public sealed class ZeroMqDeviceOptions
     /// through it; messages sent on the backend go down through it.</summary>
     public Func<StreamModule>? BackendModule { get; init; }
 
-    /// <summary>Whether a streamer or forwarder whose endpoints all bind TCP, with no capture and no leg
-    /// modules, speaks ZMTP 3.0 itself instead of through NetMQ sockets (default true, on Linux).</summary>
+    /// <summary>Whether a device whose endpoints all bind TCP, with no capture and no leg modules, speaks ZMTP 3.0
+    /// itself instead of through NetMQ sockets (default true; on Linux with glibc).</summary>
     /// <remarks>The relay moves each message's frames as bytes from one connection's buffer to another's on one
-    /// thread, with no per-message allocation or thread hand-off: about twice NetMQ's throughput
-    /// (docs/benchmarks.md). It serves the NULL mechanism only; peers that ask for CURVE or PLAIN are refused
-    /// (<see cref="ZeroMqDevice.RejectedConnections"/>). False keeps NetMQ sockets on every leg.</remarks>
+    /// thread, with no per-message allocation or thread hand-off: about twice the NetMQ engine's throughput and
+    /// 1.2× libzmq's proxy (docs/benchmarks.md). It takes messages up to 256 MiB and serves the NULL mechanism
+    /// only; peers that send more or ask for CURVE or PLAIN are refused (<see cref="ZeroMqDevice.RejectedConnections"/>).
+    /// False keeps NetMQ sockets on every leg.</remarks>
     public bool DirectTcp { get; init; } = true;
 
     /// <summary>The pool of the leg streams' messages (default <see cref="MessagePool.Shared"/>).</summary>

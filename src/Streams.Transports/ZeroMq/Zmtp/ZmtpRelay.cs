@@ -7,17 +7,18 @@ using Streams.Transports.ZeroMq.Internal;
 namespace Streams.Transports.ZeroMq.Zmtp;
 
 /// <summary>A streamer (PULL → PUSH), forwarder (XSUB ↔ XPUB) or queue (ROUTER ↔ DEALER) that speaks ZMTP 3.0
-/// over TCP itself, on one thread: it reads a peer's frames in large batches and copies each message's frames, headers and all, into the
-/// output of the peer it is routed to, so a message costs a copy of its bytes and no allocation, queue or
-/// thread hand-off.</summary>
+/// over TCP itself, on one thread: it reads a peer's frames in large batches and copies each message's frames,
+/// headers and all, into the output of the peer it is routed to, so a message costs a copy of its bytes and no
+/// allocation, queue or thread hand-off.</summary>
 /// <remarks>
 /// <para><b>Threading.</b> One thread owns every socket and buffer and waits in <c>poll</c>; <see cref="Paused"/>
 /// and <see cref="Stop"/> may be called from any thread (they wake it through a pipe). Counters go to the
 /// <see cref="DeviceLeg"/>s once per wake-up, before the wake-up's output is sent.</para>
-/// <para><b>Flow control.</b> Each backend peer of a streamer holds at most the high-water mark of messages not
-/// yet taken by the kernel; when every one is full (or none is connected) the frontend peers' complete messages
-/// stay in their buffers and they are not read, so TCP pushes back on the senders. A forwarder's subscriber that
-/// is full misses messages, as a PUB socket's does.</para>
+/// <para><b>Flow control.</b> Each backend peer of a streamer or queue holds at most the high-water mark of
+/// messages not yet taken by the kernel (or <see cref="ZmtpPeer.OutputLimit"/> bytes); when every one is full (or
+/// none is connected) the frontend peers' complete messages stay in their buffers and they are not read, so TCP
+/// pushes back on the senders. A full subscriber of a forwarder, or a full client of a queue, misses messages, as
+/// with PUB and ROUTER sockets.</para>
 /// <para><b>Bad peers.</b> A peer with a bad greeting, another mechanism than NULL, an incompatible socket type or
 /// an invalid frame is disconnected and counted in <see cref="Rejected"/>; the others are not affected.</para>
 /// </remarks>
