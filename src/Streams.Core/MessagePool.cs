@@ -33,12 +33,19 @@ public sealed class MessagePool
     private const int MinKeptShift = 8;
     private const int MaxKeptShift = 12;
     private const int MaxKeptBytesPerSize = 1 << 20;
-    private readonly FreeList _free = new();
-    private readonly FreeList[] _withBuffer = [new(), new(), new(), new(), new()];
+    // Free messages: list 0 without a buffer, lists 1… with a kept buffer of 2^(MinKeptShift + i - 1) bytes. Each
+    // thread keeps one magazine per list (ThreadCache), so renting and releasing touch no shared memory; full and
+    // empty magazines are exchanged with the list, one atomic operation per MagazineSize messages.
+    private const int Lists = 1 + MaxKeptShift - MinKeptShift + 1;
+    private const int MagazineSize = 32;
+    private readonly FreeList[] _lists = [new(), new(), new(), new(), new(), new()];
 
     // The counts are striped by processor, so that a thread renting and another releasing do not fight over one
     // cache line; the totals are the sums.
     private readonly Counts[] _counts = new Counts[Math.Min(64, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount))];
+
+    [ThreadStatic]
+    private static ThreadCache? t_cache;
 
     /// <summary>The pool used when none is given.</summary>
     public static MessagePool Shared { get; } = new();
@@ -56,7 +63,7 @@ public sealed class MessagePool
         int size = HeadRoom + length + TailRoom;
         Message message;
         int shift = SizeShift(size);
-        if (shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift].TryDequeue(out Message? kept))
+        if (shift <= MaxKeptShift && TryTakeFree(1 + shift - MinKeptShift) is { } kept)
         {
             message = Take(kind, kept);
         }
@@ -173,19 +180,115 @@ public sealed class MessagePool
         if (buffer is not null)
         {
             int shift = SizeShift(buffer.Length);
-            if (buffer.Length == 1 << shift && shift <= MaxKeptShift && _withBuffer[shift - MinKeptShift] is { } kept && kept.TryReserve(MaxKeptBytesPerSize >> shift))
+            if (buffer.Length == 1 << shift && shift <= MaxKeptShift)
             {
                 message._buffer = buffer;
-                kept.Enqueue(message);
+                PutFree(1 + shift - MinKeptShift, message);
                 return;
             }
 
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (_free.TryReserve(MaxCached))
+        PutFree(0, message);
+    }
+
+    // How many messages list i keeps (beyond the threads' magazines).
+    private static int Capacity(int list) => list == 0 ? MaxCached : MaxKeptBytesPerSize >> (MinKeptShift + list - 1);
+
+    private Message? TryTakeFree(int list)
+    {
+        ThreadCache cache = Cache();
+        Magazine magazine = cache.Magazines[list];
+        if (magazine.Count == 0)
         {
-            _free.Enqueue(message);
+            if (!_lists[list].TryTakeLoaded(out Magazine? loaded))
+            {
+                return null;
+            }
+
+            _lists[list].PutEmpty(magazine);
+            cache.Magazines[list] = magazine = loaded;
+        }
+
+        Message message = magazine.Items[--magazine.Count]!;
+        magazine.Items[magazine.Count] = null;
+        return message;
+    }
+
+    private void PutFree(int list, Message message)
+    {
+        ThreadCache cache = Cache();
+        Magazine magazine = cache.Magazines[list];
+        if (magazine.Count == MagazineSize)
+        {
+            if (!_lists[list].TryPutLoaded(magazine, Capacity(list)))
+            {
+                // The list holds all it may: what this magazine holds goes (buffers back to ArrayPool).
+                Drop(magazine);
+            }
+            else
+            {
+                cache.Magazines[list] = magazine = _lists[list].TakeEmpty();
+            }
+        }
+
+        magazine.Items[magazine.Count++] = message;
+    }
+
+    private static void Drop(Magazine magazine)
+    {
+        for (int i = 0; i < magazine.Count; i++)
+        {
+            if (magazine.Items[i]!._buffer is { } buffer)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            magazine.Items[i] = null;
+        }
+
+        magazine.Count = 0;
+    }
+
+    // This thread's magazines for this pool. A thread that turns to another pool hands the magazines it held for
+    // the last one back to it first (their messages stay free there).
+    private ThreadCache Cache()
+    {
+        ThreadCache? cache = t_cache;
+        if (cache is not null && cache.Pool == this)
+        {
+            return cache;
+        }
+
+        if (cache is null)
+        {
+            return t_cache = new ThreadCache(this);
+        }
+
+        cache.Pool.GiveBack(cache);
+        cache.Pool = this;
+        return cache;
+    }
+
+    private void GiveBack(ThreadCache cache)
+    {
+        for (int list = 0; list < Lists; list++)
+        {
+            Magazine magazine = cache.Magazines[list];
+            if (magazine.Count == 0)
+            {
+                continue;
+            }
+
+            if (_lists[list].TryPutLoaded(magazine, Capacity(list) + MagazineSize))
+            {
+                cache.Magazines[list] = _lists[list].TakeEmpty();
+            }
+            else
+            {
+                Drop(magazine);
+            }
         }
     }
 
@@ -194,10 +297,7 @@ public sealed class MessagePool
 
     private Message Take(MessageKind kind, Message? message = null)
     {
-        if (message is null && !_free.TryDequeue(out message))
-        {
-            message = new Message { _pool = this };
-        }
+        message ??= TryTakeFree(0) ?? new Message { _pool = this };
 
         message.Kind = kind;
         message._live = true;
@@ -232,34 +332,80 @@ public sealed class MessagePool
         public long Rented;
     }
 
-    // A queue of free messages with a count kept beside it (ConcurrentQueue.Count walks the segments).
+    // Up to MagazineSize free messages, held by one thread or queued in a FreeList.
+    private sealed class Magazine
+    {
+        public readonly Message?[] Items = new Message?[MagazineSize];
+        public int Count;
+    }
+
+    // A thread's magazines, one per list, for the pool it last used.
+    private sealed class ThreadCache
+    {
+        public ThreadCache(MessagePool pool)
+        {
+            Pool = pool;
+            for (int i = 0; i < Magazines.Length; i++)
+            {
+                Magazines[i] = new Magazine();
+            }
+        }
+
+        public MessagePool Pool { get; set; }
+
+        public Magazine[] Magazines { get; } = new Magazine[Lists];
+    }
+
+    // Loaded magazines with a count of the messages in them beside (ConcurrentQueue.Count walks the segments),
+    // and empty magazines to swap in, kept up to as many as could be loaded.
     private sealed class FreeList
     {
-        private readonly ConcurrentQueue<Message> _queue = new();
+        private readonly ConcurrentQueue<Magazine> _loaded = new();
+        private readonly ConcurrentQueue<Magazine> _empty = new();
         private int _count;
+        private int _emptyCount;
 
-        public bool TryReserve(int max)
+        public bool TryPutLoaded(Magazine magazine, int max)
         {
-            if (Volatile.Read(ref _count) >= max)
+            if (Volatile.Read(ref _count) + magazine.Count > max)
             {
                 return false;
             }
 
-            Interlocked.Increment(ref _count);
+            Interlocked.Add(ref _count, magazine.Count);
+            _loaded.Enqueue(magazine);
             return true;
         }
 
-        public void Enqueue(Message message) => _queue.Enqueue(message);
-
-        public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+        public bool TryTakeLoaded([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Magazine? magazine)
         {
-            if (_queue.TryDequeue(out message))
+            if (_loaded.TryDequeue(out magazine))
             {
-                Interlocked.Decrement(ref _count);
+                Interlocked.Add(ref _count, -magazine.Count);
                 return true;
             }
 
             return false;
+        }
+
+        public Magazine TakeEmpty()
+        {
+            if (_empty.TryDequeue(out Magazine? magazine))
+            {
+                Interlocked.Decrement(ref _emptyCount);
+                return magazine;
+            }
+
+            return new Magazine();
+        }
+
+        public void PutEmpty(Magazine magazine)
+        {
+            if (Volatile.Read(ref _emptyCount) < 256)
+            {
+                Interlocked.Increment(ref _emptyCount);
+                _empty.Enqueue(magazine);
+            }
         }
     }
 }
