@@ -10,6 +10,11 @@ namespace Streams;
 /// <para>Payloads come from <see cref="ArrayPool{T}.Shared"/> with <see cref="HeadRoom"/> bytes before and
 /// <see cref="TailRoom"/> bytes after them; message objects are recycled, so steady-state traffic allocates
 /// nothing.</para>
+/// <para>Free messages are kept per thread, in magazines of 32 per free list that are exchanged whole with the
+/// pool's shared lists, so that a message rented on one thread and released on another costs no shared queue
+/// operation of its own. A thread holds magazines for the last pool it used only; turning to another pool hands
+/// them back. What the shared lists keep is bounded (see the constants); the magazines add at most 6 × 32 free
+/// messages per thread.</para>
 /// <para>Every message remembers its pool and returns to it on <see cref="Message.Release"/>. Use one pool per
 /// test (the test harness does) and assert <see cref="Outstanding"/> is zero at the end: that is the leak check.
 /// Thread-safe.</para>

@@ -56,10 +56,7 @@ internal sealed partial class ZmtpRelay
         id.CopyTo(head[2..]);
         to.Commit(2 + id.Length, message: false);
         to.Append(message, message: true);
-        _frontIn++;
-        _frontInBytes += id.Length + body;
-        _backOut++;
-        _backOutBytes += id.Length + body;
+        CountDown(id.Length + body);
         return true;
     }
 
@@ -67,10 +64,7 @@ internal sealed partial class ZmtpRelay
     // or full is dropped, as a ROUTER drops it (and counted as sent, as the NetMQ engine counts it).
     private bool Reply(ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, long body)
     {
-        _backIn++;
-        _backInBytes += body;
-        _frontOut++;
-        _frontOutBytes += body;
+        CountUp(body);
         if ((message[0] & ZmtpWire.More) == 0)
         {
             return true; // nothing after the identity

@@ -225,10 +225,7 @@ internal sealed partial class ZmtpRelay
             }
 
             to.Append(message, message: true);
-            _frontIn++;
-            _frontInBytes += body;
-            _backOut++;
-            _backOutBytes += body;
+            CountDown(body);
             return true;
         }
 
@@ -243,10 +240,7 @@ internal sealed partial class ZmtpRelay
                 }
             }
 
-            _frontIn++;
-            _frontInBytes += body;
-            _backOut++;
-            _backOutBytes += body;
+            CountDown(body);
             return true;
         }
 
@@ -394,10 +388,7 @@ internal sealed partial class ZmtpRelay
             SendSubscription(pub, on, topic);
         }
 
-        _backIn++;
-        _backInBytes += 1 + topic.Length;
-        _frontOut++;
-        _frontOutBytes += 1 + topic.Length;
+        CountUp(1 + topic.Length);
     }
 
     private static void SendSubscription(ZmtpPeer pub, bool on, ReadOnlySpan<byte> topic)
@@ -417,10 +408,7 @@ internal sealed partial class ZmtpRelay
             pub.Append(message, message: false);
         }
 
-        _backIn++;
-        _backInBytes += body;
-        _frontOut++;
-        _frontOutBytes += body;
+        CountUp(body);
     }
 
     // Room appeared downstream: route what the blocked peers hold (in the order they blocked).
@@ -454,6 +442,24 @@ internal sealed partial class ZmtpRelay
                 CloseIfDone(peer);
             }
         }
+    }
+
+    // A message from the frontend to the backend, of this many bytes (its frames' sizes).
+    private void CountDown(long bytes)
+    {
+        _frontIn++;
+        _frontInBytes += bytes;
+        _backOut++;
+        _backOutBytes += bytes;
+    }
+
+    // A message from the backend to the frontend.
+    private void CountUp(long bytes)
+    {
+        _backIn++;
+        _backInBytes += bytes;
+        _frontOut++;
+        _frontOutBytes += bytes;
     }
 
     // The counters, once per wake-up and before its output leaves, so a peer that has a message sees it counted.
