@@ -227,14 +227,17 @@ public sealed class MessagePool
         Magazine magazine = cache.Magazines[list];
         if (magazine.Count == MagazineSize)
         {
-            if (!_lists[list].TryPutLoaded(magazine, Capacity(list)))
+            // The empty one first: once the full one is queued another thread may take it.
+            Magazine empty = _lists[list].TakeEmpty();
+            if (_lists[list].TryPutLoaded(magazine, Capacity(list)))
             {
-                // The list holds all it may: what this magazine holds goes (buffers back to ArrayPool).
-                Drop(magazine);
+                cache.Magazines[list] = magazine = empty;
             }
             else
             {
-                cache.Magazines[list] = magazine = _lists[list].TakeEmpty();
+                // The list holds all it may: what this magazine holds goes (buffers back to ArrayPool).
+                _lists[list].PutEmpty(empty);
+                Drop(magazine);
             }
         }
 
@@ -286,12 +289,14 @@ public sealed class MessagePool
                 continue;
             }
 
+            Magazine empty = _lists[list].TakeEmpty();
             if (_lists[list].TryPutLoaded(magazine, Capacity(list) + MagazineSize))
             {
-                cache.Magazines[list] = _lists[list].TakeEmpty();
+                cache.Magazines[list] = empty;
             }
             else
             {
+                _lists[list].PutEmpty(empty);
                 Drop(magazine);
             }
         }
@@ -372,13 +377,15 @@ public sealed class MessagePool
 
         public bool TryPutLoaded(Magazine magazine, int max)
         {
+            // The limit is approximate: threads releasing at once may pass it by a magazine each.
             if (Volatile.Read(ref _count) + magazine.Count > max)
             {
                 return false;
             }
 
-            Interlocked.Add(ref _count, magazine.Count);
+            int count = magazine.Count;
             _loaded.Enqueue(magazine);
+            Interlocked.Add(ref _count, count);
             return true;
         }
 

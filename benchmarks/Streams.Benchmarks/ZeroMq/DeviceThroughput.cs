@@ -224,7 +224,7 @@ else:
                     Backend = "@" + back,
                     HighWatermark = hwm,
                     FrontendModule = implementation == "streams+module" ? () => new PassModule() : null,
-                    DirectTcp = implementation == "streams",
+                    DirectTcp = implementation != "streams-netmq",
                 });
                 device.Start();
                 return new Disposer(() => device.StopAsync().Wait(TimeSpan.FromSeconds(5)));

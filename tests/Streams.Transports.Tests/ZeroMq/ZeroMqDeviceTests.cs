@@ -8,7 +8,7 @@ namespace Streams.Transports.Tests.ZeroMq;
 /// <summary>The devices with libzmq peers (pyzmq) on both sides.</summary>
 public class ZeroMqDeviceTests
 {
-    private static ZeroMqDevice Start(ZeroMqDeviceKind kind, out string front, out string back, string? control = null, Func<StreamModule>? frontModule = null, MessagePool? pool = null)
+    private static ZeroMqDevice Start(ZeroMqDeviceKind kind, out string front, out string back, string? control = null, Func<StreamModule>? frontModule = null, MessagePool? pool = null, bool direct = true)
     {
         front = PyZmqPeer.FreeEndpoint();
         back = PyZmqPeer.FreeEndpoint();
@@ -20,15 +20,19 @@ public class ZeroMqDeviceTests
             Control = control,
             FrontendModule = frontModule,
             Pool = pool ?? MessagePool.Shared,
+            DirectTcp = direct,
         });
         device.Start();
+        Assert.Equal(direct ? "zmtp" : "netmq", device.Engine);
         return device;
     }
 
-    [Fact]
-    public async Task Streamer_LibzmqPushToLibzmqPull_AllInOrderAndCounted()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Streamer_LibzmqPushToLibzmqPull_AllInOrderAndCounted(bool direct)
     {
-        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back);
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, direct: direct);
         try
         {
             using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 2000);
@@ -49,10 +53,12 @@ public class ZeroMqDeviceTests
         Assert.True(device.Completion.IsCompletedSuccessfully);
     }
 
-    [Fact]
-    public async Task Forwarder_LibzmqPubToLibzmqSub_SubscriptionTravelsUpstream()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Forwarder_LibzmqPubToLibzmqSub_SubscriptionTravelsUpstream(bool direct)
     {
-        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Forwarder, out string front, out string back);
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Forwarder, out string front, out string back, direct: direct);
         using PyZmqPeer sub = await PyZmqPeer.StartAsync("sub", ">" + back, 100, "A");
         using PyZmqPeer pub = await PyZmqPeer.StartAsync("pubwait", ">" + front, 100, "A");
         Assert.Equal("SUBSCRIBED A", await pub.ReadLineAsync(Wait));
@@ -64,30 +70,36 @@ public class ZeroMqDeviceTests
         Assert.Equal(s.BackendMessagesIn, s.FrontendMessagesOut);
     }
 
-    [Fact]
-    public async Task Queue_LibzmqReqToLibzmqRep_RepliesReturn()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Queue_LibzmqReqToLibzmqRep_RepliesReturn(bool direct)
     {
-        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back);
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back, direct: direct);
         using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 20);
         using PyZmqPeer req = await PyZmqPeer.StartAsync("req", ">" + front, 20);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"REQ-{i}"), await req.ReadLinesAsync(20, Wait));
         Assert.Equal(new ZeroMqDeviceStatistics(20, device.Statistics.FrontendBytesIn, 20, device.Statistics.FrontendBytesOut, 20, device.Statistics.BackendBytesIn, 20, device.Statistics.BackendBytesOut), device.Statistics);
     }
 
-    [Fact]
-    public async Task Queue_LibzmqDealerEnvelopes_RoutedBackToTheDealer()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Queue_LibzmqDealerEnvelopes_RoutedBackToTheDealer(bool direct)
     {
-        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back);
+        await using ZeroMqDevice device = Start(ZeroMqDeviceKind.Queue, out string front, out string back, direct: direct);
         using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 10);
         using PyZmqPeer dealer = await PyZmqPeer.StartAsync("dealer", ">" + front, 10, "D1");
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"|JOB-{i}"), await dealer.ReadLinesAsync(10, Wait));
     }
 
-    [Fact]
-    public async Task Control_PauseResumeStatisticsTerminate_AsLibzmqSteerableProxy()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Control_PauseResumeStatisticsTerminate_AsLibzmqSteerableProxy(bool direct)
     {
         string control = PyZmqPeer.FreeEndpoint();
-        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, "@" + control);
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, "@" + control, direct: direct);
         try
         {
             using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 110);
@@ -141,11 +153,13 @@ public class ZeroMqDeviceTests
         Assert.False(device.IsRunning);
     }
 
-    [Fact]
-    public async Task Streamer_FrontendModule_TransformsEveryMessage()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Streamer_FrontendModule_TransformsEveryMessage(bool direct)
     {
         var pool = new MessagePool();
-        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, frontModule: () => new UpperModule(), pool: pool);
+        ZeroMqDevice device = Start(ZeroMqDeviceKind.Streamer, out string front, out string back, frontModule: () => new UpperModule(), pool: pool, direct: direct);
         try
         {
             using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 500);
@@ -186,8 +200,10 @@ public class ZeroMqDeviceTests
         Assert.False(device.IsRunning);
     }
 
-    [Fact]
-    public async Task Queue_ModulesOnBothLegs_EnvelopesSurviveTheSlowPath()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Queue_ModulesOnBothLegs_EnvelopesSurviveTheSlowPath(bool direct)
     {
         var pool = new MessagePool();
         string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint();
@@ -199,8 +215,10 @@ public class ZeroMqDeviceTests
             FrontendModule = () => new PassModule(),
             BackendModule = () => new PassModule(),
             Pool = pool,
+            DirectTcp = direct,
         });
         device.Start();
+        Assert.Equal(direct ? "zmtp" : "netmq", device.Engine);
         try
         {
             using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 20);

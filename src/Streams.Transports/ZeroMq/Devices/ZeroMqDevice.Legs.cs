@@ -13,12 +13,25 @@ public sealed partial class ZeroMqDevice
     {
         if (_options.FrontendModule is { } front)
         {
-            _front!.Modules = new DeviceLegStream("frontend", front(), _options.Pool, () => Post(DeviceCommand.DrainLegs));
+            _front!.Modules = new DeviceLegStream("frontend", front(), _options.Pool, DrainLegs);
         }
 
         if (_options.BackendModule is { } back)
         {
-            _back!.Modules = new DeviceLegStream("backend", back(), _options.Pool, () => Post(DeviceCommand.DrainLegs));
+            _back!.Modules = new DeviceLegStream("backend", back(), _options.Pool, DrainLegs);
+        }
+    }
+
+    // A leg module produced output on another thread: the engine's thread sends it.
+    private void DrainLegs()
+    {
+        if (_relay is { } relay)
+        {
+            relay.Poke();
+        }
+        else
+        {
+            Post(DeviceCommand.DrainLegs);
         }
     }
 

@@ -154,7 +154,8 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
             {
                 _front = new DeviceLeg("frontend", null);
                 _back = new DeviceLeg("backend", null);
-                _relay = ZmtpRelay.Start(Name, _options.Kind, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused);
+                SetUpLegModules();
+                _relay = ZmtpRelay.Start(Name, _options.Kind, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused, _options.Pool);
                 _front.Endpoint = _relay.FrontendEndpoint;
                 _back.Endpoint = _relay.BackendEndpoint;
             }
@@ -162,6 +163,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
             {
                 _front = new DeviceLeg("frontend", Open(frontType, frontEndpoints, opened));
                 _back = new DeviceLeg("backend", Open(backType, backEndpoints, opened));
+                SetUpLegModules();
             }
 
             if (_options.Capture is { } capture)
@@ -176,8 +178,6 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
                 ControlEndpoint = _control.Options.LastEndpoint;
                 _control.ReceiveReady += OnControl;
             }
-
-            SetUpLegModules();
         }
         catch
         {
@@ -306,13 +306,10 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
         return list.Count != 0 ? list : throw new FormatException($"{Name}: an endpoint list is empty");
     }
 
-    // The ZMTP relay serves a device that binds only TCP endpoints, without capture or leg modules
-    // (ZeroMqDeviceOptions.DirectTcp).
+    // The ZMTP relay serves a device that binds only TCP endpoints, without capture (ZeroMqDeviceOptions.DirectTcp).
     private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back) =>
         _options.DirectTcp
         && _options.Capture is null
-        && _options.FrontendModule is null
-        && _options.BackendModule is null
         && ZmtpRelay.CanServe(front.Concat(back));
 
     private NetMQSocket Open(ZeroMqSocketType type, List<ZeroMqEndpoint> endpoints, List<NetMQSocket> opened)

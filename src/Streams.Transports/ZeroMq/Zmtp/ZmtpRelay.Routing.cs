@@ -206,6 +206,23 @@ internal sealed partial class ZmtpRelay
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Route(ZmtpPeer from, ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, int frames, long body)
     {
+        if (_forwarder && !from.Front && frames == 1 && first.Length > 0 && first[0] <= 1)
+        {
+            // A subscription stays the relay's business, modules or not.
+            Subscription(from, first[0] == 1, first[1..]);
+            return true;
+        }
+
+        if (!_forwarder && !_queue && !from.Front)
+        {
+            return true; // a PULL peer has nothing to send; ignore what it does
+        }
+
+        if (HasModules)
+        {
+            return RouteThroughModules(from, message, frames, body);
+        }
+
         if (_queue)
         {
             return from.Front ? Request(from, message, body) : Reply(message, first, body);
@@ -213,11 +230,6 @@ internal sealed partial class ZmtpRelay
 
         if (!_forwarder)
         {
-            if (!from.Front)
-            {
-                return true; // a PULL peer has nothing to send; ignore what it does
-            }
-
             ZmtpPeer? to = NextBackend();
             if (to is null)
             {
@@ -241,12 +253,6 @@ internal sealed partial class ZmtpRelay
             }
 
             CountDown(body);
-            return true;
-        }
-
-        if (frames == 1 && first.Length > 0 && first[0] <= 1)
-        {
-            Subscription(from, first[0] == 1, first[1..]);
             return true;
         }
 

@@ -45,6 +45,7 @@ internal sealed partial class ZmtpRelay
     private readonly DeviceLeg _backLeg;
     private readonly int _highWatermark;
     private readonly TimeSpan _linger;
+    private readonly MessagePool _pool;
     private readonly List<(Socket Socket, bool Front)> _listeners = [];
     private readonly List<ZmtpPeer> _peers = [];
     private readonly List<ZmtpPeer> _fronts = [];
@@ -63,9 +64,10 @@ internal sealed partial class ZmtpRelay
     private long _rejected;
     private int _next;
 
-    private ZmtpRelay(string name, ZeroMqDeviceKind kind, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused)
+    private ZmtpRelay(string name, ZeroMqDeviceKind kind, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
     {
         _name = name;
+        _pool = pool;
         _forwarder = kind == ZeroMqDeviceKind.Forwarder;
         _queue = kind == ZeroMqDeviceKind.Queue;
         (_frontType, _backType) = kind switch
@@ -113,9 +115,9 @@ internal sealed partial class ZmtpRelay
 
     /// <summary>Binds every endpoint and starts the relay's thread.</summary>
     /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
-    public static ZmtpRelay Start(string name, ZeroMqDeviceKind kind, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused)
+    public static ZmtpRelay Start(string name, ZeroMqDeviceKind kind, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
     {
-        var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, highWatermark, linger, paused);
+        var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, highWatermark, linger, paused, pool);
         try
         {
             relay.FrontendEndpoint = relay.Listen(front, true);
@@ -295,6 +297,7 @@ internal sealed partial class ZmtpRelay
                 }
             }
 
+            DrainOutboxes();
             Flush();
             EndLateHandshakes();
             _peers.RemoveAll(p => p.State == ZmtpPeer.Phase.Closed);
@@ -616,6 +619,7 @@ internal sealed partial class ZmtpRelay
         }
 
         _peers.Clear();
+        ReleaseOutboxes();
         lock (_wakeLock)
         {
             PollNative.Close(_wake.Read);
