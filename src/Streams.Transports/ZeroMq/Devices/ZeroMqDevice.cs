@@ -10,7 +10,7 @@ namespace Streams.Transports.ZeroMq.Devices;
 /// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
 /// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
 /// <remarks>
-/// <para><b>Two engines.</b> A device that binds only TCP endpoints, with no capture and no leg modules, runs on
+/// <para><b>Two engines.</b> A device that binds only TCP endpoints, with no capture, runs on
 /// the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
 /// to its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
