@@ -102,10 +102,11 @@ public class ZmtpRelayTests
         long held = await SettledAsync(() => device.Statistics.FrontendMessagesIn);
         Assert.InRange(held, 1, 199_999);
 
-        // A consumer that reads: the rest moves (round robin skips the stalled one while it is full).
-        using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 200_000 - (int)held);
-        await pull.ReadLinesAsync(200_000 - (int)held, Wait);
-        Assert.Equal(200_000, device.Statistics.FrontendMessagesIn);
+        // A consumer that reads: the rest moves (round robin skips the stalled one while it is full; as TCP gives
+        // the stalled connection more room, some still go there, so the count the reader gets is not fixed).
+        using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 200_000);
+        Assert.Equal(200_000, await SettledAsync(() => device.Statistics.FrontendMessagesIn, atLeast: 200_000));
+        Assert.Single(await pull.ReadLinesAsync(1, Wait));
     }
 
     [Fact]
@@ -120,6 +121,27 @@ public class ZmtpRelayTests
 
         using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 500);
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"msg-{i}"), await pull.ReadLinesAsync(500, Wait));
+    }
+
+    [Fact]
+    public async Task Streamer_BackendConnects_ReconnectsToARestartedWorker()
+    {
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint();
+        await using var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = front, Backend = ">" + back });
+        device.Start();
+        Assert.Equal("zmtp", device.Engine);
+        Assert.Equal(back, device.BackendEndpoint);
+        using (PyZmqPeer first = await PyZmqPeer.StartAsync("pull", "@" + back, 100))
+        using (PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 100, "a"))
+        {
+            Assert.Equal(Enumerable.Range(0, 100).Select(i => $"a-{i}"), await first.ReadLinesAsync(100, Wait));
+        }
+
+        // The worker is gone; a new one binds the same address; the device dials it again and what was sent
+        // meanwhile waits for it.
+        using PyZmqPeer later = await PyZmqPeer.StartAsync("push", ">" + front, 100, "b");
+        using PyZmqPeer second = await PyZmqPeer.StartAsync("pull", "@" + back, 100);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"b-{i}"), await second.ReadLinesAsync(100, Wait));
     }
 
     [Fact]

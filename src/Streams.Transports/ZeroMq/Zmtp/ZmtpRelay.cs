@@ -111,7 +111,7 @@ internal sealed partial class ZmtpRelay
     /// whose host is <c>*</c>, <c>localhost</c> or an IP address (interface names and the rest stay with NetMQ),
     /// on Linux with glibc (the <c>poll</c> and <c>pipe2</c> it calls come from <c>libc.so.6</c>).</summary>
     public static bool CanServe(IEnumerable<ZeroMqEndpoint> endpoints) =>
-        HasLibc.Value && endpoints.All(e => e.Bind && TryParse(e.Address, out _));
+        HasLibc.Value && endpoints.All(e => TryParse(e.Address, out IPEndPoint at) && (e.Bind || (at.Port != 0 && !at.Address.Equals(IPAddress.Any))));
 
     /// <summary>Binds every endpoint and starts the relay's thread.</summary>
     /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
@@ -120,8 +120,10 @@ internal sealed partial class ZmtpRelay
         var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, highWatermark, linger, paused, pool);
         try
         {
-            relay.FrontendEndpoint = relay.Listen(front, true);
-            relay.BackendEndpoint = relay.Listen(back, false);
+            string? frontBound = relay.Listen(front, true), frontDialled = relay.Dial(front, true);
+            string? backBound = relay.Listen(back, false), backDialled = relay.Dial(back, false);
+            relay.FrontendEndpoint = frontBound ?? frontDialled;
+            relay.BackendEndpoint = backBound ?? backDialled;
             relay._wake = PollNative.OpenPipe();
         }
         catch
@@ -197,7 +199,7 @@ internal sealed partial class ZmtpRelay
     private string? Listen(IReadOnlyList<ZeroMqEndpoint> endpoints, bool front)
     {
         string? last = null;
-        foreach (ZeroMqEndpoint endpoint in endpoints)
+        foreach (ZeroMqEndpoint endpoint in endpoints.Where(e => e.Bind))
         {
             if (!TryParse(endpoint.Address, out IPEndPoint at))
             {
@@ -258,6 +260,7 @@ internal sealed partial class ZmtpRelay
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
+        StartDialing();
         while (!_stopping)
         {
             bool paused = _paused;
@@ -278,6 +281,7 @@ internal sealed partial class ZmtpRelay
                 PollNative.Drain(_wake.Read);
             }
 
+            TakeDialed();
             for (int i = 1; i <= _listeners.Count; i++)
             {
                 if (_fds[i].Returned != 0)
@@ -301,6 +305,7 @@ internal sealed partial class ZmtpRelay
             Flush();
             EndLateHandshakes();
             _peers.RemoveAll(p => p.State == ZmtpPeer.Phase.Closed);
+            Redial();
         }
 
         foreach ((Socket socket, _) in _listeners)
@@ -390,25 +395,33 @@ internal sealed partial class ZmtpRelay
                 return;
             }
 
-            try
-            {
-                socket.Blocking = false;
-                socket.NoDelay = true;
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            }
-            catch (SocketException)
-            {
-                socket.Dispose();
-                continue;
-            }
-
-            var peer = new ZmtpPeer(socket, front, _highWatermark);
-            string type = front ? _frontType : _backType;
-            ZmtpWire.WriteGreeting(_handshake);
-            ZmtpWire.WriteReady(_handshake.AsSpan(ZmtpWire.GreetingSize), type);
-            peer.Append(_handshake.AsSpan(0, ZmtpWire.GreetingSize + ZmtpWire.ReadySize(type)), message: false);
-            _peers.Add(peer);
+            Adopt(socket, front, out _);
         }
+    }
+
+    // A connection, accepted or dialled, becomes a peer that is sent our greeting and READY at once.
+    private bool Adopt(Socket socket, bool front, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ZmtpPeer? peer)
+    {
+        peer = null;
+        try
+        {
+            socket.Blocking = false;
+            socket.NoDelay = true;
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            return false;
+        }
+
+        peer = new ZmtpPeer(socket, front, _highWatermark);
+        string type = front ? _frontType : _backType;
+        ZmtpWire.WriteGreeting(_handshake);
+        ZmtpWire.WriteReady(_handshake.AsSpan(ZmtpWire.GreetingSize), type);
+        peer.Append(_handshake.AsSpan(0, ZmtpWire.GreetingSize + ZmtpWire.ReadySize(type)), message: false);
+        _peers.Add(peer);
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -619,6 +632,8 @@ internal sealed partial class ZmtpRelay
         }
 
         _peers.Clear();
+        _closed = true;
+        DisposeDialed();
         ReleaseOutboxes();
         lock (_wakeLock)
         {
