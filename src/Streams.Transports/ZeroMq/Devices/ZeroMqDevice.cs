@@ -10,7 +10,8 @@ namespace Streams.Transports.ZeroMq.Devices;
 /// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
 /// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
 /// <remarks>
-/// <para><b>Two engines.</b> A device that binds only TCP endpoints, with no capture, runs on
+/// <para><b>Two engines.</b> A device whose endpoints are all TCP (bound, or connected to an IP address), with no
+/// capture, runs on
 /// the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
 /// to its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
@@ -306,7 +307,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
         return list.Count != 0 ? list : throw new FormatException($"{Name}: an endpoint list is empty");
     }
 
-    // The ZMTP relay serves a device that binds only TCP endpoints, without capture (ZeroMqDeviceOptions.DirectTcp).
+    // The ZMTP relay serves a device whose endpoints are all TCP, without capture (ZeroMqDeviceOptions.DirectTcp).
     private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back) =>
         _options.DirectTcp
         && _options.Capture is null

@@ -107,9 +107,9 @@ internal sealed partial class ZmtpRelay
         }
     }
 
-    /// <summary>Whether the relay can serve <paramref name="endpoints"/>: every one binds a <c>tcp://</c> address
-    /// whose host is <c>*</c>, <c>localhost</c> or an IP address (interface names and the rest stay with NetMQ),
-    /// on Linux with glibc (the <c>poll</c> and <c>pipe2</c> it calls come from <c>libc.so.6</c>).</summary>
+    /// <summary>Whether the relay can serve <paramref name="endpoints"/>: every one a <c>tcp://</c> address whose
+    /// host is <c>*</c> (to bind), <c>localhost</c> or an IP address (interface and host names stay with NetMQ), on
+    /// Linux with glibc (the <c>poll</c> and <c>pipe2</c> it calls come from <c>libc.so.6</c>).</summary>
     public static bool CanServe(IEnumerable<ZeroMqEndpoint> endpoints) =>
         HasLibc.Value && endpoints.All(e => TryParse(e.Address, out IPEndPoint at) && (e.Bind || (at.Port != 0 && !at.Address.Equals(IPAddress.Any))));
 
