@@ -7,13 +7,13 @@ using Streams.Transports.ZeroMq.Zmtp;
 
 namespace Streams.Transports.ZeroMq.Devices;
 
-/// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on
-/// NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and stop.</summary>
+/// <summary>A ZeroMQ device — forwarder (XSUB ↔ XPUB), streamer (PULL → PUSH) or queue (ROUTER ↔ DEALER) — on its
+/// own ZMTP relay or on NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and
+/// stop.</summary>
 /// <remarks>
 /// <para><b>Two engines.</b> A device whose endpoints are all TCP (bound, or connected to an IP address), with no
-/// capture, runs on
-/// the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0
-/// to its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
+/// capture, runs on the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0 to
+/// its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
 /// <see cref="ZeroMqDeviceOptions.Batch"/> messages per direction with NetMQ's <see cref="Msg"/> API
 /// (<c>TryReceive</c> with a zero timeout, <c>TrySend</c> of the same <see cref="Msg"/>): no allocation and no
@@ -189,6 +189,9 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
             }
 
             _relay?.Stop();
+
+            // Bounded (each leg stream closes within two seconds); their continuations do not need this thread.
+            DisposeLegModulesAsync().AsTask().Wait(StopTimeout + StopTimeout);
             _completion.TrySetResult();
             throw;
         }
