@@ -23,6 +23,28 @@ public class SortTests
     }
 
     [Theory]
+    [InlineData("-M")]
+    [InlineData("-Mr")]
+    [InlineData("-k2,2M")]
+    [InlineData("-M", "-u")]
+    [InlineData("-Ms", "-k1,1")]
+    [InlineData("-bM")]
+    [InlineData("--month-sort")]
+    public async Task Sort_Months_MatchesGnu(params string[] args)
+    {
+        // Unknown names first (and, without -s, by the whole line among themselves), then JAN … DEC in any case,
+        // after blanks, whatever follows the third letter.
+        string input = string.Join('\n', ["Dec 1", "jan", "  Feb x", "MAYDAY", "ju", "Jun", "\tjul", "xyz", "", "AUG", "sep 9", "Oct", "nov", "APRIL", "mar", "Jan 2", " dec"]) + "\n";
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, input);
+        var random = new Random(7);
+        string[] names = ["jan", "FEB", "Mar", "apr", "May", "jun", "JUL", "aug", "sep", "oct", "nov", "dec", "ja", "foo", "", "jux", "Decimal"];
+        string many = string.Concat(Enumerable.Range(0, 300).Select(i => (random.Next(3) == 0 ? " " : string.Empty) + names[random.Next(names.Length)] + " " + random.Next(40) + "\n"));
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, many);
+    }
+
+    [Theory]
+    [InlineData("-Mn")]
+    [InlineData("-hM")]
     [InlineData("-gn")]
     [InlineData("-hn")]
     [InlineData("-dn")]

@@ -35,6 +35,34 @@ internal readonly partial struct LineComparer
         return signA < 0 ? -magnitude : magnitude;
     }
 
+    /// <summary>GNU's <c>-M</c> in the C locale: 1 to 12 for a key whose first three characters after blanks are
+    /// JAN … DEC in any case (what follows them does not matter), 0 for anything else.</summary>
+    internal static int MonthOf(ReadOnlySpan<byte> key)
+    {
+        int i = 0;
+        while (i < key.Length && Blanks[key[i]])
+        {
+            i++;
+        }
+
+        if (key.Length - i < 3)
+        {
+            return 0;
+        }
+
+        ReadOnlySpan<byte> names = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC"u8;
+        for (int month = 0; month < 12; month++)
+        {
+            ReadOnlySpan<byte> name = names.Slice(month * 3, 3);
+            if ((key[i] & 0xDF) == name[0] && (key[i + 1] & 0xDF) == name[1] && (key[i + 2] & 0xDF) == name[2])
+            {
+                return month + 1;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>GNU's <c>-h</c>: by the unit first (none, then K or k, M, G, T, P, E, Z, Y, R, Q; negative
     /// numbers reversed; a zero has no unit), then as <c>-n</c> compares.</summary>
     internal static int HumanCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

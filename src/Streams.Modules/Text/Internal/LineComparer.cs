@@ -154,6 +154,10 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             {
                 diff = HumanCompare(ka, kb);
             }
+            else if (key.Month)
+            {
+                diff = MonthOf(ka) - MonthOf(kb);
+            }
             else if (key.Fold || key.Dictionary || key.NonPrinting)
             {
                 diff = IgnoringCompare(ka, kb, key.Fold, key.Dictionary ? NotDictionary : key.NonPrinting ? NotPrinting : null);

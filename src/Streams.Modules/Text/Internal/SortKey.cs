@@ -41,23 +41,26 @@ internal sealed class SortKey
     public bool Reverse { get; set; }
 
     /// <summary>Whether the key has ordering options of its own (then it does not inherit the global ones).</summary>
-    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Fold || Dictionary || NonPrinting;
+    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Month || Fold || Dictionary || NonPrinting;
 
     /// <summary>-h: human-readable numbers (2K, 1G).</summary>
     public bool Human { get; set; }
 
-    /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, and <c>-d</c> or
+    /// <summary>-M: month names (an unknown name first, then JAN … DEC).</summary>
+    public bool Month { get; set; }
+
+    /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, <c>-M</c>, and <c>-d</c> or
     /// <c>-i</c>): the key's letters as GNU lists them (<c>gn</c>), or null when they go together.</summary>
     public string? Incompatible()
     {
-        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Dictionary || NonPrinting ? 1 : 0);
+        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Month ? 1 : 0) + (Dictionary || NonPrinting ? 1 : 0);
         if (orderings < 2)
         {
             return null;
         }
 
         var letters = new System.Text.StringBuilder();
-        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Numeric, 'n') })
+        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Month, 'M'), (Numeric, 'n') })
         {
             if (set)
             {
@@ -89,6 +92,7 @@ internal sealed class SortKey
             case 'g': General = true; break;
             case 'h': Human = true; break;
             case 'i': NonPrinting = true; break;
+            case 'M': Month = true; break;
             case 'n': Numeric = true; break;
             case 'r': Reverse = true; break;
             default: return false;
@@ -105,6 +109,7 @@ internal sealed class SortKey
         Numeric = global.Numeric;
         General = global.General;
         Human = global.Human;
+        Month = global.Month;
         Fold = global.Fold;
         Dictionary = global.Dictionary;
         NonPrinting = global.NonPrinting;
