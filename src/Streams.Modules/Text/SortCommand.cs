@@ -24,6 +24,7 @@ internal sealed partial class SortCommand : PipelineStage
           -i, --ignore-nonprinting    consider only printable characters
           -h, --human-numeric-sort    compare human readable numbers (e.g., 2K 1G)
           -M, --month-sort            compare (unknown) < 'JAN' < ... < 'DEC'
+          -V, --version-sort          natural sort of (version) numbers within text
           -n, --numeric-sort          compare according to string numerical value
           -r, --reverse               reverse the result of comparisons
 
@@ -43,7 +44,7 @@ internal sealed partial class SortCommand : PipelineStage
         field number and C a character position in the field; both are origin 1, and
         the stop position defaults to the line's end.  If neither -t nor -b is in
         effect, characters in a field are counted from the beginning of the preceding
-        whitespace.  OPTS is one or more single-letter ordering options [bdfghiMnr],
+        whitespace.  OPTS is one or more single-letter ordering options [bdfghiMnrV],
         which override global ordering options for that key.  If no key is given, use
         the entire line as the key.
         """;
@@ -52,7 +53,7 @@ internal sealed partial class SortCommand : PipelineStage
     [
         new("ignore-leading-blanks", false, 'b'), new("dictionary-order", false, 'd'), new("ignore-case", false, 'f'),
         new("general-numeric-sort", false, 'g'), new("ignore-nonprinting", false, 'i'), new("numeric-sort", false, 'n'),
-        new("human-numeric-sort", false, 'h'), new("month-sort", false, 'M'),
+        new("human-numeric-sort", false, 'h'), new("month-sort", false, 'M'), new("version-sort", false, 'V'),
         new("reverse", false, 'r'), new("check", false, 'c'), new("key", true, 'k'), new("output", true, 'o'),
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
         new("zero-terminated", false, 'z'), new("buffer-size", true, 'S'), new("temporary-directory", true, 'T'),
@@ -70,7 +71,7 @@ internal sealed partial class SortCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "bcCdfghik:mMno:rsS:t:T:uz", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "bcCdfghik:mMno:rsS:t:T:uVz", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error, 2).ConfigureAwait(false);

@@ -43,6 +43,26 @@ public class SortTests
     }
 
     [Theory]
+    [InlineData("-V")]
+    [InlineData("-Vr")]
+    [InlineData("-k2,2V")]
+    [InlineData("-V", "-u")]
+    [InlineData("-Vs", "-k1,1")]
+    [InlineData("--version-sort")]
+    public async Task Sort_Versions_MatchesGnu(params string[] args)
+    {
+        // Digit runs by value, "~" before the end, suffixes (.tar.gz) only break ties, "." and ".." and dot names
+        // first, the empty line before all.
+        string input = string.Join('\n', ["a-1.10", "a-1.9", "a-1.9~rc1", "a-1.09", "", ".", "..", ".hidden2", ".hidden10", "b.tar.gz", "b.tar", "b", "file10.txt", "file9.txt", "file9.txt.gz", "x~", "x", "1.2.3", "1.2.10", "v0", "v00", "z.1a", "~"]) + "\n";
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, input);
+        var random = new Random(11);
+        string[] parts = ["a", "b", "Z", "-", ".", "~", "_", "0", "1", "9", "10", "007", ".tar", ".gz", "x1", " "];
+        string many = string.Concat(Enumerable.Range(0, 400).Select(_ => string.Concat(Enumerable.Range(0, random.Next(0, 6)).Select(_ => parts[random.Next(parts.Length)])) + " " + random.Next(30) + "\n"));
+        await Gnu.SameAsync(() => new SortCommand(), "sort", args, many);
+    }
+
+    [Theory]
+    [InlineData("-Vn")]
     [InlineData("-Mn")]
     [InlineData("-hM")]
     [InlineData("-gn")]

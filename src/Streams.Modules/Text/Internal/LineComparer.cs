@@ -158,6 +158,10 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             {
                 diff = MonthOf(ka) - MonthOf(kb);
             }
+            else if (key.Version)
+            {
+                diff = VersionCompare(ka, kb);
+            }
             else if (key.Fold || key.Dictionary || key.NonPrinting)
             {
                 diff = IgnoringCompare(ka, kb, key.Fold, key.Dictionary ? NotDictionary : key.NonPrinting ? NotPrinting : null);

@@ -41,7 +41,7 @@ internal sealed class SortKey
     public bool Reverse { get; set; }
 
     /// <summary>Whether the key has ordering options of its own (then it does not inherit the global ones).</summary>
-    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Month || Fold || Dictionary || NonPrinting;
+    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Month || Version || Fold || Dictionary || NonPrinting;
 
     /// <summary>-h: human-readable numbers (2K, 1G).</summary>
     public bool Human { get; set; }
@@ -49,18 +49,21 @@ internal sealed class SortKey
     /// <summary>-M: month names (an unknown name first, then JAN … DEC).</summary>
     public bool Month { get; set; }
 
-    /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, <c>-M</c>, and <c>-d</c> or
-    /// <c>-i</c>): the key's letters as GNU lists them (<c>gn</c>), or null when they go together.</summary>
+    /// <summary>-V: version numbers within text (GNU's filevercmp).</summary>
+    public bool Version { get; set; }
+
+    /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, <c>-M</c>, and <c>-V</c>,
+    /// <c>-d</c> or <c>-i</c>): the key's letters as GNU lists them (<c>gn</c>), or null when they go together.</summary>
     public string? Incompatible()
     {
-        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Month ? 1 : 0) + (Dictionary || NonPrinting ? 1 : 0);
+        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Month ? 1 : 0) + (Version || Dictionary || NonPrinting ? 1 : 0);
         if (orderings < 2)
         {
             return null;
         }
 
         var letters = new System.Text.StringBuilder();
-        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Month, 'M'), (Numeric, 'n') })
+        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Month, 'M'), (Numeric, 'n'), (Version, 'V') })
         {
             if (set)
             {
@@ -93,6 +96,7 @@ internal sealed class SortKey
             case 'h': Human = true; break;
             case 'i': NonPrinting = true; break;
             case 'M': Month = true; break;
+            case 'V': Version = true; break;
             case 'n': Numeric = true; break;
             case 'r': Reverse = true; break;
             default: return false;
@@ -110,6 +114,7 @@ internal sealed class SortKey
         General = global.General;
         Human = global.Human;
         Month = global.Month;
+        Version = global.Version;
         Fold = global.Fold;
         Dictionary = global.Dictionary;
         NonPrinting = global.NonPrinting;
