@@ -24,6 +24,8 @@ internal sealed partial class SortCommand : PipelineStage
           -i, --ignore-nonprinting    consider only printable characters
           -h, --human-numeric-sort    compare human readable numbers (e.g., 2K 1G)
           -M, --month-sort            compare (unknown) < 'JAN' < ... < 'DEC'
+          -R, --random-sort           shuffle, but group identical keys
+              --random-source=FILE    get random bytes from FILE
           -V, --version-sort          natural sort of (version) numbers within text
           -n, --numeric-sort          compare according to string numerical value
           -r, --reverse               reverse the result of comparisons
@@ -44,7 +46,7 @@ internal sealed partial class SortCommand : PipelineStage
         field number and C a character position in the field; both are origin 1, and
         the stop position defaults to the line's end.  If neither -t nor -b is in
         effect, characters in a field are counted from the beginning of the preceding
-        whitespace.  OPTS is one or more single-letter ordering options [bdfghiMnrV],
+        whitespace.  OPTS is one or more single-letter ordering options [bdfghiMnRrV],
         which override global ordering options for that key.  If no key is given, use
         the entire line as the key.
         """;
@@ -54,6 +56,7 @@ internal sealed partial class SortCommand : PipelineStage
         new("ignore-leading-blanks", false, 'b'), new("dictionary-order", false, 'd'), new("ignore-case", false, 'f'),
         new("general-numeric-sort", false, 'g'), new("ignore-nonprinting", false, 'i'), new("numeric-sort", false, 'n'),
         new("human-numeric-sort", false, 'h'), new("month-sort", false, 'M'), new("version-sort", false, 'V'),
+        new("random-sort", false, 'R'), new("random-source", true, '\u0003'),
         new("reverse", false, 'r'), new("check", false, 'c'), new("key", true, 'k'), new("output", true, 'o'),
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
         new("zero-terminated", false, 'z'), new("buffer-size", true, 'S'), new("temporary-directory", true, 'T'),
@@ -71,7 +74,7 @@ internal sealed partial class SortCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "bcCdfghik:mMno:rsS:t:T:uVz", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "bcCdfghik:mMno:rRsS:t:T:uVz", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error, 2).ConfigureAwait(false);
@@ -88,6 +91,7 @@ internal sealed partial class SortCommand : PipelineStage
         bool unique = false, stable = false, zero = false;
         int check = 0;
         string? output = null;
+        string? randomSource = null;
         foreach ((char option, string? value) in args.Options)
         {
             switch (option)
@@ -130,6 +134,7 @@ internal sealed partial class SortCommand : PipelineStage
                 case 'c': check = Math.Max(check, 1); break;
                 case 'C': check = 2; break;
                 case 'S' or 'T' or 'm' or '\u0002': break;
+                case '\u0003': randomSource = value; break;
                 default:
                     global.Apply(option, end: false);
                     if (option == 'b')
@@ -154,8 +159,30 @@ internal sealed partial class SortCommand : PipelineStage
             keys.Add(global);
         }
 
+        ulong seed = (ulong)System.Random.Shared.NextInt64();
+        if (randomSource is not null)
+        {
+            // The same source gives the same order (not GNU's: it hashes with MD5).
+            try
+            {
+                byte[] salt = new byte[4096];
+                int got;
+                using (FileStream file = File.OpenRead(randomSource))
+                {
+                    got = file.ReadAtLeast(salt, salt.Length, throwOnEndOfStream: false);
+                }
+
+                seed = System.IO.Hashing.XxHash3.HashToUInt64(salt.AsSpan(0, got));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return await CommandIO.FailAsync(context, Name, $"{randomSource}: {CommandIO.Reason(ex)}", 2).ConfigureAwait(false);
+            }
+        }
+
         foreach (SortKey key in keys)
         {
+            key.Seed = seed;
             if (key.Incompatible() is string letters)
             {
                 return await CommandIO.FailAsync(context, Name, $"options '-{letters}' are incompatible", 2).ConfigureAwait(false);

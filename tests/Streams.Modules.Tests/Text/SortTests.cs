@@ -1,3 +1,4 @@
+using Streams.Testing;
 using Streams.Modules.Text;
 
 namespace Streams.Modules.Tests.Text;
@@ -62,6 +63,47 @@ public class SortTests
     }
 
     [Theory]
+    [InlineData("-R")]
+    [InlineData("-R", "-k2,2")]
+    [InlineData("-Rf")]
+    [InlineData("-R", "-u")]
+    public async Task Sort_Random_ShufflesButGroupsEqualKeys(params string[] args)
+    {
+        // The order is random (GNU's too), so compare what can be: the same lines as GNU's output, lines with equal
+        // keys side by side, and an order that is not the sorted one.
+        var random = new Random(5);
+        string many = string.Concat(Enumerable.Range(0, 300).Select(i => $"k{random.Next(60)} {(random.Next(2) == 0 ? "A" : "a")}{random.Next(40)}\n"));
+        string ours = (await Gnu.RunOursAsync(new SortCommand(), args, Gnu.Bytes(many))).Text;
+        string gnu = (await StageHarness.RunReferenceAsync("sort", args, Gnu.Bytes(many), null)).Text;
+        Assert.Equal(gnu.Split('\n').Order(StringComparer.Ordinal), ours.Split('\n').Order(StringComparer.Ordinal));
+        string[] lines = ours.TrimEnd('\n').Split('\n');
+        Func<string, string> keyOf = args.Contains("-k2,2") ? l => l.Split(' ')[1] : args.Contains("-Rf") ? l => l.ToUpperInvariant() : l => l;
+        var seen = new HashSet<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string k = keyOf(lines[i]);
+            Assert.True(i == 0 || keyOf(lines[i - 1]) == k || seen.Add(k), $"key {k} appears apart");
+            seen.Add(k);
+        }
+
+        Assert.NotEqual(lines.Order(StringComparer.Ordinal), lines);
+    }
+
+    [Fact]
+    public async Task Sort_RandomSource_GivesTheSameOrderTwice()
+    {
+        string source = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(source, Enumerable.Range(0, 100).Select(i => (byte)(i * 7)).ToArray());
+        string input = string.Concat(Enumerable.Range(0, 200).Select(i => $"line {i}\n"));
+        string first = (await Gnu.RunOursAsync(new SortCommand(), ["-R", "--random-source=" + source], Gnu.Bytes(input))).Text;
+        string second = (await Gnu.RunOursAsync(new SortCommand(), ["-R", "--random-source", source], Gnu.Bytes(input))).Text;
+        File.Delete(source);
+        Assert.Equal(first, second);
+        Assert.NotEqual(input, first);
+    }
+
+    [Theory]
+    [InlineData("-Rn")]
     [InlineData("-Vn")]
     [InlineData("-Mn")]
     [InlineData("-hM")]

@@ -142,7 +142,12 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             // key is not a plain integer).
             ReadOnlySpan<byte> ka = k == 0 && !x.HasInteger ? a.Slice(x.KeyStart, x.KeyLength) : Extract(a, key);
             ReadOnlySpan<byte> kb = k == 0 && !y.HasInteger ? b.Slice(y.KeyStart, y.KeyLength) : Extract(b, key);
-            if (key.Numeric)
+            if (key.Random)
+            {
+                // First, as GNU's keycompare: -R with -V or -f still shuffles.
+                diff = RandomCompare(ka, kb, key);
+            }
+            else if (key.Numeric)
             {
                 diff = NumericCompare(ka, kb);
             }

@@ -41,7 +41,7 @@ internal sealed class SortKey
     public bool Reverse { get; set; }
 
     /// <summary>Whether the key has ordering options of its own (then it does not inherit the global ones).</summary>
-    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Month || Version || Fold || Dictionary || NonPrinting;
+    public bool HasOrdering => SkipStartBlanks || SkipEndBlanks || Numeric || General || Human || Month || Version || Random || Fold || Dictionary || NonPrinting;
 
     /// <summary>-h: human-readable numbers (2K, 1G).</summary>
     public bool Human { get; set; }
@@ -52,18 +52,24 @@ internal sealed class SortKey
     /// <summary>-V: version numbers within text (GNU's filevercmp).</summary>
     public bool Version { get; set; }
 
+    /// <summary>-R: by a hash of the key salted with <see cref="Seed"/> (equal keys stay together).</summary>
+    public bool Random { get; set; }
+
+    /// <summary>The salt of <see cref="Random"/>, the same for every key of one run.</summary>
+    public ulong Seed { get; set; }
+
     /// <summary>GNU's refusal of two orderings on one key (<c>-n</c>, <c>-g</c>, <c>-h</c>, <c>-M</c>, and <c>-V</c>,
     /// <c>-d</c> or <c>-i</c>): the key's letters as GNU lists them (<c>gn</c>), or null when they go together.</summary>
     public string? Incompatible()
     {
-        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Month ? 1 : 0) + (Version || Dictionary || NonPrinting ? 1 : 0);
+        int orderings = (Numeric ? 1 : 0) + (General ? 1 : 0) + (Human ? 1 : 0) + (Month ? 1 : 0) + (Version || Random || Dictionary || NonPrinting ? 1 : 0);
         if (orderings < 2)
         {
             return null;
         }
 
         var letters = new System.Text.StringBuilder();
-        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Month, 'M'), (Numeric, 'n'), (Version, 'V') })
+        foreach ((bool set, char letter) in new[] { (Dictionary, 'd'), (Fold, 'f'), (General, 'g'), (Human, 'h'), (NonPrinting, 'i'), (Month, 'M'), (Numeric, 'n'), (Random, 'R'), (Version, 'V') })
         {
             if (set)
             {
@@ -97,6 +103,7 @@ internal sealed class SortKey
             case 'i': NonPrinting = true; break;
             case 'M': Month = true; break;
             case 'V': Version = true; break;
+            case 'R': Random = true; break;
             case 'n': Numeric = true; break;
             case 'r': Reverse = true; break;
             default: return false;
@@ -115,6 +122,7 @@ internal sealed class SortKey
         Human = global.Human;
         Month = global.Month;
         Version = global.Version;
+        Random = global.Random;
         Fold = global.Fold;
         Dictionary = global.Dictionary;
         NonPrinting = global.NonPrinting;
