@@ -227,18 +227,7 @@ public sealed class MessagePool
         Magazine magazine = cache.Magazines[list];
         if (magazine.Count == MagazineSize)
         {
-            // The empty one first: once the full one is queued another thread may take it.
-            Magazine empty = _lists[list].TakeEmpty();
-            if (_lists[list].TryPutLoaded(magazine, Capacity(list)))
-            {
-                cache.Magazines[list] = magazine = empty;
-            }
-            else
-            {
-                // The list holds all it may: what this magazine holds goes (buffers back to ArrayPool).
-                _lists[list].PutEmpty(empty);
-                Drop(magazine);
-            }
+            cache.Magazines[list] = magazine = Unload(list, magazine, Capacity(list));
         }
 
         magazine.Items[magazine.Count++] = message;
@@ -289,17 +278,24 @@ public sealed class MessagePool
                 continue;
             }
 
-            Magazine empty = _lists[list].TakeEmpty();
-            if (_lists[list].TryPutLoaded(magazine, Capacity(list) + MagazineSize))
-            {
-                cache.Magazines[list] = empty;
-            }
-            else
-            {
-                _lists[list].PutEmpty(empty);
-                Drop(magazine);
-            }
+            cache.Magazines[list] = Unload(list, magazine, Capacity(list) + MagazineSize);
         }
+    }
+
+    // Queues a thread's magazine on list i and returns an empty one to go on with; when the list holds all it may
+    // (max messages), what the magazine holds goes instead (buffers back to ArrayPool) and it is kept.
+    private Magazine Unload(int list, Magazine magazine, int max)
+    {
+        // The empty one first: once the full one is queued another thread may take it.
+        Magazine empty = _lists[list].TakeEmpty();
+        if (_lists[list].TryPutLoaded(magazine, max))
+        {
+            return empty;
+        }
+
+        _lists[list].PutEmpty(empty);
+        Drop(magazine);
+        return magazine;
     }
 
     // The power of two at or above size, at least 2^MinKeptShift.

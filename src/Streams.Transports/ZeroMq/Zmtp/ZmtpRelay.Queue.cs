@@ -50,11 +50,7 @@ internal sealed partial class ZmtpRelay
         }
 
         byte[] id = from.Identity!;
-        Span<byte> head = to.GetSpace(2 + id.Length);
-        head[0] = ZmtpWire.More;
-        head[1] = (byte)id.Length;
-        id.CopyTo(head[2..]);
-        to.Commit(2 + id.Length, message: false);
+        WriteFrame(to, id, ZmtpWire.More, message: false);
         to.Append(message, message: true);
         CountDown(id.Length + body);
         return true;
