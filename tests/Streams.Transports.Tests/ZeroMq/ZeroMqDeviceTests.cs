@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Streams.Testing;
+using Streams.Transports.ZeroMq;
 using Streams.Transports.ZeroMq.Devices;
 using static Streams.Transports.Tests.ZeroMq.ZeroMqTestSupport;
 
@@ -175,12 +176,16 @@ public class ZeroMqDeviceTests
         LeakCheck.AssertNoLeaks(pool);
     }
 
-    [Fact]
-    public async Task Capture_PubSocket_GetsACopyOfEveryMessage()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Capture_PubSocket_GetsACopyOfEveryMessage(bool direct)
     {
         string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint(), capture = PyZmqPeer.FreeEndpoint();
-        var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = front, Backend = back, Capture = capture });
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Streamer, Frontend = front, Backend = back, Capture = capture, DirectTcp = direct });
         await ((Microsoft.Extensions.Hosting.IHostedService)device).StartAsync(CancellationToken.None);
+        Assert.Equal(direct ? "zmtp" : "netmq", device.Engine);
+        Assert.Equal(capture, device.CaptureEndpoint);
         try
         {
             using PyZmqPeer tap = await PyZmqPeer.StartAsync("sub", ">" + capture, 50, string.Empty);
@@ -198,6 +203,47 @@ public class ZeroMqDeviceTests
         }
 
         Assert.False(device.IsRunning);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Capture_PushSocketOfAQueue_GetsRequestsAndRepliesWithTheClientsRoutingId(bool direct)
+    {
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint(), capture = PyZmqPeer.FreeEndpoint();
+        var device = new ZeroMqDevice(new ZeroMqDeviceOptions
+        {
+            Kind = ZeroMqDeviceKind.Queue,
+            Frontend = front,
+            Backend = back,
+            Capture = capture,
+            CaptureType = ZeroMqSocketType.Push,
+            DirectTcp = direct,
+        });
+        device.Start();
+        Assert.Equal(direct ? "zmtp" : "netmq", device.Engine);
+        try
+        {
+            // A PUSH capture socket holds its copies until the tap is there: nothing is dropped.
+            using PyZmqPeer tap = await PyZmqPeer.StartAsync("pull", ">" + capture, 20);
+            using PyZmqPeer rep = await PyZmqPeer.StartAsync("rep", ">" + back, 10);
+            using PyZmqPeer req = await PyZmqPeer.StartAsync("req", ">" + front, 10);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"REQ-{i}"), await req.ReadLinesAsync(10, Wait));
+
+            // Each copy as the ROUTER or the DEALER received it: the client's routing id, the empty delimiter, the body.
+            List<string[]> copies = [.. (await tap.ReadLinesAsync(20, Wait)).Select(l => l.Split('|'))];
+            Assert.All(copies, c => Assert.Equal(3, c.Length));
+            Assert.Single(copies.Select(c => c[0]).Distinct());
+            Assert.All(copies, c => Assert.Equal(string.Empty, c[1]));
+            Assert.Equal(
+                Enumerable.Range(0, 10).SelectMany(i => new[] { $"req-{i}", $"REQ-{i}" }).Order(StringComparer.Ordinal),
+                copies.Select(c => c[2]).Order(StringComparer.Ordinal));
+            Assert.Equal(0, device.CaptureDropped);
+        }
+        finally
+        {
+            await device.StopAsync();
+        }
     }
 
     [Theory]

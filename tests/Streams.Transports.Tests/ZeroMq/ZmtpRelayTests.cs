@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Streams.Testing;
+using Streams.Transports.ZeroMq;
 using Streams.Transports.ZeroMq.Devices;
 using static Streams.Transports.Tests.ZeroMq.ZeroMqTestSupport;
 
@@ -156,6 +157,48 @@ public class ZmtpRelayTests
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"A|{i}"), await subA.ReadLinesAsync(50, Wait));
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"B|{i}"), await subB.ReadLinesAsync(50, Wait));
         Assert.Equal(100, device.Statistics.FrontendMessagesIn);
+    }
+
+    [Fact]
+    public async Task Capture_PubSubscriberOfAForwarder_GetsItsOwnTopicOnly()
+    {
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint(), capture = PyZmqPeer.FreeEndpoint();
+        await using var device = new ZeroMqDevice(new ZeroMqDeviceOptions { Kind = ZeroMqDeviceKind.Forwarder, Frontend = front, Backend = back, Capture = capture });
+        device.Start();
+        Assert.Equal("zmtp", device.Engine);
+
+        // The tap's subscription stays with the capture socket: it goes neither upstream nor to the other subscribers.
+        using PyZmqPeer tap = await PyZmqPeer.StartAsync("sub", ">" + capture, 50, "A");
+        await Task.Delay(1000); // a PUB capture socket: let the tap's subscription arrive
+        using PyZmqPeer subA = await PyZmqPeer.StartAsync("sub", ">" + back, 50, "A");
+        using PyZmqPeer subB = await PyZmqPeer.StartAsync("sub", ">" + back, 50, "B");
+        await SettledAsync(() => device.Statistics.BackendMessagesIn, atLeast: 2);
+        using PyZmqPeer pub = await PyZmqPeer.StartAsync("pubtopics", ">" + front, 50, "A,B");
+        Assert.Equal(["SUB A", "SUB B"], (await pub.ReadLinesAsync(2, Wait)).Order());
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"B|{i}"), await subB.ReadLinesAsync(50, Wait));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"A|{i}"), await tap.ReadLinesAsync(50, Wait));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"A|{i}"), await subA.ReadLinesAsync(50, Wait));
+    }
+
+    [Fact]
+    public async Task Capture_PushSocketWithNoPeer_DropsAndCountsWithoutHoldingTheDeviceBack()
+    {
+        string front = PyZmqPeer.FreeEndpoint(), back = PyZmqPeer.FreeEndpoint(), capture = PyZmqPeer.FreeEndpoint();
+        await using var device = new ZeroMqDevice(new ZeroMqDeviceOptions
+        {
+            Kind = ZeroMqDeviceKind.Streamer,
+            Frontend = front,
+            Backend = back,
+            Capture = capture,
+            CaptureType = ZeroMqSocketType.Push,
+        });
+        device.Start();
+        Assert.Equal("zmtp", device.Engine);
+        using PyZmqPeer pull = await PyZmqPeer.StartAsync("pull", ">" + back, 200);
+        using PyZmqPeer push = await PyZmqPeer.StartAsync("push", ">" + front, 200);
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"msg-{i}"), await pull.ReadLinesAsync(200, Wait));
+        await SettledAsync(() => device.CaptureDropped, atLeast: 200);
+        Assert.Equal(200, device.CaptureDropped);
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace Streams.Transports.ZeroMq.Devices;
 /// own ZMTP relay or on NetMQ sockets, with optional capture and control sockets, counters, and pause, resume and
 /// stop.</summary>
 /// <remarks>
-/// <para><b>Two engines.</b> A device whose endpoints are all TCP (bound, or connected to an IP address), with no
-/// capture, runs on the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0 to
+/// <para><b>Two engines.</b> A device whose endpoints are all TCP (bound, or connected to an IP address), its
+/// capture socket's included, runs on the ZMTP relay (<see cref="ZeroMqDeviceOptions.DirectTcp"/>): one thread speaking ZMTP 3.0 to
 /// its peers itself. Every other device runs on NetMQ sockets as below; the control socket always does.</para>
 /// <para><b>Threading.</b> One poller thread per device owns every socket. On each wake-up it moves up to
 /// <see cref="ZeroMqDeviceOptions.Batch"/> messages per direction with NetMQ's <see cref="Msg"/> API
@@ -95,7 +95,7 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Capture copies dropped because the capture socket could not take them at once.</summary>
-    public long CaptureDropped => Interlocked.Read(ref _captureDropped);
+    public long CaptureDropped => Interlocked.Read(ref _captureDropped) + (_relay?.CaptureDropped ?? 0);
 
     /// <summary>What moves the messages: <c>zmtp</c> (the device's own ZMTP relay,
     /// <see cref="ZeroMqDeviceOptions.DirectTcp"/>) or <c>netmq</c> (NetMQ sockets); known once started.</summary>
@@ -151,14 +151,17 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
             };
             List<ZeroMqEndpoint> frontEndpoints = ParseEndpoints(_options.Frontend);
             List<ZeroMqEndpoint> backEndpoints = ParseEndpoints(_options.Backend);
-            if (UsesRelay(frontEndpoints, backEndpoints))
+            List<ZeroMqEndpoint> captureEndpoints = _options.Capture is { } captureList ? ParseEndpoints(captureList) : [];
+            if (UsesRelay(frontEndpoints, backEndpoints, captureEndpoints))
             {
                 _front = new DeviceLeg("frontend", null);
                 _back = new DeviceLeg("backend", null);
                 SetUpLegModules();
-                _relay = ZmtpRelay.Start(Name, _options.Kind, frontEndpoints, backEndpoints, _front, _back, _options.HighWatermark, _options.Linger, _paused, _options.Pool);
+                string captureType = _options.CaptureType == ZeroMqSocketType.Push ? "PUSH" : "PUB";
+                _relay = ZmtpRelay.Start(Name, _options.Kind, frontEndpoints, backEndpoints, (captureEndpoints, captureType), _front, _back, _options.HighWatermark, _options.Linger, _paused, _options.Pool);
                 _front.Endpoint = _relay.FrontendEndpoint;
                 _back.Endpoint = _relay.BackendEndpoint;
+                CaptureEndpoint = _relay.CaptureEndpoint;
             }
             else
             {
@@ -167,9 +170,9 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
                 SetUpLegModules();
             }
 
-            if (_options.Capture is { } capture)
+            if (_relay is null && captureEndpoints.Count != 0)
             {
-                _capture = Open(_options.CaptureType, ParseEndpoints(capture), opened);
+                _capture = Open(_options.CaptureType, captureEndpoints, opened);
                 CaptureEndpoint = _capture.Options.LastEndpoint;
             }
 
@@ -295,6 +298,11 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
 
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    frontend {device.FrontendEndpoint,-26} in {s.FrontendMessagesIn} msgs/{s.FrontendBytesIn} B, out {s.FrontendMessagesOut} msgs/{s.FrontendBytesOut} B\n");
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    backend  {device.BackendEndpoint,-26} in {s.BackendMessagesIn} msgs/{s.BackendBytesIn} B, out {s.BackendMessagesOut} msgs/{s.BackendBytesOut} B\n");
+            if (device.CaptureEndpoint is { } capture)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    capture  {capture,-26} dropped {device.CaptureDropped} msgs\n");
+            }
+
             if (device.RejectedConnections != 0)
             {
                 text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    refused connections: {device.RejectedConnections}\n");
@@ -310,11 +318,10 @@ public sealed partial class ZeroMqDevice : IHostedService, IAsyncDisposable
         return list.Count != 0 ? list : throw new FormatException($"{Name}: an endpoint list is empty");
     }
 
-    // The ZMTP relay serves a device whose endpoints are all TCP, without capture (ZeroMqDeviceOptions.DirectTcp).
-    private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back) =>
+    // The ZMTP relay serves a device whose endpoints, capture's included, are all TCP (ZeroMqDeviceOptions.DirectTcp).
+    private bool UsesRelay(List<ZeroMqEndpoint> front, List<ZeroMqEndpoint> back, List<ZeroMqEndpoint> capture) =>
         _options.DirectTcp
-        && _options.Capture is null
-        && ZmtpRelay.CanServe(front.Concat(back));
+        && ZmtpRelay.CanServe(front.Concat(back).Concat(capture));
 
     private NetMQSocket Open(ZeroMqSocketType type, List<ZeroMqEndpoint> endpoints, List<NetMQSocket> opened)
     {

@@ -58,9 +58,9 @@ public sealed class ZeroMqDeviceOptions
     /// through it; messages sent on the backend go down through it.</summary>
     public Func<StreamModule>? BackendModule { get; init; }
 
-    /// <summary>Whether a device whose endpoints are all TCP (bound, or connected to an IP address), with no
-    /// capture, speaks ZMTP 3.0
-    /// itself instead of through NetMQ sockets (default true; on Linux with glibc).</summary>
+    /// <summary>Whether a device whose endpoints are all TCP (bound, or connected to an IP address), its capture
+    /// socket's included, speaks ZMTP 3.0 itself instead of through NetMQ sockets (default true; on Linux with
+    /// glibc).</summary>
     /// <remarks>The relay moves each message's frames as bytes from one connection's buffer to another's on one
     /// thread, with no per-message allocation or thread hand-off: about twice the NetMQ engine's throughput and
     /// 1.2× libzmq's proxy (docs/benchmarks.md). It takes messages up to 256 MiB and serves the NULL mechanism

@@ -29,10 +29,10 @@ internal sealed class ZmtpPeer
     private long _appended;
     private long _sent;
 
-    public ZmtpPeer(Socket socket, bool front, int highWatermark)
+    public ZmtpPeer(Socket socket, ZmtpRole role, int highWatermark)
     {
         Socket = socket;
-        Front = front;
+        Role = role;
         _highWatermark = highWatermark;
         Since = Environment.TickCount64;
     }
@@ -47,8 +47,14 @@ internal sealed class ZmtpPeer
 
     public Socket Socket { get; }
 
-    /// <summary>Whether the peer connected to the frontend (else the backend).</summary>
-    public bool Front { get; }
+    /// <summary>Which of the device's sockets the peer connected to.</summary>
+    public ZmtpRole Role { get; }
+
+    /// <summary>Whether the peer connected to the frontend.</summary>
+    public bool Front => Role == ZmtpRole.Front;
+
+    /// <summary>Whether the peer connected to the capture socket.</summary>
+    public bool Capture => Role == ZmtpRole.Capture;
 
     /// <summary>When the peer connected (<see cref="Environment.TickCount64"/>), for the handshake's time limit.</summary>
     public long Since { get; }
@@ -66,7 +72,8 @@ internal sealed class ZmtpPeer
     /// <summary>Output was added since the last attempt to send.</summary>
     public bool Dirty { get; set; }
 
-    /// <summary>The subscriptions of a subscriber (backend of a forwarder): a set, as libzmq's XPUB keeps it.</summary>
+    /// <summary>The subscriptions of a subscriber (backend of a forwarder, or of a PUB capture socket): a set, as
+    /// libzmq's XPUB keeps it.</summary>
     public List<byte[]>? Topics { get; set; }
 
     /// <summary>The routing id of a client of a queue (frontend): the peer's Identity, or one the relay made.</summary>

@@ -15,7 +15,7 @@ internal sealed partial class ZmtpRelay
     private volatile bool _closed;
 
     // Registers the connect endpoints of a leg; they are dialled once the thread runs.
-    private string? Dial(IReadOnlyList<ZeroMqEndpoint> endpoints, bool front)
+    private string? Dial(IReadOnlyList<ZeroMqEndpoint> endpoints, ZmtpRole role)
     {
         string? last = null;
         foreach (ZeroMqEndpoint endpoint in endpoints.Where(e => !e.Bind))
@@ -25,7 +25,7 @@ internal sealed partial class ZmtpRelay
                 throw new IOException($"{_name}: cannot connect {endpoint.Address}: not a TCP address the relay serves");
             }
 
-            _dialers.Add(new Dialer(at, front));
+            _dialers.Add(new Dialer(at, role));
             last = endpoint.Address;
         }
 
@@ -76,7 +76,7 @@ internal sealed partial class ZmtpRelay
     {
         while (_dialed.TryDequeue(out (Dialer Dialer, Socket Socket) made))
         {
-            if (!Adopt(made.Socket, made.Dialer.Front, out ZmtpPeer? peer))
+            if (!Adopt(made.Socket, made.Dialer.Role, out ZmtpPeer? peer))
             {
                 _ = DialAsync(made.Dialer, ReconnectInterval);
                 continue;
@@ -107,11 +107,11 @@ internal sealed partial class ZmtpRelay
         }
     }
 
-    private sealed class Dialer(IPEndPoint at, bool front)
+    private sealed class Dialer(IPEndPoint at, ZmtpRole role)
     {
         public IPEndPoint At { get; } = at;
 
-        public bool Front { get; } = front;
+        public ZmtpRole Role { get; } = role;
 
         /// <summary>The connection made, while it lasts (relay's thread only).</summary>
         public ZmtpPeer? Peer { get; set; }

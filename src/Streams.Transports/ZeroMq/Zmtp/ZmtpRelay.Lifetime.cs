@@ -18,8 +18,8 @@ internal sealed partial class ZmtpRelay
         {
             // What it sent first (a subscriber's last subscriptions too), then it leaves the routing.
             Process(peer);
-            (peer.Front ? _fronts : _backs).Remove(peer);
-            if (_forwarder && !peer.Front)
+            (peer.Role switch { ZmtpRole.Front => _fronts, ZmtpRole.Back => _backs, _ => _captures }).Remove(peer);
+            if (_forwarder && peer.Role == ZmtpRole.Back)
             {
                 Unsubscribe(peer);
             }

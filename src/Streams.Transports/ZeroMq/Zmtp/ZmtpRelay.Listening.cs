@@ -6,7 +6,7 @@ namespace Streams.Transports.ZeroMq.Zmtp;
 // Endpoints the device binds: a listener each, polled by the loop; every connection accepted becomes a peer.
 internal sealed partial class ZmtpRelay
 {
-    private string? Listen(IReadOnlyList<ZeroMqEndpoint> endpoints, bool front)
+    private string? Listen(IReadOnlyList<ZeroMqEndpoint> endpoints, ZmtpRole role)
     {
         string? last = null;
         foreach (ZeroMqEndpoint endpoint in endpoints.Where(e => e.Bind))
@@ -33,7 +33,7 @@ internal sealed partial class ZmtpRelay
                 throw new IOException($"{_name}: cannot bind {endpoint.Address}: {why}", ex);
             }
 
-            _listeners.Add((socket, front));
+            _listeners.Add((socket, role));
             var bound = (IPEndPoint)socket.LocalEndPoint!;
             last = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"tcp://[{bound.Address}]:{bound.Port}" : $"tcp://{bound.Address}:{bound.Port}";
         }
@@ -41,7 +41,7 @@ internal sealed partial class ZmtpRelay
         return last;
     }
 
-    private void Accept(Socket listener, bool front)
+    private void Accept(Socket listener, ZmtpRole role)
     {
         while (true)
         {
@@ -62,12 +62,12 @@ internal sealed partial class ZmtpRelay
                 return;
             }
 
-            Adopt(socket, front, out _);
+            Adopt(socket, role, out _);
         }
     }
 
     // A connection, accepted or dialled, becomes a peer that is sent our greeting and READY at once.
-    private bool Adopt(Socket socket, bool front, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ZmtpPeer? peer)
+    private bool Adopt(Socket socket, ZmtpRole role, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ZmtpPeer? peer)
     {
         peer = null;
         try
@@ -82,8 +82,8 @@ internal sealed partial class ZmtpRelay
             return false;
         }
 
-        peer = new ZmtpPeer(socket, front, _highWatermark);
-        string type = front ? _frontType : _backType;
+        peer = new ZmtpPeer(socket, role, _highWatermark);
+        string type = TypeOf(role);
         ZmtpWire.WriteGreeting(_handshake);
         ZmtpWire.WriteReady(_handshake.AsSpan(ZmtpWire.GreetingSize), type);
         peer.Append(_handshake.AsSpan(0, ZmtpWire.GreetingSize + ZmtpWire.ReadySize(type)), message: false);

@@ -61,7 +61,7 @@ internal sealed partial class ZmtpRelay
             {
                 if (_fds[i].Returned != 0)
                 {
-                    Accept(_listeners[i - 1].Socket, _listeners[i - 1].Front);
+                    Accept(_listeners[i - 1].Socket, _listeners[i - 1].Role);
                 }
             }
 

@@ -67,7 +67,7 @@ internal sealed partial class ZmtpRelay
 
         ReadOnlySpan<byte> body = peer.In.AsSpan(peer.InStart + h, (int)size);
         ReadOnlySpan<byte> name = ZmtpWire.CommandName(body, out int data);
-        string ours = peer.Front ? _frontType : _backType;
+        string ours = TypeOf(peer.Role);
         if (!name.SequenceEqual("READY"u8) || ZmtpWire.SocketType(body[data..]) is not { } theirs || !ZmtpWire.Compatible(ours, theirs))
         {
             Reject(peer);
@@ -81,7 +81,12 @@ internal sealed partial class ZmtpRelay
 
         peer.InStart += h + (int)size;
         peer.State = ZmtpPeer.Phase.Open;
-        if (peer.Front)
+        if (peer.Capture)
+        {
+            _captures.Add(peer);
+            peer.Topics = _capturePub ? [] : null;
+        }
+        else if (peer.Front)
         {
             _fronts.Add(peer);
             if (_forwarder)
@@ -205,6 +210,17 @@ internal sealed partial class ZmtpRelay
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Route(ZmtpPeer from, ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, int frames, long body)
     {
+        if (from.Capture)
+        {
+            // A capture peer sends nothing but, to a PUB capture socket, its subscriptions.
+            if (_capturePub && frames == 1 && first.Length > 0 && first[0] <= 1)
+            {
+                CaptureSubscription(from, first[0] == 1, first[1..]);
+            }
+
+            return true;
+        }
+
         if (_forwarder && !from.Front && frames == 1 && first.Length > 0 && first[0] <= 1)
         {
             // A subscription stays the relay's business, modules or not.
@@ -217,6 +233,25 @@ internal sealed partial class ZmtpRelay
             return true; // a PULL peer has nothing to send; ignore what it does
         }
 
+        if (!Forward(from, message, first, frames, body))
+        {
+            return false;
+        }
+
+        if (_capturing)
+        {
+            // As it came in (the NetMQ engine and zmq_proxy capture what the device receives); a queue's request
+            // as its ROUTER would have received it, behind the client's routing id.
+            Capture(message, first, _queue && from.Front ? from.Identity : null);
+        }
+
+        return true;
+    }
+
+    // Passes a message on, through the legs' modules if any; false when it must wait.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Forward(ZmtpPeer from, ReadOnlySpan<byte> message, ReadOnlySpan<byte> first, int frames, long body)
+    {
         if (HasModules)
         {
             return RouteThroughModules(from, message, frames, body);
@@ -298,9 +333,19 @@ internal sealed partial class ZmtpRelay
         {
             return false;
         }
-        else if (_forwarder && !peer.Front && (name.SequenceEqual("SUBSCRIBE"u8) || name.SequenceEqual("CANCEL"u8)))
+        else if (!peer.Front && (name.SequenceEqual("SUBSCRIBE"u8) || name.SequenceEqual("CANCEL"u8)))
         {
-            Subscription(peer, name[0] == (byte)'S', body[data..]);
+            if (peer.Capture)
+            {
+                if (_capturePub)
+                {
+                    CaptureSubscription(peer, name[0] == (byte)'S', body[data..]);
+                }
+            }
+            else if (_forwarder)
+            {
+                Subscription(peer, name[0] == (byte)'S', body[data..]);
+            }
         }
 
         return true;

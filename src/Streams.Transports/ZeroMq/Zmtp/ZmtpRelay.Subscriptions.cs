@@ -95,6 +95,7 @@ internal sealed partial class ZmtpRelay
         }
 
         CountUp(1 + topic.Length);
+        CaptureSubscriptionChange(on, topic);
     }
 
     private static void SendSubscription(ZmtpPeer pub, bool on, ReadOnlySpan<byte> topic)

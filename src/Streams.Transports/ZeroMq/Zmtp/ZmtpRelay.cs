@@ -44,7 +44,7 @@ internal sealed partial class ZmtpRelay
     private readonly int _highWatermark;
     private readonly TimeSpan _linger;
     private readonly MessagePool _pool;
-    private readonly List<(Socket Socket, bool Front)> _listeners = [];
+    private readonly List<(Socket Socket, ZmtpRole Role)> _listeners = [];
     private readonly List<ZmtpPeer> _peers = [];
     private readonly List<ZmtpPeer> _fronts = [];
     private readonly List<ZmtpPeer> _backs = [];
@@ -62,7 +62,7 @@ internal sealed partial class ZmtpRelay
     private long _rejected;
     private int _next;
 
-    private ZmtpRelay(string name, ZeroMqDeviceKind kind, DeviceLeg front, DeviceLeg back, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
+    private ZmtpRelay(string name, ZeroMqDeviceKind kind, DeviceLeg front, DeviceLeg back, string? captureType, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
     {
         _name = name;
         _pool = pool;
@@ -79,7 +79,9 @@ internal sealed partial class ZmtpRelay
         _highWatermark = highWatermark;
         _linger = linger;
         _paused = _pausedHere = paused;
-        _handshake = new byte[ZmtpWire.GreetingSize + Math.Max(ZmtpWire.ReadySize(_frontType), ZmtpWire.ReadySize(_backType))];
+        _captureType = captureType ?? "PUB";
+        _capturePub = _captureType == "PUB";
+        _handshake = new byte[ZmtpWire.GreetingSize + new[] { _frontType, _backType, _captureType }.Max(ZmtpWire.ReadySize)];
     }
 
     /// <summary>Completes when the relay's thread has closed everything; faults if the relay itself failed.</summary>
@@ -90,6 +92,9 @@ internal sealed partial class ZmtpRelay
 
     /// <summary>The last backend endpoint bound, with its real port.</summary>
     public string? BackendEndpoint { get; private set; }
+
+    /// <summary>The last capture endpoint bound or connected, or null without capture.</summary>
+    public string? CaptureEndpoint { get; private set; }
 
     /// <summary>Connections closed for breaking the protocol.</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -111,17 +116,21 @@ internal sealed partial class ZmtpRelay
     public static bool CanServe(IEnumerable<ZeroMqEndpoint> endpoints) =>
         HasLibc.Value && endpoints.All(e => TryParse(e.Address, out IPEndPoint at) && (e.Bind || (at.Port != 0 && !at.Address.Equals(IPAddress.Any))));
 
-    /// <summary>Binds every endpoint and starts the relay's thread.</summary>
+    /// <summary>Binds every endpoint and starts the relay's thread. <c>capture</c> is the capture socket's
+    /// endpoints (empty: no capture) and its type, <c>PUB</c> or <c>PUSH</c>.</summary>
     /// <exception cref="IOException">An endpoint could not be bound (the message names it).</exception>
-    public static ZmtpRelay Start(string name, ZeroMqDeviceKind kind, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
+    public static ZmtpRelay Start(string name, ZeroMqDeviceKind kind, IReadOnlyList<ZeroMqEndpoint> front, IReadOnlyList<ZeroMqEndpoint> back, (IReadOnlyList<ZeroMqEndpoint> Endpoints, string Type) capture, DeviceLeg frontLeg, DeviceLeg backLeg, int highWatermark, TimeSpan linger, bool paused, MessagePool pool)
     {
-        var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, highWatermark, linger, paused, pool);
+        var relay = new ZmtpRelay(name, kind, frontLeg, backLeg, capture.Type, highWatermark, linger, paused, pool);
         try
         {
-            string? frontBound = relay.Listen(front, true), frontDialled = relay.Dial(front, true);
-            string? backBound = relay.Listen(back, false), backDialled = relay.Dial(back, false);
+            string? frontBound = relay.Listen(front, ZmtpRole.Front), frontDialled = relay.Dial(front, ZmtpRole.Front);
+            string? backBound = relay.Listen(back, ZmtpRole.Back), backDialled = relay.Dial(back, ZmtpRole.Back);
+            string? captureBound = relay.Listen(capture.Endpoints, ZmtpRole.Capture), captureDialled = relay.Dial(capture.Endpoints, ZmtpRole.Capture);
             relay.FrontendEndpoint = frontBound ?? frontDialled;
             relay.BackendEndpoint = backBound ?? backDialled;
+            relay.CaptureEndpoint = captureBound ?? captureDialled;
+            relay._capturing = capture.Endpoints.Count != 0;
             relay._wake = PollNative.OpenPipe();
         }
         catch
@@ -154,6 +163,14 @@ internal sealed partial class ZmtpRelay
             }
         }
     }
+
+    // The ZMTP socket type the relay announces to a peer of this role.
+    private string TypeOf(ZmtpRole role) => role switch
+    {
+        ZmtpRole.Front => _frontType,
+        ZmtpRole.Back => _backType,
+        _ => _captureType,
+    };
 
     private static bool TryParse(string address, out IPEndPoint endPoint)
     {

@@ -168,7 +168,7 @@ internal static class ZmtpWire
         "PULL" => theirs == "PUSH",
         "PUSH" => theirs == "PULL",
         "XSUB" => theirs is "PUB" or "XPUB",
-        "XPUB" => theirs is "SUB" or "XSUB",
+        "XPUB" or "PUB" => theirs is "SUB" or "XSUB",
         "ROUTER" => theirs is "REQ" or "DEALER" or "ROUTER",
         "DEALER" => theirs is "REP" or "DEALER" or "ROUTER",
         _ => false,
