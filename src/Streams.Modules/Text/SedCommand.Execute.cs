@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
-using System.Text;
 using Streams.Modules.Text.Regex;
 using Streams.Pipelines;
 
@@ -15,6 +12,7 @@ internal sealed partial class SedCommand
     {
         PipeWriter output = context.Output;
         List<SedInstruction> program = _program.Instructions;
+        char delimiter = (char)_delimiter;
         // Each space carries whether its text ended with a newline (GNU's "chomped"): h, g, x and the appending
         // H and G move it with the text, so a last line without one prints without one wherever it went. The hold
         // space starts empty, as if it had had one.
@@ -24,12 +22,21 @@ internal sealed partial class SedCommand
         bool newline = false;
         while (restart is not null || await input.MoveNextAsync().ConfigureAwait(false))
         {
+            if (restart is null && input.TakeFileStarted())
+            {
+                // -s and -i: GNU starts each file afresh (the hold space's flag stays).
+                hold = string.Empty;
+                ResetRanges(program);
+                await RewindReadFilesAsync().ConfigureAwait(false);
+            }
+
             // D restarts the cycle on what it left, without reading a line.
             string space = restart ?? input.Current;
             newline = restart is null ? input.HasNewline : newline;
             _replaced &= restart is not null;
             restart = null;
             bool deleted = false;
+            bool endCycle = false;
             int? quit = null;
             for (int i = 0; i < program.Count; i++)
             {
@@ -51,17 +58,17 @@ internal sealed partial class SedCommand
 
                 switch (instruction.Command)
                 {
-                    case '{' or '}':
+                    case '{' or '}' or ':':
                         break;
                     case 'p':
-                        WriteLine(output, space, newline);
+                        _out.WriteLine(space, newline, _delimiter);
                         break;
                     case 'd':
                         deleted = true;
                         break;
                     case 'D':
                         // GNU: without a newline, as d; else delete up to the first newline and restart the cycle.
-                        int first = space.IndexOf('\n', StringComparison.Ordinal);
+                        int first = space.IndexOf(delimiter, StringComparison.Ordinal);
                         restart = first < 0 ? null : space[(first + 1)..];
                         deleted = true;
                         break;
@@ -69,30 +76,31 @@ internal sealed partial class SedCommand
                         (hold, holdNewline) = (space, newline);
                         break;
                     case 'H':
-                        (hold, holdNewline) = (hold + "\n" + space, newline);
+                        (hold, holdNewline) = (hold + delimiter + space, newline);
                         break;
                     case 'g':
                         (space, newline) = (hold, holdNewline);
                         break;
                     case 'G':
-                        (space, newline) = (space + "\n" + hold, holdNewline);
+                        (space, newline) = (space + delimiter + hold, holdNewline);
                         break;
                     case 'x':
                         (space, hold, newline, holdNewline) = (hold, space, holdNewline, newline);
                         break;
                     case '=':
-                        WriteLine(output, input.LineNumber.ToString(CultureInfo.InvariantCulture), true);
+                        WriteInfo(Number(input.LineNumber));
+                        break;
+                    case 'F':
+                        WriteInfo(input.FileName);
+                        break;
+                    case 'z':
+                        space = string.Empty;
+                        break;
+                    case 'l':
+                        WriteList(space, instruction.Width < 0 ? _lineLength : instruction.Width);
                         break;
                     case 's':
-                        if (Substitute(instruction, ref space))
-                        {
-                            _replaced = true;
-                            if (instruction.Print)
-                            {
-                                WriteLine(output, space, newline);
-                            }
-                        }
-
+                        (space, newline) = await SubstituteCommandAsync(instruction, space, newline).ConfigureAwait(false);
                         break;
                     case 'y':
                         space = string.Create(space.Length, (space, instruction.Map!), static (chars, state) =>
@@ -105,21 +113,58 @@ internal sealed partial class SedCommand
                         });
                         break;
                     case 'a':
-                        _append.Add(instruction.Text!);
+                        // GNU keeps the text with its newline and writes it as it is, -z or not.
+                        _append.Add((instruction.Text!.Length > 0 ? instruction.Text + "\n" : string.Empty, null));
+                        break;
+                    case 'r':
+                        if (instruction.Prepend)
+                        {
+                            await CopyFileAsync(instruction.FileName!).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _append.Add((null, instruction.FileName));
+                        }
+
+                        break;
+                    case 'R':
+                        if (await instruction.ReadFile!.ReadLineAsync(_delimiter, context.CancellationToken).ConfigureAwait(false) is string line)
+                        {
+                            _append.Add((line, null));
+                        }
+
+                        break;
+                    case 'w':
+                        instruction.Output!.WriteLine(space, newline, _delimiter);
+                        break;
+                    case 'W':
+                        int cut = space.IndexOf(delimiter, StringComparison.Ordinal);
+                        instruction.Output!.WriteLine(cut < 0 ? space : space[..cut], cut >= 0 || newline, _delimiter);
+                        break;
+                    case 'e':
+                        if (instruction.Text is null)
+                        {
+                            (space, newline) = await EvaluateAsync(space, newline).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            string result = await RunShellAsync(instruction.Text).ConfigureAwait(false);
+                            _out.EndMissingLine(_delimiter);
+                            _out.WriteText(result);
+                        }
+
                         break;
                     case 'i':
-                        WriteText(output, instruction.Text!);
+                        WriteText(instruction.Text!);
                         break;
                     case 'c':
                         // GNU: the text once for a whole range (at its end), else for every line; then as d.
                         if (instruction.Last is null || instruction.Negate || !instruction.InRange)
                         {
-                            WriteText(output, instruction.Text!);
+                            WriteText(instruction.Text!);
                         }
 
                         deleted = true;
-                        break;
-                    case ':':
                         break;
                     case 'b':
                         i = instruction.Target - 1;
@@ -134,46 +179,48 @@ internal sealed partial class SedCommand
                         _replaced = false;
                         break;
                     case 'q':
-                        // GNU ends the output of q with a newline even when the last line had none.
                         quit = instruction.ExitCode;
-                        newline = true;
                         break;
                     case 'Q':
+                        // GNU: Q ends at once; the append queue is never written.
                         quit = instruction.ExitCode;
                         deleted = true;
+                        _append.Clear();
                         break;
                     case 'P':
-                        int end = space.IndexOf('\n', StringComparison.Ordinal);
-                        WriteLine(output, end < 0 ? space : space[..end], end >= 0 || newline);
+                        int end = space.IndexOf(delimiter, StringComparison.Ordinal);
+                        _out.WriteLine(end < 0 ? space : space[..end], end >= 0 || newline, _delimiter);
                         break;
                     case 'N':
                         if (await input.IsLastAsync().ConfigureAwait(false))
                         {
-                            // GNU: without a next line, N prints the pattern space (unless -n) and ends.
-                            quit = 0;
+                            // GNU: without a next line (in this file, with -s), N prints the pattern space (unless
+                            // -n or --posix) and ends the cycle.
+                            endCycle = true;
+                            deleted = _program.Posix;
                             break;
                         }
 
-                        DumpAppend(output);
+                        await DumpAppendAsync().ConfigureAwait(false);
                         await input.MoveNextAsync().ConfigureAwait(false);
-                        space = space + "\n" + input.Current;
+                        space = space + delimiter + input.Current;
                         newline = input.HasNewline;
                         _replaced = false;
                         break;
                     case 'n':
                         if (await input.IsLastAsync().ConfigureAwait(false))
                         {
-                            // GNU: without a next line, n ends the script (autoprint still happens).
-                            quit = 0;
+                            // GNU: without a next line, n ends the cycle (autoprint still happens).
+                            endCycle = true;
                             break;
                         }
 
                         if (!_quiet)
                         {
-                            WriteLine(output, space, newline);
+                            _out.WriteLine(space, newline, _delimiter);
                         }
 
-                        DumpAppend(output);
+                        await DumpAppendAsync().ConfigureAwait(false);
                         await input.MoveNextAsync().ConfigureAwait(false);
                         space = input.Current;
                         newline = input.HasNewline;
@@ -181,7 +228,7 @@ internal sealed partial class SedCommand
                         break;
                 }
 
-                if (deleted || quit is not null)
+                if (deleted || endCycle || quit is not null)
                 {
                     break;
                 }
@@ -189,12 +236,16 @@ internal sealed partial class SedCommand
 
             if (!deleted && !_quiet)
             {
-                WriteLine(output, space, newline);
+                _out.WriteLine(space, newline, _delimiter);
             }
 
-            DumpAppend(output);
+            // q writes the queue (and so a pending newline) even when it is empty; Q writes nothing.
+            if (quit is null || !deleted)
+            {
+                await DumpAppendAsync(always: quit is not null).ConfigureAwait(false);
+            }
 
-            await output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+            await FlushAsync(output).ConfigureAwait(false);
             if (quit is int status)
             {
                 return status;
@@ -204,29 +255,37 @@ internal sealed partial class SedCommand
         return null;
     }
 
-    // The text of the a commands of this cycle, written at its end or before n and N read a line (GNU).
-    private void DumpAppend(PipeWriter output)
+    private async ValueTask FlushAsync(PipeWriter output)
     {
-        foreach (string text in _append)
+        if (_unbuffered)
         {
-            WriteText(output, text);
+            // -u: every cycle's output is passed on at once, w files included.
+            foreach (SedOutput file in _outputs.Values)
+            {
+                file.FlushFile();
+            }
+
+            _out.FlushFile();
+            await output.FlushOrStopAsync(_context.CancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.MaybeFlushAsync(_context.CancellationToken).ConfigureAwait(false);
         }
 
-        _append.Clear();
+        if (_stderrUsed)
+        {
+            await _context.Error.FlushAsync(_context.CancellationToken).ConfigureAwait(false);
+        }
     }
 
-    // The text of a, i or c and its newline. An empty text ("a\" at the end of the script) writes nothing but the
-    // newline a last line without one was printed without (GNU).
-    private void WriteText(PipeWriter output, string text)
+    // -s and -i: GNU's reset_addresses; 0,/re/ starts open again.
+    private static void ResetRanges(List<SedInstruction> program)
     {
-        if (text.Length > 0)
+        foreach (SedInstruction instruction in program)
         {
-            WriteLine(output, text, true);
-        }
-        else if (_missingNewline)
-        {
-            output.Write("\n"u8);
-            _missingNewline = false;
+            instruction.InRange = instruction.First is { Kind: SedAddressKind.Line, Line: 0 };
+            instruction.RangeClosed = false;
         }
     }
 
@@ -325,116 +384,4 @@ internal sealed partial class SedCommand
 
         return _lastRegex ?? throw new StageFailedException("sed: no previous regular expression", 1);
     }
-
-    /// <summary>Applies an s command; true when something was replaced.</summary>
-    private bool Substitute(SedInstruction instruction, ref string space)
-    {
-        PosixRegex regex = Use(instruction.Regex);
-        int slots = 2 * (regex.GroupCount + 1);
-        if (_captures.Length < slots)
-        {
-            _captures = new int[slots];
-        }
-
-        string text = space;
-        StringBuilder? result = null;
-        int copied = 0;
-        int count = 0;
-        int previousEnd = -1;
-        int pos = 0;
-        while (pos <= text.Length && regex.Match(text, pos, _captures))
-        {
-            int start = _captures[0];
-            int end = _captures[1];
-            if (start == end && start == previousEnd)
-            {
-                // POSIX: no empty match right where the previous match ended.
-                pos = start + 1;
-                continue;
-            }
-
-            count++;
-            if (count >= instruction.Occurrence)
-            {
-                result ??= new StringBuilder(text.Length + 16);
-                result.Append(text, copied, start - copied);
-                AppendReplacement(result, instruction.Replacement, text);
-                copied = end;
-                if (!instruction.Global)
-                {
-                    break;
-                }
-            }
-
-            previousEnd = end;
-            pos = end == start ? end + 1 : end;
-        }
-
-        if (result is null)
-        {
-            return false;
-        }
-
-        result.Append(text, copied, text.Length - copied);
-        space = result.ToString();
-        return true;
-    }
-
-    private void AppendReplacement(StringBuilder sb, List<SedReplacementPart> parts, string text)
-    {
-        char mode = '\0';
-        char once = '\0';
-        foreach (SedReplacementPart part in parts)
-        {
-            if (part.CaseOp != '\0')
-            {
-                if (part.CaseOp is 'l' or 'u')
-                {
-                    once = part.CaseOp;
-                }
-                else
-                {
-                    mode = part.CaseOp == 'E' ? '\0' : part.CaseOp;
-                    once = '\0';
-                }
-
-                continue;
-            }
-
-            string piece;
-            if (part.Text is not null)
-            {
-                piece = part.Text;
-            }
-            else
-            {
-                int s = _captures[2 * part.Group];
-                int e = _captures[(2 * part.Group) + 1];
-                piece = s < 0 ? string.Empty : text[s..e];
-            }
-
-            if (mode == '\0' && once == '\0')
-            {
-                sb.Append(piece);
-                continue;
-            }
-
-            for (int i = 0; i < piece.Length; i++)
-            {
-                char c = piece[i];
-                c = mode == 'U' ? ToUpper(c) : mode == 'L' ? ToLower(c) : c;
-                if (once != '\0')
-                {
-                    c = once == 'u' ? ToUpper(c) : ToLower(c);
-                    once = '\0';
-                }
-
-                sb.Append(c);
-            }
-        }
-    }
-
-    private static char ToUpper(char c) => char.IsAsciiLetterLower(c) ? (char)(c - 32) : c;
-
-    private static char ToLower(char c) => char.IsAsciiLetterUpper(c) ? (char)(c + 32) : c;
 }

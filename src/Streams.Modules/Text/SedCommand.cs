@@ -1,18 +1,18 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
 using Streams.Modules.Text.Regex;
 using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>sed</c>: a stream editor with GNU sed 4's syntax for the commands it supports
-/// (<c>s p d q Q = n { }</c>, line / <c>$</c> / regex / step addresses, ranges, <c>!</c>).</summary>
+/// <summary><c>sed</c>: a stream editor with GNU sed 4.9's syntax and behaviour: every command (but the
+/// debugging <c>v</c>/<c>--debug</c>), line / <c>$</c> / regex / step addresses, ranges, <c>!</c>, and the options
+/// <c>-n -e -f -E -i -s -z -u -l --posix --sandbox</c>.</summary>
 /// <remarks>
 /// The pattern space is a Latin-1 string (one char per byte) so that any bytes pass unchanged. Output keeps
 /// GNU's rule for a last line without a newline: it is written without one, and a newline is added only if
-/// more output follows. Exit status: 0, 1 for a bad script or usage, 2 when an input file could not be read,
-/// or the status given to <c>q</c>/<c>Q</c>.
+/// more output follows (per output: see <see cref="SedOutput"/>). Exit status: 0, 1 for a bad script or usage,
+/// 2 when an input file could not be read, 4 for an I/O error (a <c>w</c> file that cannot be opened, a file
+/// <c>-i</c> cannot edit), or the status given to <c>q</c>/<c>Q</c>.
 /// </remarks>
 internal sealed partial class SedCommand : PipelineStage
 {
@@ -26,14 +26,36 @@ internal sealed partial class SedCommand : PipelineStage
                          add the script to the commands to be executed
           -f script-file, --file=script-file
                          add the contents of script-file to the commands to be executed
+          -i[SUFFIX], --in-place[=SUFFIX]
+                         edit files in place (makes backup if SUFFIX supplied;
+                         a '*' in SUFFIX stands for the file name)
+          -l N, --line-length=N
+                         specify the desired line-wrap length for the `l' command
+          --posix
+                         disable GNU extension commands (e F z Q T R W), N at the
+                         end of input prints nothing
           -E, -r, --regexp-extended
                          use extended regular expressions in the script
+          -s, --separate
+                         consider files as separate rather than as a single,
+                         continuous long stream.
+              --sandbox
+                         operate in sandbox mode (disable e/r/w commands).
+          -u, --unbuffered
+                         flush the output after every line
+          -z, --null-data
+                         separate lines by NUL characters
               --help     display this help and exit
 
-        Commands: s/regexp/replacement/[g N p I], y/source/dest/, p, d, D, q [exit-code],
+        Commands: s/regexp/replacement/[g N p I e w FILE], y/source/dest/, p, d, D, q [exit-code],
         Q [exit-code], =, n, N, P, h, H, g, G, x (the hold space), a, i, c TEXT (or a\ and the
-        text on the next line), :label, b, t, T [label], and { commands } to group; addresses: N, $, /regexp/ (or \cregexpc, with I to ignore
-        case), first~step, 0,/regexp/, addr1,addr2, addr1,+N, and addr! to negate.
+        text on the next line), :label, b, t, T [label], and { commands } to group;
+        r FILE (queue FILE's contents), R FILE (queue its next line), w FILE, W FILE (write the
+        pattern space or its first line; /dev/stdout and /dev/stderr are special), l [N] (print
+        unambiguously, wrapped at N), F (print the file name), z (empty the pattern space),
+        e [COMMAND] (run COMMAND, or the pattern space, with /bin/sh).
+        File names run to the end of the line. Addresses: N, $, /regexp/ (or \cregexpc, with I
+        to ignore case), first~step, 0,/regexp/, 0r FILE, addr1,addr2, addr1,+N, and addr! to negate.
         Commands are separated by ';' or newlines.
 
         If no -e, --expression, -f, or --file option is given, then the first
@@ -49,9 +71,18 @@ internal sealed partial class SedCommand : PipelineStage
     private PosixRegex? _lastRegex;
     private int[] _captures = new int[20];
     private bool _quiet;
-    private bool _missingNewline;
     private bool _replaced;
-    private readonly List<string> _append = [];
+    private bool _separate;
+    private bool _unbuffered;
+    private string? _inPlaceSuffix;
+    private int _lineLength = 70;
+    private byte _delimiter = (byte)'\n';
+
+    // GNU's s_accum.chomped: e swaps it with the pattern space's flag (see Evaluate).
+    private bool _accumNewline = true;
+    private readonly List<(string? Text, string? File)> _append = [];
+    private SedOutput _out = null!;
+    private StageContext _context = null!;
 
     /// <inheritdoc />
     public override string Name => "sed";
@@ -61,35 +92,58 @@ internal sealed partial class SedCommand : PipelineStage
     {
         ArgumentNullException.ThrowIfNull(context);
         var files = new List<string>();
+        _context = context;
+        _out = new SedOutput("-", context.Output);
         try
         {
-            if (ParseArguments(context, files, out bool help) is string usage)
+            try
             {
-                await context.WriteErrorLineAsync(usage).ConfigureAwait(false);
-                return 1;
+                if (ParseArguments(context, files, out bool help) is string usage)
+                {
+                    await context.WriteErrorLineAsync(usage).ConfigureAwait(false);
+                    return 1;
+                }
+
+                if (help)
+                {
+                    context.Output.WriteUtf8(HelpText);
+                    await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+                    return 0;
+                }
+            }
+            catch (FormatException ex)
+            {
+                // GNU ends with 4 (its "panic" status) for a jump to a missing label, 1 for any other script error.
+                await context.WriteErrorLineAsync(ex.Message).ConfigureAwait(false);
+                return ex.Message.StartsWith("sed: can't find label", StringComparison.Ordinal) ? 4 : 1;
             }
 
-            if (help)
+            if (_inPlaceSuffix is not null && files.Count == 0)
             {
-                context.Output.WriteUtf8(HelpText);
+                await context.WriteErrorLineAsync("sed: no input files").ConfigureAwait(false);
+                return 4;
+            }
+
+            _quiet |= _program.Quiet;
+            var input = new SedInput(context, files)
+            {
+                Delimiter = _delimiter,
+                Separate = _separate || _inPlaceSuffix is not null,
+                InPlace = _inPlaceSuffix is not null,
+                Opened = _inPlaceSuffix is null ? null : (name, path) => BeginEditAsync(name, path),
+                Closed = _inPlaceSuffix is null ? null : EndEditAsync,
+            };
+            await using (input.ConfigureAwait(false))
+            {
+                int? status = await ExecuteAsync(context, input).ConfigureAwait(false);
+                await input.FinishAsync().ConfigureAwait(false);
                 await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-                return 0;
+                return input.Fatal ? 4 : input.HadError ? 2 : status ?? 0;
             }
         }
-        catch (FormatException ex)
+        finally
         {
-            // GNU ends with 4 (its "panic" status) for a jump to a missing label, 1 for any other script error.
-            await context.WriteErrorLineAsync(ex.Message).ConfigureAwait(false);
-            return ex.Message.StartsWith("sed: can't find label", StringComparison.Ordinal) ? 4 : 1;
-        }
-
-        _quiet |= _program.Quiet;
-        var input = new SedInput(context, files);
-        await using (input.ConfigureAwait(false))
-        {
-            int? status = await ExecuteAsync(context, input).ConfigureAwait(false);
-            await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-            return input.Fatal ? 4 : status ?? (input.HadError ? 2 : 0);
+            await CloseFilesAsync(context).ConfigureAwait(false);
         }
     }
 
@@ -115,6 +169,19 @@ internal sealed partial class SedCommand : PipelineStage
                 int eq = arg.IndexOf('=', StringComparison.Ordinal);
                 string name = eq < 0 ? arg[2..] : arg[2..eq];
                 string? value = eq < 0 ? null : arg[(eq + 1)..];
+                if (name is "expression" or "file" or "line-length")
+                {
+                    value ??= i + 1 < args.Count ? args[++i] : null;
+                    if (value is null)
+                    {
+                        return $"sed: option '--{name}' requires an argument\n{UsageTail}";
+                    }
+                }
+                else if (value is not null && name != "in-place")
+                {
+                    return $"sed: option '--{name}' doesn't allow an argument\n{UsageTail}";
+                }
+
                 switch (name)
                 {
                     case "quiet" or "silent":
@@ -127,13 +194,30 @@ internal sealed partial class SedCommand : PipelineStage
                         help = true;
                         break;
                     case "expression" or "file":
-                        value ??= i + 1 < args.Count ? args[++i] : null;
-                        if (value is null)
-                        {
-                            return $"sed: option '--{name}' requires an argument\n{UsageTail}";
-                        }
-
-                        scripts.Add(name == "file" ? ReadScriptFile(context, value) : GrepOptions.ToLatin1(value));
+                        scripts.Add(name == "file" ? ReadScriptFile(context, value!) : GrepOptions.ToLatin1(value!));
+                        break;
+                    case "in-place":
+                        _inPlaceSuffix = value ?? string.Empty;
+                        break;
+                    case "line-length":
+                        _lineLength = ParseInt(value!);
+                        break;
+                    case "separate":
+                        _separate = true;
+                        break;
+                    case "null-data" or "zero-terminated":
+                        _delimiter = 0;
+                        break;
+                    case "unbuffered":
+                        _unbuffered = true;
+                        break;
+                    case "posix":
+                        _program.Posix = true;
+                        break;
+                    case "sandbox":
+                        _program.Sandbox = true;
+                        break;
+                    case "binary":
                         break;
                     default:
                         return $"sed: unrecognized option '{arg}'\n{UsageTail}";
@@ -151,7 +235,7 @@ internal sealed partial class SedCommand : PipelineStage
             for (int j = 1; j < arg.Length; j++)
             {
                 char c = arg[j];
-                if (c is 'e' or 'f')
+                if (c is 'e' or 'f' or 'l')
                 {
                     string? value = j + 1 < arg.Length ? arg[(j + 1)..] : (i + 1 < args.Count ? args[++i] : null);
                     if (value is null)
@@ -159,7 +243,22 @@ internal sealed partial class SedCommand : PipelineStage
                         return $"sed: option requires an argument -- '{c}'\n{UsageTail}";
                     }
 
-                    scripts.Add(c == 'f' ? ReadScriptFile(context, value) : GrepOptions.ToLatin1(value));
+                    if (c == 'l')
+                    {
+                        _lineLength = ParseInt(value);
+                    }
+                    else
+                    {
+                        scripts.Add(c == 'f' ? ReadScriptFile(context, value) : GrepOptions.ToLatin1(value));
+                    }
+
+                    break;
+                }
+
+                if (c == 'i')
+                {
+                    // -i takes the rest of the word as its suffix (so -in is -i with the suffix "n").
+                    _inPlaceSuffix = arg[(j + 1)..];
                     break;
                 }
 
@@ -170,6 +269,17 @@ internal sealed partial class SedCommand : PipelineStage
                         break;
                     case 'E' or 'r':
                         extended = true;
+                        break;
+                    case 's':
+                        _separate = true;
+                        break;
+                    case 'z':
+                        _delimiter = 0;
+                        break;
+                    case 'u':
+                        _unbuffered = true;
+                        break;
+                    case 'b':
                         break;
                     default:
                         return $"sed: invalid option -- '{c}'\n{UsageTail}";
@@ -193,6 +303,9 @@ internal sealed partial class SedCommand : PipelineStage
             operands.RemoveAt(0);
         }
 
+        _stdinIsInput = _inPlaceSuffix is null && (operands.Count == 0 || operands.Contains("-"));
+        _program.OpenOutput = name => OpenOutput(context, name);
+        _program.OpenRead = name => OpenRead(context, name);
         for (int i = 0; i < scripts.Count; i++)
         {
             SedParser.Parse(scripts[i], i + 1, extended, _program);
@@ -209,6 +322,30 @@ internal sealed partial class SedCommand : PipelineStage
         return null;
     }
 
+    // C's atoi, as GNU reads -l: leading blanks, a sign, digits; anything else ends the number (0 if none).
+    private static int ParseInt(string text)
+    {
+        int i = 0;
+        while (i < text.Length && text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            i++;
+        }
+
+        bool negative = i < text.Length && text[i] == '-';
+        if (i < text.Length && text[i] is '-' or '+')
+        {
+            i++;
+        }
+
+        long value = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            value = Math.Min((value * 10) + (text[i++] - '0'), int.MaxValue);
+        }
+
+        return (int)(negative ? -value : value);
+    }
+
     private static string ReadScriptFile(StageContext context, string name)
     {
         try
@@ -220,28 +357,5 @@ internal sealed partial class SedCommand : PipelineStage
         {
             throw new FormatException($"sed: couldn't open file {name}: No such file or directory");
         }
-    }
-
-    /// <summary>Writes the pattern space (or other text) as a line, keeping GNU's missing-newline rule.</summary>
-    private void WriteLine(PipeWriter output, string text, bool newline)
-    {
-        if (_missingNewline)
-        {
-            output.Write("\n"u8);
-            _missingNewline = false;
-        }
-
-        Span<byte> span = output.GetSpan(text.Length + 1);
-        int n = Encoding.Latin1.GetBytes(text, span);
-        if (newline)
-        {
-            span[n++] = (byte)'\n';
-        }
-        else
-        {
-            _missingNewline = true;
-        }
-
-        output.Advance(n);
     }
 }

@@ -119,73 +119,90 @@ internal sealed partial class SedParser
         }
 
         var instruction = new SedInstruction { Command = 's' };
-        bool icase = false;
-        bool number = false;
-        while (true)
-        {
-            int c = Peek();
-            if (c is 'g')
-            {
-                _pos++;
-                if (instruction.Global)
-                {
-                    throw Error("multiple `g' options to `s' command");
-                }
-
-                instruction.Global = true;
-            }
-            else if (c is 'p')
-            {
-                _pos++;
-                if (instruction.Print)
-                {
-                    throw Error("multiple `p' options to `s' command");
-                }
-
-                instruction.Print = true;
-            }
-            else if (c is 'i' or 'I')
-            {
-                _pos++;
-                icase = true;
-            }
-            else if (c is 'm' or 'M')
-            {
-                _pos++;
-            }
-            else if (c is >= '0' and <= '9')
-            {
-                if (number)
-                {
-                    _pos++;
-                    throw Error("multiple number options to `s' command");
-                }
-
-                long n = 0;
-                while (Peek() is >= '0' and <= '9')
-                {
-                    n = Math.Min((n * 10) + (Read() - '0'), int.MaxValue);
-                }
-
-                if (n == 0)
-                {
-                    throw Error("number option to `s' command may not be zero");
-                }
-
-                number = true;
-                instruction.Occurrence = (int)n;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        EndOfCommand("unknown option to `s'");
+        bool icase = ParseSubstituteFlags(instruction);
         instruction.Regex = Compile(pattern!, icase);
         int groups = instruction.Regex?.GroupCount ?? 9;
         ParseReplacement(replacement, instruction.Replacement, groups);
         return instruction;
+    }
+
+    // The flags, as GNU's mark_subst_opts reads them: blanks between them are allowed; w takes the rest of the
+    // line as a file name and ends the command. Returns whether I was given.
+    private bool ParseSubstituteFlags(SedInstruction instruction)
+    {
+        bool icase = false;
+        bool number = false;
+        while (true)
+        {
+            SkipBlanks();
+            int c = Read();
+            switch (c)
+            {
+                case 'i' or 'I' or 'm' or 'M' or 'e' when _posix:
+                    throw Error("unknown option to `s'");
+                case 'e' or 'w' when _program.Sandbox:
+                    throw Error("e/r/w commands disabled in sandbox mode");
+                case 'i' or 'I':
+                    icase = true;
+                    break;
+                case 'm' or 'M':
+                    break;
+                case 'e':
+                    instruction.Evaluate = true;
+                    break;
+                case 'p':
+                    if (instruction.Print != 0)
+                    {
+                        throw Error("multiple `p' options to `s' command");
+                    }
+
+                    // GNU: a p before e prints before the command runs, a p after it prints its output.
+                    instruction.Print = instruction.Evaluate ? 2 : 1;
+                    break;
+                case 'g':
+                    if (instruction.Global)
+                    {
+                        throw Error("multiple `g' options to `s' command");
+                    }
+
+                    instruction.Global = true;
+                    break;
+                case 'w':
+                    instruction.FileName = ReadFileName();
+                    instruction.Output = _program.OpenOutput?.Invoke(instruction.FileName);
+                    return icase;
+                case >= '0' and <= '9':
+                    if (number)
+                    {
+                        throw Error("multiple number options to `s' command");
+                    }
+
+                    long n = c - '0';
+                    while (Peek() is >= '0' and <= '9')
+                    {
+                        n = Math.Min((n * 10) + (Read() - '0'), int.MaxValue);
+                    }
+
+                    if (n == 0)
+                    {
+                        throw Error("number option to `s' command may not be zero");
+                    }
+
+                    number = true;
+                    instruction.Occurrence = (int)n;
+                    break;
+                case '}' or '#':
+                    _pos--;
+                    return icase;
+                case Eof or '\n' or ';':
+                    return icase;
+                case '\r' when Peek() == '\n':
+                    _pos++;
+                    return icase;
+                default:
+                    throw Error("unknown option to `s'");
+            }
+        }
     }
 
     private void ParseReplacement(string text, List<SedReplacementPart> parts, int groups)

@@ -12,20 +12,24 @@ internal sealed partial class SedParser
     private readonly string _s;
     private readonly int _number;
     private readonly PosixSyntax _syntax;
+    private readonly SedProgram _program;
+    private readonly bool _posix;
     private int _pos;
 
-    private SedParser(string script, int number, PosixSyntax syntax)
+    private SedParser(string script, int number, PosixSyntax syntax, SedProgram program)
     {
         _s = script;
         _number = number;
         _syntax = syntax;
+        _program = program;
+        _posix = program.Posix;
     }
 
     /// <summary>Parses expression number <paramref name="number"/> (from 1) into <paramref name="program"/>.</summary>
     /// <exception cref="FormatException">The script is invalid.</exception>
     public static void Parse(string script, int number, bool extended, SedProgram program)
     {
-        var parser = new SedParser(script, number, PosixSyntax.SedEscapes | (extended ? PosixSyntax.Extended : 0));
+        var parser = new SedParser(script, number, PosixSyntax.SedEscapes | (extended ? PosixSyntax.Extended : 0), program);
         if (number == 1 && (script == "#n" || script.StartsWith("#n\n", StringComparison.Ordinal)))
         {
             program.Quiet = true;
@@ -123,25 +127,49 @@ internal sealed partial class SedParser
                 continue;
             }
 
+            // GNU: 0 is an address only for 0,/re/ and 0r FILE; --posix refuses its extension commands and a second
+            // address for a few more commands.
+            if (first is { Kind: SedAddressKind.Line, Line: 0 }
+                && (last is null ? c != 'r' : last.Kind != SedAddressKind.Regex || _posix))
+            {
+                throw Error("invalid usage of line address 0");
+            }
+
+            if (_posix && c is 'e' or 'F' or 'v' or 'z' or 'L' or 'Q' or 'T' or 'R' or 'W')
+            {
+                throw Error($"unknown command: `{(char)c}'");
+            }
+
+            if (_program.Sandbox && c is 'e' or 'r' or 'R' or 'w' or 'W')
+            {
+                throw Error("e/r/w commands disabled in sandbox mode");
+            }
+
+            if (last is not null && (c is 'q' or 'Q' || (_posix && c is 'a' or 'i' or 'l' or '=' or 'r')))
+            {
+                throw Error("command only uses one address");
+            }
+
             SedInstruction instruction = c switch
             {
                 's' => ParseSubstitute(),
-                'p' or 'P' or 'd' or 'D' or '=' or 'n' or 'N' or '{' or 'h' or 'H' or 'g' or 'G' or 'x' => new SedInstruction { Command = (char)c },
+                'p' or 'P' or 'd' or 'D' or '=' or 'n' or 'N' or '{' or 'h' or 'H' or 'g' or 'G' or 'x' or 'F' or 'z' => new SedInstruction { Command = (char)c },
                 'q' or 'Q' => ParseQuit((char)c),
+                'l' => ParseList(),
                 'a' or 'i' or 'c' => new SedInstruction { Command = (char)c, Text = ParseText() },
+                'e' => ParseExecute(),
+                'r' => new SedInstruction { Command = 'r', FileName = ReadFileName(), Prepend = last is null && first is { Kind: SedAddressKind.Line, Line: 0 } },
+                'R' => ParseReadLine(),
+                'w' or 'W' => ParseWrite((char)c),
                 ':' => ParseLabelDefinition(first),
                 'b' or 't' or 'T' => new SedInstruction { Command = (char)c, Label = ParseLabel(jump: true) },
                 'y' => ParseTransliterate(),
                 _ => throw Error($"unknown command: `{(char)c}'"),
             };
-            if (first is not null && c is 'q' or 'Q' && last is not null)
+            if (instruction.Prepend)
             {
-                throw Error("command only uses one address");
-            }
-
-            if (first is { Kind: SedAddressKind.Line, Line: 0 } && last is not { Kind: SedAddressKind.Regex })
-            {
-                throw Error("invalid usage of line address 0");
+                // GNU turns 0r FILE into 1r FILE that writes the file at once, before the line.
+                first = new SedAddress { Kind = SedAddressKind.Line, Line = 1 };
             }
 
             // 0,/re/: the range is open before line 1, so /re/ may end it on line 1.
@@ -157,7 +185,7 @@ internal sealed partial class SedParser
             }
 
             program.Instructions.Add(instruction);
-            if (c is not ('s' or 'a' or 'i' or 'c' or ':' or 'b' or 't' or 'T'))
+            if (c is not ('s' or 'a' or 'i' or 'c' or ':' or 'b' or 't' or 'T' or 'e' or 'r' or 'R' or 'w' or 'W'))
             {
                 EndOfCommand("extra characters after command");
             }
@@ -309,16 +337,69 @@ internal sealed partial class SedParser
         }
     }
 
-    private SedInstruction ParseQuit(char command)
+    private SedInstruction ParseQuit(char command) => new() { Command = command, ExitCode = ReadNumber() ?? 0 };
+
+    // l [N]: the line length; without N, -l's (70 by default). --posix takes no number.
+    private SedInstruction ParseList() => new() { Command = 'l', Width = _posix ? -1 : ReadNumber() ?? -1 };
+
+    // The optional number of q, Q and l (after blanks), capped at int.MaxValue as GNU caps q's status.
+    private int? ReadNumber()
     {
         SkipBlanks();
-        int code = 0;
-        while (Peek() is >= '0' and <= '9')
+        if (Peek() is not (>= '0' and <= '9'))
         {
-            code = (code * 10) + (Read() - '0');
+            return null;
         }
 
-        return new SedInstruction { Command = command, ExitCode = code };
+        long value = 0;
+        while (Peek() is >= '0' and <= '9')
+        {
+            value = Math.Min((value * 10) + (Read() - '0'), int.MaxValue);
+        }
+
+        return (int)value;
+    }
+
+    // e [COMMAND]: without a command (nothing but blanks to the end of the line) the pattern space is run; a
+    // command is read like the text of a one-line a, i or c, to the end of the line.
+    private SedInstruction ParseExecute()
+    {
+        SkipBlanks();
+        if (Peek() is Eof or '\n')
+        {
+            _pos = Math.Min(_pos + 1, _s.Length);
+            return new SedInstruction { Command = 'e' };
+        }
+
+        return new SedInstruction { Command = 'e', Text = ParseText() };
+    }
+
+    private SedInstruction ParseReadLine()
+    {
+        string name = ReadFileName();
+        return new SedInstruction { Command = 'R', FileName = name, ReadFile = _program.OpenRead?.Invoke(name) };
+    }
+
+    private SedInstruction ParseWrite(char command)
+    {
+        string name = ReadFileName();
+        return new SedInstruction { Command = command, FileName = name, Output = _program.OpenOutput?.Invoke(name) };
+    }
+
+    // The file name of r, R, w, W and s///w: after blanks, everything to the end of the line (a ';' or '}' is part
+    // of it, as are trailing blanks).
+    private string ReadFileName()
+    {
+        SkipBlanks();
+        int start = _pos;
+        while (_pos < _s.Length && _s[_pos] != '\n')
+        {
+            _pos++;
+        }
+
+        string name = _s[start.._pos];
+        _pos = Math.Min(_pos + 1, _s.Length);
+        return name.Length > 0 ? name : throw Error("missing filename in r/R/w/W commands");
     }
 
     private SedAddress? ParseAddress(bool second = false)

@@ -14,6 +14,20 @@ internal sealed class SedProgram
     /// <summary>The indexes of the <c>{</c> commands not closed yet (while parsing).</summary>
     public Stack<int> OpenBlocks { get; } = new();
 
+    /// <summary><c>--posix</c>: GNU's extension commands are refused, and <c>N</c> on the last line prints nothing.</summary>
+    public bool Posix { get; set; }
+
+    /// <summary><c>--sandbox</c>: the e, r, R, w and W commands and the s flags e and w are refused.</summary>
+    public bool Sandbox { get; set; }
+
+    /// <summary>Opens (truncates) the file of a <c>w</c>, <c>W</c> or <c>s///w</c> command while the script is
+    /// parsed, as GNU does; the same name gives the same output.</summary>
+    public Func<string, SedOutput>? OpenOutput { get; set; }
+
+    /// <summary>Opens the file of an <c>R</c> command while the script is parsed; the same name gives the same
+    /// reader.</summary>
+    public Func<string, SedReadFile>? OpenRead { get; set; }
+
     /// <summary>Points every b, t and T at its label, once all the expressions are parsed.</summary>
     /// <exception cref="FormatException">A jump to a label no <c>:</c> defines, as GNU words it.</exception>
     public void ResolveLabels()
@@ -82,7 +96,7 @@ internal readonly record struct SedReplacementPart(string? Text, int Group, char
 /// <summary>One command with its addresses.</summary>
 internal sealed class SedInstruction
 {
-    /// <summary>The command letter: p, d, s, q, Q, =, n, { or }.</summary>
+    /// <summary>The command letter: p, d, s, q, Q, =, n, {, }, r, R, w, W, l, F, z, e and the others.</summary>
     public char Command { get; init; }
 
     /// <summary>The first address, or null for every line.</summary>
@@ -118,13 +132,33 @@ internal sealed class SedInstruction
     /// <summary>s: the occurrence to replace first (1 by default).</summary>
     public int Occurrence { get; set; } = 1;
 
-    /// <summary>s: <c>p</c>.</summary>
-    public bool Print { get; set; }
+    /// <summary>s: <c>p</c>: 0 for none, 1 to print before the <c>e</c> flag runs the result (or without
+    /// <c>e</c>), 2 after it (GNU: <c>p</c> written after <c>e</c>).</summary>
+    public int Print { get; set; }
+
+    /// <summary>s: <c>e</c>: run the result as a shell command and replace the pattern space with its output.</summary>
+    public bool Evaluate { get; set; }
+
+    /// <summary>r, R, w, W and s///w: the file name as the script gives it.</summary>
+    public string? FileName { get; set; }
+
+    /// <summary>w, W and s///w: where to write.</summary>
+    public SedOutput? Output { get; set; }
+
+    /// <summary>R: the file to read lines from.</summary>
+    public SedReadFile? ReadFile { get; set; }
+
+    /// <summary>r with the address 0 (GNU <c>0r FILE</c>): the file is written before the first line, at once,
+    /// rather than queued.</summary>
+    public bool Prepend { get; set; }
+
+    /// <summary>l: the line length to wrap at (0: never); -1 for the <c>-l</c> default.</summary>
+    public int Width { get; set; } = -1;
 
     /// <summary>q / Q: the exit status.</summary>
     public int ExitCode { get; set; }
 
-    /// <summary>a, i, c: the text (without its last newline).</summary>
+    /// <summary>a, i, c: the text (without its last newline); e: the command (null: run the pattern space).</summary>
     public string? Text { get; set; }
 
     /// <summary>: (the label it defines), b, t, T (the label they jump to; null: the end of the script).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Streams.Modules.Text;
 using Streams.Testing;
@@ -371,4 +372,282 @@ public sealed class SedTests
             await Same(input.ToString(), args);
         }
     }
+
+    // Inputs for the new commands and options: empty, a missing final newline, NUL-separated records with
+    // embedded newlines, unprintable bytes, a line longer than l's default wrap.
+    private static readonly string[] EdgeInputs =
+    [
+        "",
+        "a",
+        "a\nb\n",
+        "one\ntwo\nthree",
+        "a\0b\nc\0\0d",
+        "x\0y\0",
+        "tab\there\\back\x01\x7f\x80\xff\a\b\f\r\v\n",
+        new string('x', 75) + "\t" + new string('y', 150) + "\n\n" + new string('\xe9', 40) + "\n",
+        "echo hi\nprintf 'a\\nb\\n'\n",
+    ];
+
+    [Theory]
+    [InlineData("-n", "l")]
+    [InlineData("l")]
+    [InlineData("-n", "l 0")]
+    [InlineData("-n", "l 1")]
+    [InlineData("-n", "l 2")]
+    [InlineData("-n", "l 7;l")]
+    [InlineData("-n", "-l", "5", "l")]
+    [InlineData("-n", "-l5", "l;l 0")]
+    [InlineData("-n", "--line-length=1", "l")]
+    [InlineData("-n", "-l", "0", "l")]
+    [InlineData("-n", "$!N;l")]
+    [InlineData("-z", "-n", "l")]
+    [InlineData("-z", "-n", "l 4")]
+    [InlineData("-z", "p")]
+    [InlineData("-z", "=")]
+    [InlineData("-z", "-n", "$=")]
+    [InlineData("-z", "N;N;s/\\n/|/g")]
+    [InlineData("-z", "$!N;P;D")]
+    [InlineData("-z", "G;H")]
+    [InlineData("-z", "1!G;h;$!d")]
+    [InlineData("-z", "s/^/>/;$s/$/</")]
+    [InlineData("-z", "a foo")]
+    [InlineData("-z", "i foo")]
+    [InlineData("-z", "c foo")]
+    [InlineData("-z", "$!d")]
+    [InlineData("--null-data", "-s", "F")]
+    [InlineData("F")]
+    [InlineData("z")]
+    [InlineData("1z;$=")]
+    [InlineData("-n", "z;l")]
+    [InlineData("W /dev/stdout")]
+    [InlineData("w /dev/stdout")]
+    [InlineData("-n", "$!N;W /dev/stdout")]
+    [InlineData("-z", "w /dev/stdout")]
+    [InlineData("-n", "s/[a-z]/<&>/w /dev/stdout")]
+    [InlineData("s/o/0/gw /dev/stdout")]
+    [InlineData("s/a/b/ g ; s/o/0/ 2")]
+    [InlineData("r nofile")]
+    [InlineData("$r nofile")]
+    [InlineData("R nofile")]
+    [InlineData("w /dev/stderr")]
+    [InlineData("-u", "p")]
+    [InlineData("--unbuffered", "-n", "$p")]
+    [InlineData("--posix", "N;N")]
+    [InlineData("N;N")]
+    [InlineData("-s", "N;N")]
+    [InlineData("a end\nQ")]
+    [InlineData("-n", "p;$q")]
+    [InlineData("$a end")]
+    [InlineData("1e echo hi")]
+    [InlineData("$e echo last")]
+    [InlineData("-n", "2{e\n}")]
+    [InlineData("1!d;e")]
+    [InlineData("1!d;s/echo/echo X/e")]
+    [InlineData("1!d;s/hi/ho/ep")]
+    [InlineData("1!d;s/hi/ho/pe")]
+    [InlineData("-z", "1!d;s/^echo/printf/e")]
+    public async Task Sed_NewCommandsOnEdgeInputs_SameAsGnu(params string[] args)
+    {
+        foreach (string input in EdgeInputs)
+        {
+            await Same(input, args);
+        }
+    }
+
+    [Fact]
+    public async Task Sed_List_EscapesAndWrapsAsExpected()
+    {
+        CommandOutcome outcome = await Same("a\\b\tc\x01\x7f\x80\xff\n" + new string('x', 80) + "\n", "-n", "l");
+        Assert.Equal("a\\\\b\\tc\\001\\177\\200\\377$\n" + new string('x', 69) + "\\\n" + new string('x', 11) + "$\n", outcome.Text);
+        outcome = await Same("abc\n", "-n", "l 1");
+        Assert.Equal("\\\na\\\nb\\\nc$\n", outcome.Text);
+        outcome = await Same("a\0b", "-z", "-n", "l 0");
+        Assert.Equal("a$\0b$\0", outcome.Text);
+    }
+
+    [Fact]
+    public async Task Sed_Execute_ReplacesOrInsertsCommandOutput()
+    {
+        CommandOutcome outcome = await Same("echo hi\nx\n", "1e\n2e echo before");
+        Assert.Equal("hi\nbefore\nx\n", outcome.Text);
+
+        // The command runs to the end of the line: here it is ";2e echo before", a shell syntax error.
+        outcome = await Same("echo hi\nx\n", "1e;2e echo before");
+        Assert.Equal("echo hi\nx\n", outcome.Text);
+        outcome = await Same("echo hi", "e");
+        Assert.Equal("hi\n", outcome.Text);
+    }
+
+    // Files the file tests start from, in a fresh directory for each side.
+    private static readonly (string Name, string Content)[] SedFiles =
+    [
+        ("f1", "a\nb\nc\n"),
+        ("f2", "x\ny"),
+        ("e", ""),
+        ("z", "p\0q\nr\0s"),
+        ("cmds", "echo one\necho two\n"),
+        ("sub/f3", "in sub\n"),
+    ];
+
+    public static TheoryData<string[]> FileCases() => new()
+    {
+        { ["-s", "-n", "$p;1F", "f1", "f2"] },
+        { ["-s", "H;$!d;x", "f1", "f2"] },
+        { ["-s", "0,/b\\|x/d", "f1", "f2"] },
+        { ["-s", "2,3d", "f1", "e", "f2"] },
+        { ["-s", "-n", "$=", "f1", "f2", "-"] },
+        { ["-n", "$=", "f1", "f2"] },
+        { ["F", "f1", "-", "f2"] },
+        { ["-n", "$F", "f1", "f2", "e"] },
+        { ["--separate", "$!N;P;D", "f2", "f1"] },
+        { ["-s", "-z", "F;=", "z", "f1"] },
+        { ["r f2", "f1"] },
+        { ["r e", "f1"] },
+        { ["0r f2", "f1"] },
+        { ["1r f2;p", "f1"] },
+        { ["/b/r sub/f3", "f1", "f2"] },
+        { ["-n", "/b/{r f2\n}", "f1"] },
+        { ["r /dev/stdin", "f1"] },
+        { ["-z", "r f2", "z"] },
+        { ["R f2", "f1"] },
+        { ["R f2", "f1", "f1"] },
+        { ["R f2\nR f2", "f1"] },
+        { ["-s", "R f2", "f1", "-", "f1"] },
+        { ["-z", "R z", "z"] },
+        { ["$!R f1", "f2"] },
+        { ["w out", "f1", "f2"] },
+        { ["-n", "/b/w out\n$W out2", "f1", "f2"] },
+        { ["$!N;W out", "f1"] },
+        { ["s/a/A/w out\ns/y/Y/w out", "f1", "f2"] },
+        { ["-z", "w out", "z"] },
+        { ["w out", "e"] },
+        { ["w sub/out;x", "f1"] },
+        { ["e", "cmds"] },
+        { ["-n", "e", "cmds"] },
+        { ["-i", "s/^/>/", "f1", "f2"] },
+        { ["-i.bak", "s/^/>/;$s/$/!/", "f1", "f2"] },
+        { ["-ibak_*", "1d", "f1", "sub/f3"] },
+        { ["-i", "sub/*.old", "p", "sub/f3"] },
+        { ["--in-place=.orig", "$a end", "f2", "e"] },
+        { ["-i", "-n", "1p;1F;$=", "f1", "f2"] },
+        { ["-i", "2q", "f1", "f2"] },
+        { ["-i", "1Q", "f1", "f2"] },
+        { ["-i", "s/b/B/w /dev/stdout", "f1"] },
+        { ["-i", "w out", "f1", "f2"] },
+        { ["-i", "R f2", "f1", "f1"] },
+        { ["-i", "-z", "s/\\n/,/g", "z", "f1"] },
+        { ["-in", "p", "f1"] },
+        { ["-i", "p", "nofile", "f1"] },
+        { ["-i", "p"] },
+        { ["-i", "p", "-"] },
+        { ["-i", "p", "sub"] },
+        { ["-i", "nodir/*", "p", "f1"] },
+        { ["-i", "s/a/b/", "e"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(FileCases))]
+    public async Task Sed_FileCommandsAndOptions_SameAsGnu(string[] args)
+    {
+        using TempDirectory gnuDir = MakeFiles();
+        using TempDirectory ourDir = MakeFiles();
+        byte[] stdin = "in 1\nin 2\n"u8.ToArray();
+        CommandOutcome gnu = await StageHarness.RunReferenceAsync("sed", args, stdin, gnuDir.Path, TimeSpan.FromSeconds(20));
+        CommandOutcome ours = await StageHarness.RunAsync(new SedCommand(), args, stdin, ourDir.Path, TimeSpan.FromSeconds(20));
+        string label = "sed " + string.Join(' ', args.Select(a => "'" + a + "'"));
+        Assert.True(gnu.Stdout.AsSpan().SequenceEqual(ours.Stdout), $"{label}\nGNU:  {Differential.Show(gnu.Stdout)}\nours: {Differential.Show(ours.Stdout)}\nours stderr: {ours.ErrorText}");
+        Assert.True(gnu.ExitStatus == ours.ExitStatus, $"{label}: status GNU {gnu.ExitStatus} ({gnu.ErrorText}), ours {ours.ExitStatus} ({ours.ErrorText})");
+        Assert.Equal(gnu.ErrorText, ours.ErrorText);
+        Assert.Equal(Snapshot(gnuDir.Path), Snapshot(ourDir.Path));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Sed_InPlace_KeepsPermissionsAndWritesBackups()
+    {
+        using TempDirectory dir = MakeFiles();
+        string f1 = Path.Combine(dir.Path, "f1");
+        string f2 = Path.Combine(dir.Path, "f2");
+        File.SetUnixFileMode(f2, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        CommandOutcome outcome = await StageHarness.RunAsync(new SedCommand(), ["-i.bak", "s/^/>/;$s/$/!/", "f1", "f2"], [], dir.Path);
+        Assert.Equal(0, outcome.ExitStatus);
+        Assert.Equal("", outcome.Text);
+        Assert.Equal(">a\n>b\n>c!\n", File.ReadAllText(f1));
+        Assert.Equal(">x\n>y!", File.ReadAllText(f2));
+        Assert.Equal("a\nb\nc\n", File.ReadAllText(f1 + ".bak"));
+        Assert.Equal("x\ny", File.ReadAllText(f2 + ".bak"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(f2));
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => Path.GetFileName(f).StartsWith("sed", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sed: -e expression #1, char 1: missing filename in r/R/w/W commands\n", "r")]
+    [InlineData("sed: -e expression #1, char 2: missing filename in r/R/w/W commands\n", "R ")]
+    [InlineData("sed: -e expression #1, char 2: missing filename in r/R/w/W commands\n", "w\n")]
+    [InlineData("sed: -e expression #1, char 2: missing filename in r/R/w/W commands\n", "1W")]
+    [InlineData("sed: -e expression #1, char 7: missing filename in r/R/w/W commands\n", "s/a/b/w")]
+    [InlineData("sed: -e expression #1, char 3: extra characters after command\n", "l x")]
+    [InlineData("sed: -e expression #1, char 4: extra characters after command\n", "l 5x")]
+    [InlineData("sed: -e expression #1, char 3: extra characters after command\n", "F x")]
+    [InlineData("sed: -e expression #1, char 3: extra characters after command\n", "z x")]
+    [InlineData("sed: -e expression #1, char 0: unmatched `{'\n", "{r f}")]
+    [InlineData("sed: -e expression #1, char 1: e/r/w commands disabled in sandbox mode\n", "--sandbox", "r x")]
+    [InlineData("sed: -e expression #1, char 7: e/r/w commands disabled in sandbox mode\n", "--sandbox", "s/a/b/e")]
+    [InlineData("sed: -e expression #1, char 1: unknown command: `F'\n", "--posix", "F")]
+    [InlineData("sed: -e expression #1, char 4: command only uses one address\n", "--posix", "1,2=")]
+    [InlineData("sed: -e expression #1, char 2: invalid usage of line address 0\n", "0w x")]
+    public async Task Sed_BadFileCommand_MessageLikeGnu(string message, params string[] args)
+    {
+        CommandOutcome gnu = await StageHarness.RunReferenceAsync("sed", args, "a\n"u8.ToArray());
+        CommandOutcome ours = await Same("a\n", args);
+        Assert.Equal(message, gnu.ErrorText);
+        Assert.Equal(message, ours.ErrorText);
+        Assert.Equal(1, ours.ExitStatus);
+    }
+
+    [Theory]
+    [InlineData("w sub", "sed: couldn't open file sub: Is a directory\n")]
+    [InlineData("w nodir/out", "sed: couldn't open file nodir/out: No such file or directory\n")]
+    [InlineData("s/a/b/w nodir/out", "sed: couldn't open file nodir/out: No such file or directory\n")]
+    [InlineData("w ro/out", null)]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Sed_UnwritableWriteFile_Status4AndGnuMessage(string script, string? message)
+    {
+        using TempDirectory gnuDir = MakeFiles();
+        using TempDirectory ourDir = MakeFiles();
+        foreach (TempDirectory dir in new[] { gnuDir, ourDir })
+        {
+            string ro = Directory.CreateDirectory(Path.Combine(dir.Path, "ro")).FullName;
+            File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        CommandOutcome gnu = await StageHarness.RunReferenceAsync("sed", [script, "f1"], [], gnuDir.Path);
+        CommandOutcome ours = await StageHarness.RunAsync(new SedCommand(), [script, "f1"], [], ourDir.Path);
+        Assert.Equal(gnu.ErrorText, ours.ErrorText);
+        Assert.Equal(gnu.ExitStatus, ours.ExitStatus);
+        Assert.Equal(gnu.Text, ours.Text);
+        if (message is not null)
+        {
+            Assert.Equal(message, ours.ErrorText);
+            Assert.Equal(4, ours.ExitStatus);
+        }
+    }
+
+    private static TempDirectory MakeFiles()
+    {
+        var dir = new TempDirectory([]);
+        foreach ((string name, string content) in SedFiles)
+        {
+            string path = Path.Combine(dir.Path, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, GrepReference.Bytes(content));
+        }
+
+        return dir;
+    }
+
+    /// <summary>Every file under the directory with its content, for comparing what the commands wrote.</summary>
+    private static string Snapshot(string directory)
+        => string.Join("\n", Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => Path.GetRelativePath(directory, f) + ": " + Differential.Show(File.ReadAllBytes(f))));
 }
