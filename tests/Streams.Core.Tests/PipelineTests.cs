@@ -116,6 +116,54 @@ public sealed class PipelineTests
         return (result, text, errors);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CallersPipe_StopsWithNext_StopsAProducerWithBytesStuckUnflushed(bool stopsWithNext)
+    {
+        // The caller joins the stages with its own pipe (as the shell does). The reader completes while the
+        // producer holds a few unflushed bytes: a Pipe then counts them as unflushed for ever, so a producer that
+        // flushes only full batches never flushes again and never learns that the reader is gone. StopsWithNext
+        // stops it; without it, it is still writing when the test gives up.
+        var pipe = new Pipe(Pipeline.StageOptions);
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var producer = new DelegateStage("yes", async ctx =>
+        {
+            ctx.Output.Write(new byte[StageIO.BatchSize]);
+            await ctx.Output.MaybeFlushAsync(ctx.CancellationToken);
+            ctx.Output.Write("y\n"u8);
+            await ctx.Output.MaybeFlushAsync(ctx.CancellationToken);
+            armed.TrySetResult();
+            while (true)
+            {
+                ctx.Output.Write("y\n"u8);
+                await ctx.Output.MaybeFlushAsync(ctx.CancellationToken);
+                await Task.Yield();
+            }
+        });
+        var reader = new DelegateStage("head", async ctx =>
+        {
+            ReadResult r = await ctx.Input.ReadAsync(ctx.CancellationToken);
+            ctx.Input.AdvanceTo(r.Buffer.End);
+            await armed.Task;
+            await ctx.Input.CompleteAsync();
+            return 0;
+        });
+        var input = new Pipe();
+        await input.Writer.CompleteAsync();
+        var output = new Pipe();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(stopsWithNext ? 30 : 2));
+        PipelineResult result = await Pipeline.RunAsync(
+            [
+                new StageStart(producer) { Input = input.Reader, Output = pipe.Writer, StopsWithNext = stopsWithNext },
+                new StageStart(reader) { Input = pipe.Reader, Output = output.Writer },
+            ],
+            new Pipe().Writer,
+            cancellationToken: timeout.Token);
+        Assert.Equal(!stopsWithNext, timeout.IsCancellationRequested);
+        Assert.Equal(StageEndKind.StoppedByReader, result.Stages[0].End);
+    }
+
     private sealed class DelegateStage(string name, Func<StageContext, ValueTask<int>> run) : PipelineStage
     {
         public override string Name => name;

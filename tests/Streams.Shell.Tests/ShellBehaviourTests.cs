@@ -285,6 +285,17 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task BuiltinCommandMidPipeline_StopsWhenTheNextStageStops()
+    {
+        // grep and sed flush in batches: the stage after them ending must stop them, as SIGPIPE does in sh (these
+        // used to run for ever). `true` never reads; pipefail counts a stage stopped that way as success.
+        ShellOutcome o = await ShellRunner.RunAsync(
+            "set -o pipefail; yes | grep y | head -n 1; yes | sed p | head -n 2; yes | grep -o y | head -n 1; yes | grep . | true; echo $?; yes 2>&1 | sed s/y/n/ | head -n 1");
+        Assert.Equal("y\ny\ny\ny\n0\nn\n", o.Out);
+        Assert.Equal(0, o.Status);
+    }
+
+    [Fact]
     public async Task ExternalStderr_ReachesShellStderr_And2To1ReachesPipe()
     {
         ShellOutcome o = await ShellRunner.RunAsync("sh -c 'echo e1 >&2; echo o1'; sh -c 'echo e2 >&2; echo o2' 2>&1 | /usr/bin/sort");

@@ -128,7 +128,7 @@ public static class Pipeline
                 InputDescriptor = start.Input is null ? null : start.InputDescriptor,
                 OutputDescriptor = start.Output is null ? null : start.OutputDescriptor,
             };
-            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], owned[i, 0] && owned[i - 1, 1] ? readerGone[i - 1] : null, inline: stages.Count == 1);
+            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], (owned[i, 0] && owned[i - 1, 1]) || (i > 0 && stages[i - 1].StopsWithNext) ? readerGone[i - 1] : null, inline: stages.Count == 1);
         }
 
         try

@@ -44,6 +44,15 @@ public sealed class StageStart
     /// <summary>A redirected stderr, or null for the pipeline's.</summary>
     public PipeWriter? Error { get; init; }
 
+    /// <summary>Whether <see cref="Output"/> is a pipe that the next stage reads (one the caller made): when the
+    /// next stage ends, this one is then stopped as by a broken pipe, as with the pipes the pipeline makes.</summary>
+    /// <remarks>A <see cref="System.IO.Pipelines.Pipe"/> whose reader has completed drops what is written, and
+    /// bytes written before the reader completed stay counted as unflushed for ever: a stage that flushes only full
+    /// batches (<see cref="StageIO.MaybeFlushAsync"/>) could otherwise write into the void without end
+    /// (<c>yes | grep y | head -n 1</c>). Leave it false for a stage whose output the next stage does not read, and
+    /// for a process whose pipe reports the gone reader itself (SIGPIPE).</remarks>
+    public bool StopsWithNext { get; init; }
+
     /// <summary>The environment, or null for the pipeline's.</summary>
     public IDictionary<string, string>? Environment { get; init; }
 }

@@ -110,6 +110,10 @@ internal sealed partial class Executor
             InputDescriptor = session.Stdio.RealDescriptors && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.InputIsTerminal ? 0 : null,
             OutputDescriptor = session.Stdio.RealDescriptors && fds.Output.Kind == FdKind.ShellOutput ? 1 : null,
             Output = output,
+
+            // A command that writes the pipe to the next stage stops when that stage ends, as SIGPIPE stops it in
+            // sh; a program learns it from its own pipe.
+            StopsWithNext = stage is not ProcessStage && (fds.Output.Kind == FdKind.Pipe || fds.Error.Kind == FdKind.Pipe),
             Error = error,
             Environment = environment,
         };
