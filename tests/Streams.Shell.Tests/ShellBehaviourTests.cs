@@ -198,6 +198,32 @@ public class ShellBehaviourTests
     }
 
     [Fact]
+    public async Task Jobs_DollarBangNamesTheJob_AndKillSignalsSetTheStatus()
+    {
+        // $! is the job (%N), never a number that the system's kill would take for a process id (kill 1 signalled
+        // init); the status is 128 + the signal as in bash, and a 130 from kill -INT does not end the line.
+        ShellOutcome o = await ShellRunner.RunAsync(
+            "sleep 10 & echo $!; kill -9 $!; wait $!; echo $?; sleep 10 & kill -s INT %1; wait %1; echo $?; "
+            + "sleep 10 & kill -n 1 $!; wait; echo $?; sleep 10 & kill -0 $!; echo $?; kill -STOP $!; echo $?; kill %1; wait %1; echo $?");
+        Assert.Equal("%1\n137\n130\n129\n0\n1\n143\n", o.Out);
+        Assert.Equal("streams: kill: %1: a job runs in the shell's process and cannot be stopped or continued (signal 19)\n", o.Err);
+    }
+
+    [Fact]
+    public async Task Jobs_BadSpecs_GiveBashStatuses()
+    {
+        ShellOutcome o = await ShellRunner.RunAsync(
+            "wait x; echo $?; wait %5; echo $?; wait 99999; echo $?; jobs %1; echo $?; kill -9; echo $?; kill -FOO %1; echo $?; kill abc; echo $?");
+        Assert.Equal("1\n127\n127\n1\n2\n1\n1\n", o.Out);
+        Assert.Equal(
+            "streams: wait: `x': not a pid or valid job spec\nstreams: wait: %5: no such job\n"
+            + "streams: wait: pid 99999 is not a child of this shell (wait for a job with %N or $!)\nstreams: jobs: %1: no such job\n"
+            + "streams: kill: usage: kill [-s SIGNAL | -n NUMBER | -SIGNAL] %N|PID... or kill -l [SIGNAL]\n"
+            + "streams: kill: FOO: invalid signal specification\nstreams: kill: abc: arguments must be process or job IDs\n",
+            o.Err);
+    }
+
+    [Fact]
     public async Task Kill_WithPid_RunsTheSystemKill()
     {
         ShellOutcome o = await ShellRunner.RunAsync("kill -0 $$; echo $?; kill -0 999999999 2>/dev/null; echo $?");

@@ -14,7 +14,7 @@ internal static class JobBuiltins
         table.Add(new Builtin("wait", "wait [%N...]", "wait for background jobs",
             "wait [%N...]\n  Wait for the given jobs (default: all); the status is that of the last one waited for.\n", Wait));
         table.Add(new Builtin("kill", "kill [-SIGNAL] %N|PID...", "stop a job or signal a process",
-            "kill %N...\n  Stop background job N (its status becomes 143).\nkill [-SIGNAL] PID...\n  Send a signal to a process (runs the system's kill).\n", Kill));
+            "kill [-SIGNAL] %N...\n  Stop background job N ($! names the last one); its status becomes 128 + the signal (143 for the\n  default SIGTERM, 137 for -9).\nkill [-s SIGNAL | -n NUMBER | -SIGNAL] PID...\n  Send a signal to a process (runs the system's kill).\nkill -l [SIGNAL]\n  List the signal names.\n", Kill));
     }
 
     private static string State(Job job) => !job.IsDone ? "Running" : job.Status == 0 ? "Done" : $"Exit {job.Status}";
@@ -22,23 +22,45 @@ internal static class JobBuiltins
     private static ValueTask<int> Jobs(BuiltinContext context)
     {
         var text = new StringBuilder();
-        foreach (Job job in context.Session.Jobs.Snapshot())
+        var shown = new List<Job>();
+        int status = 0;
+        if (context.Arguments.Count == 0)
+        {
+            shown.AddRange(context.Session.Jobs.Snapshot());
+        }
+
+        foreach (string spec in context.Arguments)
+        {
+            if (context.Session.Jobs.Find(spec) is { } job)
+            {
+                shown.Add(job);
+            }
+            else
+            {
+                context.WriteError($"streams: jobs: {spec}: no such job\n");
+                status = 1;
+            }
+        }
+
+        foreach (Job job in shown)
         {
             text.Append('[').Append(job.Id).Append("]  ").Append(State(job).PadRight(10)).Append(job.Text).Append('\n');
         }
 
         context.Write(text.ToString());
-        foreach (Job job in context.Session.Jobs.Snapshot().Where(j => j.IsDone))
+        foreach (Job job in shown.Where(j => j.IsDone))
         {
             context.Session.Jobs.Remove(job);
         }
 
-        return ValueTask.FromResult(0);
+        return ValueTask.FromResult(status);
     }
 
     private static async ValueTask<int> Fg(BuiltinContext context)
     {
-        Job? job = context.Session.Jobs.Find(context.Arguments.Count > 0 ? context.Arguments[0] : null);
+        // fg takes a bare job number too (bash does).
+        string? spec = context.Arguments.Count > 0 ? context.Arguments[0] : null;
+        Job? job = context.Session.Jobs.Find(spec is { Length: > 0 } && char.IsAsciiDigit(spec[0]) ? "%" + spec : spec);
         if (job is null)
         {
             context.WriteError($"streams: fg: {(context.Arguments.Count > 0 ? context.Arguments[0] : "current")}: no such job\n");
@@ -66,6 +88,7 @@ internal static class JobBuiltins
         }
 
         context.Session.Jobs.Remove(job);
+        context.Session.LastStatusFromKill = job.KilledBy is not null;
         return job.Status;
     }
 
@@ -85,14 +108,26 @@ internal static class JobBuiltins
         foreach (string spec in context.Arguments)
         {
             Job? job = context.Session.Jobs.Find(spec);
-            if (job is null)
+            if (job is not null)
+            {
+                status = await WaitForAsync(job, context).ConfigureAwait(false);
+            }
+            else if (spec.StartsWith('%'))
             {
                 context.WriteError($"streams: wait: {spec}: no such job\n");
                 status = 127;
-                continue;
             }
-
-            status = await WaitForAsync(job, context).ConfigureAwait(false);
+            else if (spec.Length > 0 && spec.All(char.IsAsciiDigit))
+            {
+                // Jobs run in-process: no process id is a child of the shell's that wait could wait for.
+                context.WriteError($"streams: wait: pid {spec} is not a child of this shell (wait for a job with %N or $!)\n");
+                status = 127;
+            }
+            else
+            {
+                context.WriteError($"streams: wait: `{spec}': not a pid or valid job spec\n");
+                status = 1;
+            }
         }
 
         return status;
@@ -100,18 +135,68 @@ internal static class JobBuiltins
 
     private static async ValueTask<int> Kill(BuiltinContext context)
     {
-        if (context.Arguments.Count == 0)
+        const string usage = "usage: kill [-s SIGNAL | -n NUMBER | -SIGNAL] %N|PID... or kill -l [SIGNAL]";
+        IReadOnlyList<string> args = context.Arguments;
+        if (args.Count > 0 && args[0] is "-l" or "-L")
         {
-            return context.Usage("kill", "usage: kill [-SIGNAL] %N|PID...");
+            return await context.Executor.RunExternalAsync("kill", args, context).ConfigureAwait(false);
+        }
+
+        // The signal: -N, -NAME, -SIGNAME, -s NAME, -n N; SIGTERM by default.
+        int signal = Signals.Terminate;
+        int first = 0;
+        if (args.Count > 0 && args[0] is "-s" or "-n")
+        {
+            if (args.Count < 2)
+            {
+                return context.Usage("kill", usage);
+            }
+
+            (string? name, first) = (args[1], 2);
+            if (Signals.Parse(name) is not { } parsed)
+            {
+                context.WriteError($"streams: kill: {name}: invalid signal specification\n");
+                return 1;
+            }
+
+            signal = parsed;
+        }
+        else if (args.Count > 0 && args[0].Length > 1 && args[0][0] == '-' && args[0] != "--")
+        {
+            if (Signals.Parse(args[0][1..]) is not { } parsed)
+            {
+                context.WriteError($"streams: kill: {args[0][1..]}: invalid signal specification\n");
+                return 1;
+            }
+
+            (signal, first) = (parsed, 1);
+        }
+
+        if (first < args.Count && args[first] == "--")
+        {
+            first++;
+        }
+
+        if (first >= args.Count)
+        {
+            return context.Usage("kill", usage);
         }
 
         int status = 0;
-        var others = new List<string>();
-        foreach (string spec in context.Arguments)
+        var pids = new List<string>();
+        for (int i = first; i < args.Count; i++)
         {
+            string spec = args[i];
             if (!spec.StartsWith('%'))
             {
-                others.Add(spec);
+                if (spec.Length == 0 || !spec.TrimStart('-').All(char.IsAsciiDigit) || spec.TrimStart('-').Length == 0)
+                {
+                    context.WriteError($"streams: kill: {spec}: arguments must be process or job IDs\n");
+                    status = 1;
+                    continue;
+                }
+
+                pids.Add(spec);
                 continue;
             }
 
@@ -123,13 +208,27 @@ internal static class JobBuiltins
                 continue;
             }
 
-            job.Killed = true;
+            if (Signals.IgnoredByDefault(signal) || job.IsDone)
+            {
+                // Signal 0 asks whether the job is there; a finished job takes no signal (bash says nothing either).
+                continue;
+            }
+
+            if (Signals.Suspends(signal))
+            {
+                context.WriteError($"streams: kill: {spec}: a job runs in the shell's process and cannot be stopped or continued (signal {signal})\n");
+                status = 1;
+                continue;
+            }
+
+            // The job's stages are cancelled (its programs killed); its status tells which signal ended it.
+            job.KilledBy = signal;
             await job.Cancellation.CancelAsync().ConfigureAwait(false);
         }
 
-        if (others.Count > 0 && others.Any(a => !a.StartsWith('-')))
+        if (pids.Count > 0)
         {
-            int external = await context.Executor.RunExternalAsync("kill", others, context).ConfigureAwait(false);
+            int external = await context.Executor.RunExternalAsync("kill", ["-" + signal.ToString(System.Globalization.CultureInfo.InvariantCulture), "--", .. pids], context).ConfigureAwait(false);
             status = status != 0 ? status : external;
         }
 

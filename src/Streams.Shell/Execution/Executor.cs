@@ -82,7 +82,7 @@ internal sealed partial class Executor
                 // The reader of our stdout has gone: stop quietly, as sh dies of SIGPIPE.
                 session.ExitRequested ??= session.LastStatus;
             }
-            else if (Interrupted || session.LastStatus == 130)
+            else if (Interrupted || (session.LastStatus == 130 && !session.LastStatusFromKill))
             {
                 // 130 too: Ctrl-C reaches the foreground programs at the same time as the shell, and a program
                 // may die of it before the shell's own handler has run.
@@ -119,7 +119,7 @@ internal sealed partial class Executor
             lock (_foregroundLock)
             {
                 _foreground = previous;
-                if (session.LastStatus == 130)
+                if (session.LastStatus == 130 && !session.LastStatusFromKill)
                 {
                     Volatile.Write(ref _lastEndedBy130, Environment.TickCount64);
                 }
@@ -155,6 +155,7 @@ internal sealed partial class Executor
                 continue;
             }
 
+            session.LastStatusFromKill = false;
             status = await RunPipelineAsync(list.Pipelines[i], session, background, cancellationToken).ConfigureAwait(false);
             session.LastStatus = status;
         }

@@ -147,7 +147,7 @@ internal static class Expander
             case "$":
                 return Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
             case "!":
-                return session.Jobs.LastId?.ToString(CultureInfo.InvariantCulture) ?? "";
+                return session.Jobs.LastId is { } job ? "%" + job.ToString(CultureInfo.InvariantCulture) : "";
             case "0":
                 return session.ScriptName;
         }

@@ -21,13 +21,14 @@ internal sealed class Job
 
     public Task<int> Completion { get; set; } = Task.FromResult(0);
 
-    /// <summary>Set by <c>kill</c>: the job reports 143 (SIGTERM) rather than 130.</summary>
-    public bool Killed { get; set; }
+    /// <summary>Set by <c>kill</c>: the signal the job was stopped with; it then reports 128 plus that signal
+    /// (143 for SIGTERM, 137 for SIGKILL) rather than 130.</summary>
+    public int? KilledBy { get; set; }
 
     public bool IsDone => Completion.IsCompleted;
 
     /// <summary>The job's status once done.</summary>
-    public int Status => !Completion.IsCompletedSuccessfully ? 1 : Killed ? 143 : Completion.Result;
+    public int Status => !Completion.IsCompletedSuccessfully ? 1 : KilledBy is { } signal ? 128 + signal : Completion.Result;
 }
 
 /// <summary>The jobs of a shell, numbered from 1 as in sh; thread-safe.</summary>
@@ -36,7 +37,7 @@ internal sealed class JobTable
     private readonly object _lock = new();
     private readonly List<Job> _jobs = [];
 
-    /// <summary>The id of the last job started (<c>$!</c>).</summary>
+    /// <summary>The id of the last job started (<c>$!</c> is <c>%</c> and this id).</summary>
     public int? LastId { get; private set; }
 
     public Job Add(string text, Func<CancellationToken, Task<int>> run)
@@ -69,7 +70,8 @@ internal sealed class JobTable
         }
     }
 
-    /// <summary>Finds a job by <c>%N</c>, <c>N</c>, <c>%%</c>/<c>%+</c> (the last one); null when there is none.</summary>
+    /// <summary>Finds a job by <c>%N</c>, <c>%%</c>/<c>%+</c> (the last one); null when there is none. A bare
+    /// number is a process id, as in sh, not a job.</summary>
     public Job? Find(string? spec)
     {
         lock (_lock)
@@ -79,8 +81,7 @@ internal sealed class JobTable
                 return _jobs.Count > 0 ? _jobs[^1] : null;
             }
 
-            string number = spec.StartsWith('%') ? spec[1..] : spec;
-            return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id)
+            return spec.StartsWith('%') && int.TryParse(spec.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id)
                 ? _jobs.FirstOrDefault(j => j.Id == id)
                 : null;
         }

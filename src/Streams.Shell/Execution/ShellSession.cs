@@ -66,6 +66,10 @@ internal sealed class ShellSession
 
     public int LastStatus { get; set; }
 
+    /// <summary>Set by <c>wait</c> and <c>fg</c> when their status is that of a job stopped by <c>kill</c>: a 130
+    /// from <c>kill -INT %N</c> is not a Ctrl-C, and the line goes on.</summary>
+    public bool LastStatusFromKill { get; set; }
+
     public bool Pipefail { get; set; }
 
     public string WorkingDirectory { get; set; }
