@@ -98,6 +98,12 @@ public class BashComparisonTests
         "echo one; # comment; echo two\necho three",
         "/usr/bin/false; echo $?; /usr/bin/true; echo $?",
         "echo x | /usr/bin/false | /usr/bin/true; echo $?; set -o pipefail; echo x | /usr/bin/false | /usr/bin/true; echo $?",
+
+        // /dev/stdin, /dev/stdout and /dev/stderr are the command's own, as file operands and as redirections.
+        "echo hi | cat /dev/stdin; seq 3 | tee /dev/stdout | wc -l; echo hi | grep -H h /dev/stdin; echo hi | grep -c h - /dev/stdin",
+        "seq 3 | head -n 1 /dev/stdin; echo a | cat < /dev/stdin; echo err > /dev/stderr | wc -c; echo out > /dev/stdout | wc -c",
+        "echo x 2>&1 >/dev/stderr | wc -c; seq 2 | tee /dev/stderr >/dev/null | wc -c; echo y | cat - /dev/fd/0",
+        "echo hi >&99999999999; echo $?; echo hi >&5; echo $?",
     };
 
     [Theory]

@@ -123,7 +123,7 @@ internal sealed class CatCommand : PipelineStage
     // True when the kernel copied it all; else the reader to go on with (null: open the file the ordinary way).
     private static async ValueTask<(bool Done, PipeReader? Remainder)> TryKernelCopyAsync(StageContext context, string file, int output)
     {
-        if (file == "-")
+        if (file == "-" || StandardNames.IsInput(file))
         {
             // The shell's own stdin, untouched so far, when it is a regular file.
             if (context.InputDescriptor is not int input || context.InputLength is null)

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using Streams.Modules.Text.Internal;
 using Streams.Modules.Text.Regex;
 using Streams.Pipelines;
 
@@ -130,9 +131,9 @@ internal sealed partial class GrepCommand : PipelineStage
                 WriteCount(context.Output, file == "-" ? StdinName : file, selected);
                 outcome = selected > 0 ? FileOutcome.Selected : FileOutcome.None;
             }
-            else if (file == "-")
+            else if (file == "-" || StandardNames.IsInput(file))
             {
-                outcome = await SearchAsync(context, context.Input, StdinName).ConfigureAwait(false);
+                outcome = await SearchAsync(context, context.Input, file == "-" ? StdinName : file).ConfigureAwait(false);
             }
             else
             {

@@ -40,10 +40,19 @@ internal sealed class TeeCommand : PipelineStage
         int status = 0;
         bool toOutput = true;
         var files = new List<(string Name, FileStream Stream)>();
+
+        // /dev/stdout and /dev/stderr are the stage's own (another copy on stdout, as in sh).
+        var standard = new List<PipeWriter>();
         try
         {
             foreach (string name in args.Operands)
             {
+                if (StandardNames.Output(context, name) is { } writer)
+                {
+                    standard.Add(writer);
+                    continue;
+                }
+
                 try
                 {
                     files.Add((name, new FileStream(context.ResolvePath(name), args.Has('a') ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1)));
@@ -80,6 +89,19 @@ internal sealed class TeeCommand : PipelineStage
                         await context.WriteErrorLineAsync($"tee: 'standard output': {ex.Reason}").ConfigureAwait(false);
                         status = 1;
                         toOutput = false;
+                    }
+                }
+
+                foreach (PipeWriter writer in standard)
+                {
+                    if (toOutput || !ReferenceEquals(writer, context.Output))
+                    {
+                        foreach (ReadOnlyMemory<byte> segment in buffer)
+                        {
+                            writer.Write(segment.Span);
+                        }
+
+                        await writer.FlushOrStopAsync(token).ConfigureAwait(false);
                     }
                 }
 

@@ -82,6 +82,12 @@ internal sealed class FdTable
                             return $"streams: {redirection.Fd}: cannot read from an output descriptor";
                         }
 
+                        if (StandardFd(target) == 0)
+                        {
+                            // The command's own stdin, as in sh where /dev/stdin is the process's descriptor 0.
+                            break;
+                        }
+
                         string path = session.ResolvePath(target);
                         var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                         PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
@@ -93,6 +99,14 @@ internal sealed class FdTable
                         if (redirection.Fd == 0)
                         {
                             return "streams: 0: cannot write to the input descriptor";
+                        }
+
+                        if (StandardFd(target) is 1 or 2)
+                        {
+                            // The command's current stdout or stderr (its pipe to the next stage, say), not the
+                            // shell's: in sh each command is a process whose /dev/stdout is its own descriptor 1.
+                            Set(redirection.Fd, StandardFd(target) == 1 ? Output : Error);
+                            break;
                         }
 
                         Set(redirection.Fd, OpenWrite(session.ResolvePath(target), redirection.Kind == RedirectionKind.Append));
@@ -131,6 +145,12 @@ internal sealed class FdTable
             return null;
         }
 
+        if (target.Length > 0 && target.All(char.IsAsciiDigit) && !int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            // A descriptor number too large for an int is still a descriptor, and not open.
+            return $"streams: {target}: Bad file descriptor";
+        }
+
         if (!int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out int source))
         {
             if (fd != 1)
@@ -157,6 +177,15 @@ internal sealed class FdTable
 
         return null;
     }
+
+    // 0, 1 or 2 when the path names the command's own stdin, stdout or stderr; else -1.
+    private static int StandardFd(string target) => target switch
+    {
+        "/dev/stdin" or "/dev/fd/0" => 0,
+        "/dev/stdout" or "/dev/fd/1" => 1,
+        "/dev/stderr" or "/dev/fd/2" => 2,
+        _ => -1,
+    };
 
     private Fd OpenWrite(string path, bool append)
     {

@@ -8,13 +8,13 @@ namespace Streams.Modules.Text.Internal;
 /// <summary>Plumbing shared by the coreutils commands: opening inputs, GNU-style messages, help.</summary>
 internal static class CommandIO
 {
-    /// <summary>Opens <paramref name="name"/> for reading (<c>-</c> is standard input), or returns null after
+    /// <summary>Opens <paramref name="name"/> for reading (<c>-</c> and <c>/dev/stdin</c> are standard input), or returns null after
     /// writing <c>cmd: WHAT: reason</c> to standard error, where WHAT is <paramref name="format"/> with the name
     /// in place of <c>{0}</c> (GNU wording differs between commands).</summary>
     /// <remarks>The caller completes a returned reader unless it is <see cref="StageContext.Input"/>.</remarks>
     public static async ValueTask<PipeReader?> OpenAsync(StageContext context, string command, string name, string format = "{0}")
     {
-        if (name == "-")
+        if (name == "-" || StandardNames.IsInput(name))
         {
             return context.Input;
         }

@@ -45,7 +45,7 @@ internal static partial class FileParts
             return false;
         }
 
-        if (name == "-")
+        if (name == "-" || StandardNames.IsInput(name))
         {
             if (context.InputDescriptor is not int descriptor || context.InputLength is not long length)
             {
