@@ -13,11 +13,14 @@ internal static class Glob
     {
         var segments = SplitSegments(pattern);
         bool absolute = pattern.StartsWith('/');
+
+        // "*/" matches directories only, and keeps the slash (bash).
+        bool directoriesOnly = pattern.EndsWith('/') && !pattern.EndsWith("\\/", StringComparison.Ordinal);
         var current = new List<string> { absolute ? "/" : "" };
         for (int s = 0; s < segments.Count; s++)
         {
             string segment = segments[s];
-            bool last = s == segments.Count - 1;
+            bool last = s == segments.Count - 1 && !directoriesOnly;
             var next = new List<string>();
             foreach (string prefix in current)
             {
@@ -78,11 +81,6 @@ internal static class Glob
             {
                 break;
             }
-        }
-
-        if (pattern.EndsWith('/'))
-        {
-            // "dir*/" keeps its slash; already appended by the loop for non-last segments.
         }
 
         current.Sort(StringComparer.Ordinal);
@@ -156,75 +154,98 @@ internal static class Glob
     /// <summary>Whether <paramref name="name"/> matches the one-segment <paramref name="pattern"/>.</summary>
     public static bool Match(string pattern, string name) => Match(pattern, 0, name, 0);
 
+    // Iterative: a '*' remembers where it stood, and a mismatch later goes back to it with one more character
+    // eaten; only the last '*' is ever retried (what a later '*' can match, an earlier one need not), so a name is
+    // matched in O(pattern × name) steps, never exponentially.
     private static bool Match(string p, int pi, string s, int si)
     {
-        while (pi < p.Length)
+        int starP = -1;
+        int starS = 0;
+        while (si < s.Length || pi < p.Length)
         {
-            char c = p[pi];
-            if (c == '*')
+            if (pi < p.Length)
             {
-                while (pi < p.Length && p[pi] == '*')
+                char c = p[pi];
+                if (c == '*')
                 {
-                    pi++;
-                }
+                    while (pi < p.Length && p[pi] == '*')
+                    {
+                        pi++;
+                    }
 
-                if (pi == p.Length)
-                {
-                    return true;
-                }
-
-                for (int k = si; k <= s.Length; k++)
-                {
-                    if (Match(p, pi, s, k))
+                    if (pi == p.Length)
                     {
                         return true;
                     }
+
+                    (starP, starS) = (pi, si);
+                    continue;
                 }
 
-                return false;
-            }
-
-            if (si >= s.Length)
-            {
-                return false;
-            }
-
-            if (c == '?')
-            {
-                pi++;
-                si++;
-                continue;
-            }
-
-            if (c == '[' && TryClass(p, pi, s[si], out int end, out bool matched))
-            {
-                if (!matched)
+                if (si < s.Length && MatchOne(p, pi, s[si], out int next))
                 {
-                    return false;
+                    pi = next;
+                    si++;
+                    continue;
                 }
-
-                pi = end;
-                si++;
-                continue;
             }
 
-            if (c == '\\' && pi + 1 < p.Length)
-            {
-                pi++;
-                c = p[pi];
-            }
-
-            if (c != s[si])
+            if (starP < 0 || starS >= s.Length)
             {
                 return false;
             }
 
-            pi++;
-            si++;
+            // Back to the last '*', which now takes one more character.
+            starS++;
+            (pi, si) = (starP, starS);
         }
 
-        return si == s.Length;
+        return true;
     }
+
+    // Whether the pattern element at pi (not a '*') matches ch; next is where the following element starts.
+    private static bool MatchOne(string p, int pi, char ch, out int next)
+    {
+        char c = p[pi];
+        if (c == '?')
+        {
+            next = pi + 1;
+            return true;
+        }
+
+        if (c == '[' && TryClass(p, pi, ch, out int end, out bool matched))
+        {
+            next = end;
+            return matched;
+        }
+
+        if (c == '\\' && pi + 1 < p.Length)
+        {
+            pi++;
+            c = p[pi];
+        }
+
+        next = pi + 1;
+        return c == ch;
+    }
+
+    // Whether ch is in the named POSIX class (C locale); null for a name that is not a class.
+    private static bool? IsInClass(string name, char ch) => name switch
+    {
+        "alpha" => char.IsAsciiLetter(ch),
+        "digit" => char.IsAsciiDigit(ch),
+        "alnum" => char.IsAsciiLetterOrDigit(ch),
+        "upper" => char.IsAsciiLetterUpper(ch),
+        "lower" => char.IsAsciiLetterLower(ch),
+        "space" => ch is ' ' or '\t' or '\n' or '\v' or '\f' or '\r',
+        "blank" => ch is ' ' or '\t',
+        "punct" => ch is > ' ' and < '\x7f' && !char.IsAsciiLetterOrDigit(ch),
+        "print" => ch is >= ' ' and < '\x7f',
+        "graph" => ch is > ' ' and < '\x7f',
+        "cntrl" => ch is < ' ' or '\x7f',
+        "xdigit" => char.IsAsciiHexDigit(ch),
+        _ => null,
+    };
 
     /// <summary>Matches a bracket expression at <paramref name="start"/>; false when it is not one (an
     /// unclosed <c>[</c> is a literal).</summary>
@@ -243,6 +264,15 @@ internal static class Glob
         while (i < p.Length && (p[i] != ']' || first))
         {
             first = false;
+            if (p[i] == '[' && i + 1 < p.Length && p[i + 1] == ':' && p.IndexOf(":]", i + 2, StringComparison.Ordinal) is int close and > 0
+                && IsInClass(p[(i + 2)..close], ch) is { } inClass)
+            {
+                // [:alpha:] and the other POSIX classes of the C locale.
+                any |= inClass;
+                i = close + 2;
+                continue;
+            }
+
             char lo = p[i];
             if (lo == '\\' && i + 1 < p.Length)
             {
