@@ -177,16 +177,20 @@ internal static class ShellHost
             {
                 if (pending.Length > 0)
                 {
-                    // The input ended inside a command: report it as sh does.
+                    // The input ended inside a command: what is complete without more lines (a last line ending in
+                    // a backslash) runs; anything else is reported as sh does.
+                    ScriptNode last;
                     try
                     {
-                        Parser.Parse(pending.ToString(), pendingFirstLine);
+                        last = Parser.Parse(pending.ToString(), pendingFirstLine);
                     }
                     catch (SyntaxException ex)
                     {
                         session.Stdio.WriteError(ex.Format());
                         return 2;
                     }
+
+                    await executor.RunScriptAsync(last, session, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
@@ -202,7 +206,7 @@ internal static class ShellHost
             ScriptNode script;
             try
             {
-                script = Parser.Parse(pending.ToString(), pendingFirstLine);
+                script = Parser.Parse(pending.ToString(), pendingFirstLine, more: true);
             }
             catch (SyntaxException ex) when (ex.Incomplete)
             {

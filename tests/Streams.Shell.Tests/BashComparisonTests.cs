@@ -98,6 +98,8 @@ public class BashComparisonTests
         "echo one; # comment; echo two\necho three",
         "/usr/bin/false; echo $?; /usr/bin/true; echo $?",
         "echo x | /usr/bin/false | /usr/bin/true; echo $?; set -o pipefail; echo x | /usr/bin/false | /usr/bin/true; echo $?",
+        "! ! true; echo $?; ! ! false; echo $?; ! ! ! true; echo $?",
+        "echo a\\",
 
         // /dev/stdin, /dev/stdout and /dev/stderr are the command's own, as file operands and as redirections.
         "echo hi | cat /dev/stdin; seq 3 | tee /dev/stdout | wc -l; echo hi | grep -H h /dev/stdin; echo hi | grep -c h - /dev/stdin",
@@ -143,6 +145,22 @@ public class BashComparisonTests
         ShellOutcome actual = await ShellRunner.RunProgramAsync([], script);
         Assert.Equal(expected.Out, actual.Out);
         Assert.Equal(4, actual.Status);
+        Assert.Equal(expected.Status, actual.Status);
+    }
+
+    [Theory]
+    [InlineData("echo a\\\necho b\n")]
+    [InlineData("echo \"a\nb\"\necho c\\\nd\n")]
+    [InlineData("echo x\\")]
+    [InlineData("echo x \\\n\n echo y\n")]
+    [InlineData("echo 'p\\\nq'\n")]
+    public async Task StdinScript_BackslashNewline_JoinsLinesLikeBash(string script)
+    {
+        // A line ending in a backslash continues on the next one, also when commands run line by line; a backslash
+        // at the very end of the input is dropped.
+        ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/bash", [], script, null, null);
+        ShellOutcome actual = await ShellRunner.RunProgramAsync([], script);
+        Assert.Equal(expected.Out, actual.Out);
         Assert.Equal(expected.Status, actual.Status);
     }
 

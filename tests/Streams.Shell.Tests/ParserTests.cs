@@ -214,11 +214,21 @@ public class ParserTests
     [InlineData("echo ${a-b}", 1, 6, "bad substitution '${a-b}'", false)]
     [InlineData("echo $(ls)", 1, 6, "unsupported command substitution '$('", false)]
     [InlineData("a |\n\n| b", 3, 1, "unexpected '|'", false)]
-    [InlineData("echo a\\", 1, 7, "unexpected 'end of file' after '\\'", true)]
     public void Parse_SyntaxError_ReportsLineColumnAndToken(string text, int line, int column, string message, bool incomplete)
     {
         SyntaxException ex = Assert.Throws<SyntaxException>(() => Parser.Parse(text));
         Assert.Equal((line, column, message, incomplete), (ex.Line, ex.Column, ex.Message, ex.Incomplete));
+    }
+
+    [Fact]
+    public void Parse_BackslashNewlineAtTheEnd_IsIncompleteOnlyWhenMoreMayFollow()
+    {
+        SyntaxException ex = Assert.Throws<SyntaxException>(() => Parser.Parse("echo a\\\n", more: true));
+        Assert.Equal((1, 7, "unexpected 'end of file' after '\\'", true), (ex.Line, ex.Column, ex.Message, ex.Incomplete));
+        Assert.Single(Parser.Parse("echo a\\\n").Lists);
+        Assert.Equal("a\\", Assert.Single(Parser.Parse("echo a\\").Lists).Pipelines[0].Commands[0].Words[1].Raw);
+        Assert.False(Parser.Parse("! ! true").Lists[0].Pipelines[0].Negated);
+        Assert.True(Parser.Parse("! ! ! true").Lists[0].Pipelines[0].Negated);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ internal sealed class Repl
                 text.Append(line).Append('\n');
                 try
                 {
-                    script = Parser.Parse(text.ToString(), firstLine);
+                    script = Parser.Parse(text.ToString(), firstLine, more: true);
                     break;
                 }
                 catch (SyntaxException ex) when (ex.Incomplete)

@@ -8,20 +8,26 @@ internal sealed class Lexer
 {
     private readonly string _text;
     private readonly int _firstLine;
+    private readonly bool _more;
     private int _pos;
     private int _line;
     private int _lineStart;
 
-    public Lexer(string text, int firstLine = 1)
+    /// <param name="text">The source.</param>
+    /// <param name="firstLine">The line number of its first line.</param>
+    /// <param name="more">Whether more lines may follow (a script read line by line, the prompt): a
+    /// backslash-newline at the very end then asks for the next line rather than ending the command.</param>
+    public Lexer(string text, int firstLine = 1, bool more = false)
     {
+        _more = more;
         _text = text;
         _firstLine = firstLine;
         _line = firstLine;
     }
 
-    public static List<Token> Tokenize(string text, int firstLine = 1)
+    public static List<Token> Tokenize(string text, int firstLine = 1, bool more = false)
     {
-        var lexer = new Lexer(text, firstLine);
+        var lexer = new Lexer(text, firstLine, more);
         var tokens = new List<Token>();
         Token token;
         do
@@ -51,6 +57,18 @@ internal sealed class Lexer
 
     private bool AtEnd(int ahead = 0) => _pos + ahead >= _text.Length;
 
+    // Drops a backslash-newline; one that ends the text so far needs the next line when more may follow.
+    private void ContinueLine()
+    {
+        if (_more && AtEnd(2))
+        {
+            throw Error("unexpected 'end of file' after '\\'", _pos, _line, Column, 1, incomplete: true);
+        }
+
+        _pos += 2;
+        NewLine();
+    }
+
     private void NewLine()
     {
         _line++;
@@ -68,8 +86,7 @@ internal sealed class Lexer
             }
             else if (c == '\\' && Peek(1) == '\n')
             {
-                _pos += 2;
-                NewLine();
+                ContinueLine();
             }
             else if (c == '#')
             {
@@ -197,13 +214,15 @@ internal sealed class Lexer
             {
                 if (AtEnd(1))
                 {
-                    throw Error("unexpected 'end of file' after '\\'", _pos, _line, Column, 1, incomplete: true);
+                    // A backslash that ends the text stands for itself (bash -c 'echo a\\' prints a\\).
+                    Append('\\', true);
+                    _pos++;
+                    continue;
                 }
 
                 if (Peek(1) == '\n')
                 {
-                    _pos += 2;
-                    NewLine();
+                    ContinueLine();
                     continue;
                 }
 
@@ -302,8 +321,7 @@ internal sealed class Lexer
             {
                 if (Peek(1) == '\n')
                 {
-                    _pos += 2;
-                    NewLine();
+                    ContinueLine();
                     continue;
                 }
 

@@ -8,18 +8,19 @@ internal sealed class Parser
     private readonly Lexer _lexer;
     private int _index;
 
-    private Parser(string text, int firstLine)
+    private Parser(string text, int firstLine, bool more)
     {
         _text = text;
-        _lexer = new Lexer(text, firstLine);
-        _tokens = Lexer.Tokenize(text, firstLine);
+        _lexer = new Lexer(text, firstLine, more);
+        _tokens = Lexer.Tokenize(text, firstLine, more);
     }
 
     /// <summary>Parses a whole script.</summary>
     /// <param name="text">The source.</param>
     /// <param name="firstLine">The line number of its first line (when a script is fed line by line).</param>
+    /// <param name="more">Whether more lines may follow (see <see cref="Lexer(string, int, bool)"/>).</param>
     /// <exception cref="SyntaxException">The source is not valid.</exception>
-    public static ScriptNode Parse(string text, int firstLine = 1) => new Parser(text, firstLine).Script();
+    public static ScriptNode Parse(string text, int firstLine = 1, bool more = false) => new Parser(text, firstLine, more).Script();
 
     private Token Current => _tokens[_index];
 
@@ -89,10 +90,11 @@ internal sealed class Parser
 
     private PipelineNode Pipeline()
     {
+        // "! ! cmd" negates twice, as in bash.
         bool negated = false;
-        if (Current.Kind == TokenKind.Word && Current.Word!.IsPlain("!"))
+        while (Current.Kind == TokenKind.Word && Current.Word!.IsPlain("!"))
         {
-            negated = true;
+            negated = !negated;
             Advance();
         }
 
