@@ -164,6 +164,38 @@ public class BashComparisonTests
         Assert.Equal(expected.Status, actual.Status);
     }
 
+    [Theory]
+    [InlineData("head -n 1\nline1\nline2\necho done\n")]
+    [InlineData("head -c 3\nabcecho done\nhead -n 2 | tr a-z A-Z\nx\ny\necho end\n")]
+    [InlineData("/usr/bin/head -n 1\nline1\nhead -n 1\nline2\n/usr/bin/head -n 1\nline3\necho done\n")]
+    public async Task FileScript_OnStdin_CommandTakesOnlyWhatItUses(string script)
+    {
+        // A script on stdin that is a regular file: a command reading stdin leaves the rest of the script (GNU head
+        // seeks back; our head gives back what it read ahead), as bash with the GNU tools does.
+        string file = Path.Combine(Path.GetTempPath(), "streams-script-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(file, script);
+        try
+        {
+            ShellOutcome expected = await ShellRunner.RunProcessAsync("/bin/sh", ["-c", "exec /bin/bash < \"$0\"", file], "", null, null);
+            ShellOutcome actual = await ShellRunner.RunProcessAsync("/bin/sh", ["-c", "exec dotnet \"$1\" < \"$0\"", file, ShellRunner.ProgramPath], "", null, null);
+            Assert.Equal(expected.Out, actual.Out);
+            Assert.Equal(expected.Status, actual.Status);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task PipeScript_OnStdin_HeadLeavesTheRest()
+    {
+        // Over a pipe GNU head takes a whole block and bash loses the rest of the script; ours gives back what it
+        // did not use, so the script goes on.
+        ShellOutcome actual = await ShellRunner.RunProgramAsync([], "head -n 1\nline1\necho done\n");
+        Assert.Equal("line1\ndone\n", actual.Out);
+    }
+
     [Fact]
     public async Task StdinScript_CommandReadingStdin_GetsTheRest()
     {

@@ -81,6 +81,11 @@ internal sealed partial class DescriptorStream : Stream
         }
     }
 
+    /// <summary>Moves a regular file's offset back by <paramref name="count"/> bytes (read but not used), so that
+    /// what comes next, a program inheriting the descriptor included, reads them again; false when the descriptor
+    /// cannot seek.</summary>
+    public bool TrySeekBack(long count) => IsRegularFile && Seek(_fd, -count, 1) >= 0;
+
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
@@ -183,6 +188,9 @@ internal sealed partial class DescriptorStream : Stream
 
     [LibraryImport("libc.so.6", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(ref PollFd fds, nuint count, int timeout);
+
+    [LibraryImport("libc.so.6", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long Seek(int fd, long offset, int whence);
 
     [LibraryImport("libc.so.6", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadFd(int fd, byte* buffer, nuint count);

@@ -46,12 +46,31 @@ internal sealed partial class Executor
             await pipelineError.CompleteAsync().ConfigureAwait(false);
             if (shellInput is not null)
             {
+                GiveBackUnread(shellInput, session.Stdio.Input);
                 await shellInput.CompleteAsync().ConfigureAwait(false);
             }
         }
 
         int status = session.Pipefail ? result.PipefailStatus : result.ExitStatus;
         return pipeline.Negated ? (status == 0 ? 1 : 0) : status;
+    }
+
+    // What the pipeline's reader of the shell's stdin took from it but no stage used (head -n 1 reads a block)
+    // goes back, for the script's next line or the next command.
+    private static void GiveBackUnread(PipeReader reader, PushbackStream input)
+    {
+        try
+        {
+            if (reader.TryRead(out ReadResult rest))
+            {
+                input.Unread(rest.Buffer);
+                reader.AdvanceTo(rest.Buffer.End);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A stage completed the reader, or left a read pending: nothing can be given back.
+        }
     }
 
     /// <summary>A command of assignments and redirections only: sets shell variables, opens (creates) and closes
@@ -107,7 +126,7 @@ internal sealed partial class Executor
         {
             Input = input,
             InputLength = fds.InputLength(session.Stdio),
-            InputDescriptor = session.Stdio.RealDescriptors && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.InputIsTerminal ? 0 : null,
+            InputDescriptor = session.Stdio.RealDescriptors && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.InputIsTerminal && !session.Stdio.Input.HasPending ? 0 : null,
             OutputDescriptor = session.Stdio.RealDescriptors && fds.Output.Kind == FdKind.ShellOutput ? 1 : null,
             Output = output,
 
@@ -168,7 +187,7 @@ internal sealed partial class Executor
         bool real = session.Stdio.RealDescriptors;
         return new ProcessStage(file, name)
         {
-            InheritInput = real && fds.Input.Kind == FdKind.ShellInput,
+            InheritInput = real && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.Input.HasPending,
             InheritOutput = real && fds.Output.Kind == FdKind.ShellOutput,
             InheritError = real && fds.Error.Kind == FdKind.ShellError,
         };

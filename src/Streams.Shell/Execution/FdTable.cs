@@ -301,7 +301,7 @@ internal sealed class FdTable
     public long? InputLength(ShellStdio stdio) => Input.Kind switch
     {
         FdKind.File => Input.Length,
-        FdKind.ShellInput when stdio.RealDescriptors => FileTransport.RegularFileLength(descriptor: 0),
+        FdKind.ShellInput when stdio.RealDescriptors && !stdio.Input.HasPending => FileTransport.RegularFileLength(descriptor: 0),
         _ => null,
     };
 

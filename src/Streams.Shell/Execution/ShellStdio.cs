@@ -14,14 +14,15 @@ internal sealed class ShellStdio
 {
     public ShellStdio(Stream input, Stream output, Stream error, bool realDescriptors, bool inputIsTerminal)
     {
-        Input = input;
+        Input = new PushbackStream(input);
         Output = new LockedStream(output);
         Error = new LockedStream(error);
         RealDescriptors = realDescriptors;
         InputIsTerminal = inputIsTerminal;
     }
 
-    public Stream Input { get; }
+    /// <summary>Stdin, to which pipelines give back what they read ahead and did not use.</summary>
+    public PushbackStream Input { get; }
 
     public LockedStream Output { get; }
 
