@@ -51,6 +51,11 @@ internal sealed class SocketListener : ConnectionListener
     {
         string path = Path.GetFullPath(address.Path!);
         RemoveStaleSocket(path, address.Text);
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxUnixPath)
+        {
+            throw new IOException($"{address.Text}: cannot listen (the path is {System.Text.Encoding.UTF8.GetByteCount(path)} bytes long; a Unix socket's path holds at most {MaxUnixPath})");
+        }
+
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -59,7 +64,7 @@ internal sealed class SocketListener : ConnectionListener
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new IOException($"{address.Text}: cannot listen ({ex.Message})", ex);
+            throw new IOException($"{address.Text}: cannot listen ({BindFailure(path, ex)})", ex);
         }
 
         try
@@ -81,6 +86,27 @@ internal sealed class SocketListener : ConnectionListener
             UnixFiles.RemoveIfOurs(path, UnixFileKind.Socket, 0);
             throw new IOException($"{address.Text}: cannot listen ({ex.Message})", ex);
         }
+    }
+
+    // sun_path holds 108 bytes with the terminating NUL.
+    private const int MaxUnixPath = 107;
+
+    // Why bind(2) failed on a Unix socket path, as strerror says it: .NET reports ENOENT as "Cannot assign requested
+    // address" (its SocketError for EADDRNOTAVAIL).
+    private static string BindFailure(string path, SocketException ex)
+    {
+        string? directory = Path.GetDirectoryName(path);
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            return $"No such file or directory: {directory} does not exist";
+        }
+
+        return ex.SocketErrorCode switch
+        {
+            SocketError.AccessDenied => "Permission denied",
+            SocketError.AddressAlreadyInUse => "Address already in use",
+            _ => ex.Message,
+        };
     }
 
     /// <summary>Removes a socket at <paramref name="path"/> nobody listens on; refuses anything else.</summary>

@@ -256,6 +256,19 @@ public sealed class StreamServerTests
     }
 
     [Fact]
+    public async Task Start_UnixSocketWhereItCannotBe_SaysWhy()
+    {
+        // .NET reports bind's ENOENT as "Cannot assign requested address"; the message names the missing directory,
+        // and a path too long for sun_path is refused before bind with its length.
+        string missing = "/tmp/streams-no-such-dir-" + Guid.NewGuid().ToString("N") + "/sock";
+        IOException noDirectory = await Assert.ThrowsAsync<IOException>(() => StreamServer.StartAsync(EchoOptions("unix:" + missing)));
+        Assert.Equal($"unix:{missing}: cannot listen (No such file or directory: {Path.GetDirectoryName(missing)} does not exist)", noDirectory.Message);
+        string longPath = "/tmp/" + new string('x', 120);
+        IOException tooLong = await Assert.ThrowsAsync<IOException>(() => StreamServer.StartAsync(EchoOptions("unix:" + longPath)));
+        Assert.Equal($"unix:{longPath}: cannot listen (the path is 125 bytes long; a Unix socket's path holds at most 107)", tooLong.Message);
+    }
+
+    [Fact]
     public async Task Create_BadAddressOrModule_FailsClearly()
     {
         FormatException file = Assert.Throws<FormatException>(() => StreamServer.Create(EchoOptions("file:/tmp/x")));
