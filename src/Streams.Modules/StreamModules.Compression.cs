@@ -34,12 +34,14 @@ public static partial class StreamModules
 
                 As a command, it compresses stdin (or the FILEs) to stdout, or decompresses with -d, like
                 {likeTools}. Bad input ends it with status 1 and a message such as
-                "{(aliases.Length > 0 ? aliases[0] : name)}: stdin: not in {name} format".
+                "{(aliases.Length > 0 ? aliases[0] : name)}: stdin: not in {name} format"; so does input cut short
+                anywhere, empty input included ("unexpected end of file"), and a trailer whose check is wrong.
 
                 options:
                   --level L     fastest, optimal (default), smallest, no, or the codec's number ({numbers})
                   --max SIZE    the most bytes one incoming message may decode to on a stream (default 64M);
-                                as a command, the most the whole output may reach (default: no limit)
+                                as a command, the most the whole output may reach (default: no limit): SIZE
+                                bytes are written, then the error
                   -d, --decode  decompress (as a command)
 
                 example: connect tcp:localhost:9000 -m line -m {name}

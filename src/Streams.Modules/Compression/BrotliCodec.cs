@@ -136,8 +136,10 @@ internal sealed class BrotliCodec : Codec
 
         public override void Complete(bool strict)
         {
-            if (!_inStream)
+            if (!_inStream && (Consumed > 0 || !strict))
             {
+                // Between streams; or no input at all, which is fine on a live stream that carried nothing and is no
+                // brotli stream in a file.
                 return;
             }
 

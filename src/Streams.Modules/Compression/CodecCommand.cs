@@ -14,7 +14,10 @@ namespace Streams.Modules.Compression;
 /// (accepted: output always goes to stdout), and files to read instead of stdin, in order.</para>
 /// <para>The data streams through in the pipe's chunks (64 KiB batches), with no flush per chunk: the codec decides
 /// its blocks. Bad input ends the command with status 1 and one line on stderr, in gzip's words, such as
-/// <c>gunzip: stdin: not in gzip format</c>.</para>
+/// <c>gunzip: stdin: not in gzip format</c>. Input that stops anywhere before the end of the format — inside a
+/// header, the compressed data or a trailer — and empty input end it with <c>unexpected end of file</c>; a gzip
+/// CRC-32 or ISIZE, a zlib Adler-32 or a zstd checksum that does not match, with <c>invalid compressed data</c>.
+/// Past <c>--max</c> the output stops at exactly that many bytes, then the error.</para>
 /// </remarks>
 internal sealed class CodecCommand : PipelineStage
 {
@@ -158,12 +161,18 @@ internal sealed class CodecCommand : PipelineStage
             throw Failure(ex, decoder, source);
         }
 
-        output.Advance(written);
-        decoder.Produced += written;
-        if (decoder.Produced > limit)
+        // The step has room for one byte past the limit, to see it broken: the bytes up to the limit go out, that
+        // one does not.
+        long allowed = limit - decoder.Produced;
+        if (written > allowed)
         {
+            output.Advance((int)allowed);
+            decoder.Produced = limit;
             throw new StageFailedException($"{_name}: {source}: decompressed data exceeds --max {limit} bytes (at compressed byte offset {decoder.Consumed})");
         }
+
+        output.Advance(written);
+        decoder.Produced += written;
 
         return written > 0;
     }

@@ -14,13 +14,14 @@ namespace Streams.Modules.Compression;
 /// <para><b>Up.</b> Compressed bytes in any chunking are decoded, and what one incoming message decodes to is passed
 /// up as data at once (in messages of at most 64 KiB). Concatenated streams (gzip members, zstd frames) decode one
 /// after the other. Bad input fails the stream with a <see cref="StreamException"/> naming the module and the
-/// compressed byte offset; so does a hangup in the middle of a compressed stream (truncated input) — unless it came
-/// at a flush point, after a whole message: a peer that went away between messages without ending its compressed
-/// stream lost nothing, so that hangup is passed up as a normal end. A flush of the read side starts a new
-/// decoder.</para>
+/// compressed byte offset; so does a hangup in the middle of a compressed stream (truncated input: inside a header,
+/// the compressed data or a trailer) — unless it came at a flush point, after a whole message: a peer that went
+/// away between messages without ending its compressed stream lost nothing, so that hangup is passed up as a
+/// normal end. A flush of the read side starts a new decoder.</para>
 /// <para><b>Limit.</b> What one incoming message decodes to may not pass <see cref="CodecOptions.MaxDecodedSize"/>
 /// (default 64 MiB): the decoder counts as it goes, in steps of at most 64 KiB, and fails the stream as soon as the
-/// count is passed — a decompression bomb is refused after at most the limit, never buffered whole.</para>
+/// count would pass it — a decompression bomb is refused after at most the limit, never buffered whole, and no more
+/// than the limit goes up.</para>
 /// </remarks>
 public abstract class CodecModule : StreamModule
 {
@@ -157,12 +158,15 @@ public abstract class CodecModule : StreamModule
                 int room = Codec.Room(limit, produced);
                 Span<byte> span = _up.GetSpan(room)[..room];
                 int written = decoder.Decode(ref input, span);
-                _up.Advance(written);
-                produced += written;
-                if (produced > limit)
+                if (written > limit - produced)
                 {
+                    // The step had room for one byte past the limit, to see it broken: it is dropped, with what
+                    // is still in the buffer (the reset below), so no more than the limit ever goes up.
                     throw new StreamException(Name, $"a message decodes to more than {limit} bytes (--max), at compressed byte offset {decoder.Consumed}");
                 }
+
+                _up.Advance(written);
+                produced += written;
 
                 if (written == 0)
                 {

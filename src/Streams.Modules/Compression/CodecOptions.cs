@@ -14,7 +14,9 @@ namespace Streams.Modules.Compression;
 /// <para><b>Limit.</b> <see cref="MaxDecodedSize"/> bounds what the decoder produces. On a stream it applies to
 /// what one incoming message decodes to (default 64 MiB): the decoder counts its output while it works, in steps
 /// of at most 64 KiB, and fails the stream as soon as the count passes the limit, so a decompression bomb costs at
-/// most the limit plus one step. In a pipeline command it bounds the whole output (default: no limit).</para>
+/// most the limit plus one step. In a pipeline command it bounds the whole output (default: no limit). The limit is
+/// exact: the output may reach it, and the byte after it is refused — a command writes the bytes up to the limit,
+/// then fails; a module passes up nothing of the step that broke it.</para>
 /// </remarks>
 public sealed record CodecOptions
 {

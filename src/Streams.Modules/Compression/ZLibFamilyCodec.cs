@@ -117,11 +117,12 @@ internal sealed class ZLibFamilyCodec : Codec
 
     private sealed class Decoder : CodecDecoder
     {
-        // Fed to the inflater at the end of the input to learn whether it stopped cleanly (see Complete).
-        private static readonly byte[] Probe = CreateProbe();
-
         // A sync flush ends with an empty stored block: 00 00 FF FF (what WebSocket permessage-deflate relies on).
         private const uint SyncFlushMarker = 0x0000FFFF;
+
+        // Fed to the inflater at the end of the input to learn whether it stopped cleanly (see Complete): any value
+        // but 0x1F, which could start another gzip member.
+        private static readonly byte[] ProbeByte = [0xFF];
         private uint _tail = 1;
         private readonly FeedStream _feed = new();
         private readonly Stream _stream;
@@ -162,32 +163,34 @@ internal sealed class ZLibFamilyCodec : Codec
 
         public override void Complete(bool strict)
         {
-            if (_feed.Taken == 0 || (!strict && _tail == SyncFlushMarker))
+            if (_feed.Taken == 0)
             {
+                // No input at all: a live stream that carried nothing is fine, an empty file is not a stream.
+                if (strict)
+                {
+                    throw new InvalidDataException("unexpected end of file");
+                }
+
                 return;
             }
 
-            // The runtime does not say whether its inflater reached the end of the stream, and by default treats
-            // a short read as the end. So probe: after the end of a deflate or zlib stream the inflater reads
-            // nothing more, and after a gzip member it ignores bytes that do not start a member; inside a stream,
-            // 0xFF bytes are an invalid block type at a block boundary (where a sync flush leaves it) and decode
-            // to output or fail anywhere else.
-            _feed.Input = Probe;
-            long taken = _feed.Taken;
-            Span<byte> scratch = stackalloc byte[256];
-            int n;
-            try
+            // The runtime does not say whether its inflater reached the end of the stream (a short read is taken as
+            // "no more input yet"), so ask it by feeding it one byte, twice. An inflater inside a stream — in a gzip
+            // header, in the deflate data, in a trailer — takes each byte and asks for more, unless the byte fails
+            // or decodes to output. One that reached the end takes nothing (deflate and zlib) or, after a gzip
+            // member, takes one byte to look for another member's 1F 8B and then nothing. So the second byte taken
+            // means the stream was unfinished, even when the first happened to complete a gzip trailer whose last
+            // byte was missing.
+            int first = Probe(out bool firstTaken);
+            if (first < 0 && !strict && _tail == SyncFlushMarker)
             {
-                n = _stream.Read(scratch);
-            }
-            catch (InvalidDataException)
-            {
-                n = 1;
+                // A live stream may end at a flush point (00 00 FF FF), where the inflater waits for a block header
+                // and FF, a final block of the reserved type 3, fails at once. The same four bytes at the end of
+                // stored data are no flush point: there FF is copied out.
+                return;
             }
 
-            // A deflate or zlib inflater that reached the end reads nothing more: one that takes probe bytes was
-            // still inside the stream, even when the 0xFF bits happened to end a block without output.
-            if (n > 0 || (_format != Format.Gzip && _feed.Taken > taken))
+            if (first != 0 || (firstTaken && _format != Format.Gzip) || Probe(out bool secondTaken) != 0 || secondTaken)
             {
                 throw new InvalidDataException("unexpected end of file");
             }
@@ -195,11 +198,27 @@ internal sealed class ZLibFamilyCodec : Codec
 
         public override void Dispose() => _stream.Dispose();
 
-        private static byte[] CreateProbe()
+        // Feeds one probe byte: the bytes it decoded to, or -1 when it failed; taken tells whether the inflater
+        // took it.
+        private int Probe(out bool taken)
         {
-            var probe = new byte[64];
-            probe.AsSpan().Fill(0xFF);
-            return probe;
+            long before = _feed.Taken;
+            taken = false;
+            _feed.Input = ProbeByte;
+            Span<byte> scratch = stackalloc byte[256];
+            try
+            {
+                return _stream.Read(scratch);
+            }
+            catch (InvalidDataException)
+            {
+                return -1;
+            }
+            finally
+            {
+                _feed.Input = default;
+                taken = _feed.Taken > before;
+            }
         }
     }
 

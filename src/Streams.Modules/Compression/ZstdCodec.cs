@@ -123,7 +123,12 @@ internal sealed class ZstdCodec : Codec
 
         public override void Complete(bool strict)
         {
-            if (Consumed == 0 || _hint == 0 || (!strict && _hint == BlockHeaderSize))
+            // No input at all is fine on a live stream that carried nothing, and is no zstd frame in a file. A
+            // live stream may also end where a flush left it, between two blocks; but not right after a frame
+            // header, since the flush that sent a header sent a block with it: the frame has taken more than its
+            // header (processedCSize counts the frame's bytes, lhSize its header's).
+            if ((Consumed == 0 && !strict)
+                || (Consumed > 0 && (_hint == 0 || (!strict && _hint == BlockHeaderSize && _context->processedCSize > _context->lhSize))))
             {
                 return;
             }
