@@ -76,7 +76,7 @@ public static partial class StreamModules
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            throw new ComponentArgumentException(arguments.Component, ex.Message.Split(" (Parameter", 2)[0]);
+            throw ArgumentError(arguments, ex);
         }
     }
 

@@ -78,11 +78,11 @@ public static partial class StreamModules
             MessagesAtHead = true,
             CreateModule = a => Build(a, () => new LengthModule(new LengthOptions
             {
-                LengthBytes = (int)a.GetInteger("bytes", 4),
+                LengthBytes = IntegerToInt(a, "bytes", 4),
                 LittleEndian = a.GetFlag("little-endian"),
                 MaxLength = SizeToInt(a, "max", 16 * 1024 * 1024),
-                Adjust = checked((int)a.GetInteger("adjust", 0)),
-                Offset = checked((int)a.GetInteger("offset", 0)),
+                Adjust = IntegerToInt(a, "adjust", 0),
+                Offset = IntegerToInt(a, "offset", 0),
                 IncludesHeader = a.GetFlag("includes-header"),
                 Strip = !a.GetFlag("no-strip"),
             })),
@@ -137,20 +137,6 @@ public static partial class StreamModules
                 MaxLength = SizeToInt(a, "max", 64 * 1024),
             })),
         });
-    }
-
-    // Option values are checked by the typed options; their complaints become argument errors naming the component.
-    private static StreamModule Build(ComponentArguments arguments, Func<StreamModule> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
-        {
-            string message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message;
-            throw new ComponentArgumentException(arguments.Component, message);
-        }
     }
 
     private static int SizeToInt(ComponentArguments arguments, string name, int defaultValue)

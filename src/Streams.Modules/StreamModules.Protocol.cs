@@ -46,7 +46,7 @@ public static partial class StreamModules
             ],
             CreateModule = a => Build(a, () => new TraceModule(new TraceOptions
             {
-                Bytes = checked((int)a.GetInteger("bytes", 64)),
+                Bytes = IntegerToInt(a, "bytes", 64),
                 FilePath = a.GetText("file"),
             })),
         });
@@ -59,7 +59,8 @@ public static partial class StreamModules
                 usage: throttle (--bytes-per-second SIZE | --messages-per-second N) [--burst N]
 
                 Messages going down wait until a token bucket allows them; while they wait, writers are held back
-                by flow control. Nothing is dropped. Controls and flushes pass at once.
+                by flow control. Nothing is dropped. Controls and flushes pass at once. Exactly one rate must be
+                given: without one (or with both) it is a usage error (status 2 as a command).
 
                 options:
                   --bytes-per-second SIZE   the rate in bytes (such as 64K)
@@ -74,12 +75,20 @@ public static partial class StreamModules
                 new OptionSpec("messages-per-second", OptionKind.Integer, "the rate in messages per second"),
                 new OptionSpec("burst", OptionKind.Size, "how much may pass at once after a pause", "one second's worth"),
             ],
-            CreateModule = a => Build(a, () => new ThrottleModule(new ThrottleOptions
+            CreateModule = a => Build(a, () =>
             {
-                BytesPerSecond = a.GetSize("bytes-per-second", 0),
-                MessagesPerSecond = a.GetInteger("messages-per-second", 0),
-                Burst = a.GetSize("burst", 0),
-            })),
+                var options = new ThrottleOptions
+                {
+                    BytesPerSecond = a.GetSize("bytes-per-second", 0),
+                    MessagesPerSecond = a.GetInteger("messages-per-second", 0),
+                    Burst = a.GetSize("burst", 0),
+                };
+
+                // The module's own check speaks of its options; a command line gets the option names.
+                return (options.BytesPerSecond > 0) != (options.MessagesPerSecond > 0)
+                    ? new ThrottleModule(options)
+                    : throw new ComponentArgumentException(a.Component, "give one rate: --bytes-per-second SIZE or --messages-per-second N");
+            }),
         });
 
         registry.Add(new ComponentDescriptor

@@ -104,8 +104,7 @@ public static partial class StreamModules
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
-            string message = ex is ArgumentOutOfRangeException range ? range.Message.Split(" (Parameter", 2)[0] : ex.Message.Split(" (Parameter", 2)[0];
-            throw new ComponentArgumentException(arguments.Component, message);
+            throw ArgumentError(arguments, ex);
         }
     }
 }

@@ -205,10 +205,13 @@ public sealed class ComponentArguments
             t = t[..^1];
         }
 
-        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n >= 0 && !double.IsInfinity(n)
+        // Beyond about 29,000 years TimeSpan overflows: such a value is no duration either.
+        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n >= 0 && n * scale < MaxMilliseconds
             ? TimeSpan.FromMilliseconds(n * scale)
             : null;
     }
+
+    private const double MaxMilliseconds = 0.999 * (long.MaxValue / TimeSpan.TicksPerMillisecond);
 
     private static void Validate(string component, OptionSpec spec, string value)
     {

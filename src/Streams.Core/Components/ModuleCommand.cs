@@ -34,7 +34,17 @@ internal sealed class ModuleCommand : PipelineStage
 
     public override async ValueTask<int> RunAsync(StageContext context)
     {
-        StreamModule module = _descriptor.CreateModule!(_arguments);
+        StreamModule module;
+        try
+        {
+            module = _descriptor.CreateModule!(_arguments);
+        }
+        catch (ComponentArgumentException ex)
+        {
+            // A usage error, as when the options could not be parsed: status 2 and the same line as -m would give.
+            throw new StageFailedException(ex.Message, ex, 2);
+        }
+
         PipeWriter output = context.Output;
         var pool = new MessagePool();
         bool lines = _lines;

@@ -62,7 +62,8 @@ public sealed class ThrottleModule : StreamModule
         {
             TokenLimit = TokenLimit,
             TokensPerPeriod = step,
-            ReplenishmentPeriod = TimeSpan.FromSeconds((double)step / Rate),
+            // At least one tick: a rate so high that a step would take less is refilled as fast as the limiter can.
+            ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)(TimeSpan.TicksPerSecond * (double)step / Rate))),
             QueueLimit = TokenLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,

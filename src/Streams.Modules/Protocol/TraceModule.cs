@@ -159,8 +159,12 @@ public sealed record TraceOptions
         init => field = value is >= 0 and <= 65536 ? value : throw new ArgumentOutOfRangeException(nameof(Bytes), value, "--bytes is 0 to 65536");
     } = 64;
 
-    /// <summary>A file to append the trace to (buffered), instead of standard error. Default null.</summary>
-    public string? FilePath { get; init; }
+    /// <summary>A file to append the trace to (buffered), instead of standard error. Default null; not empty.</summary>
+    public string? FilePath
+    {
+        get;
+        init => field = value is not { Length: 0 } ? value : throw new ArgumentException("--file: the file name is empty", nameof(FilePath));
+    }
 
     /// <summary>A writer to trace to (it stays the caller's: flushed, never disposed); wins over
     /// <see cref="FilePath"/>. Default null.</summary>
