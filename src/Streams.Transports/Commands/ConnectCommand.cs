@@ -110,7 +110,9 @@ public sealed class ConnectCommand : PipelineStage
         catch (Exception ex) when (ex is FormatException or StreamException or ComponentArgumentException or NotSupportedException)
         {
             await context.WriteErrorLineAsync($"connect: {ex.Message}").ConfigureAwait(false);
-            return 1;
+
+            // A bad address or module is a usage error (2), as for listen and mount; a stream that fails is 1.
+            return ex is ComponentArgumentException or FormatException ? 2 : 1;
         }
 
         return await RunAsync(context, head, lines).ConfigureAwait(false);

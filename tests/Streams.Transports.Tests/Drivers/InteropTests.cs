@@ -291,10 +291,11 @@ public class ConnectCommandTests
     [Theory]
     [InlineData("nosuch:thing", "connect: 'nosuch:thing': unknown scheme")]
     [InlineData("exec:cat", "connect: no-such-module", "-m", "no-such-module")]
-    public async Task Connect_BadAddressOrModule_Status1(string address, string expected, params string[] more)
+    [InlineData("exec:cat", "connect: throttle: give one rate", "-m", "throttle")]
+    public async Task Connect_BadAddressOrModule_Status2(string address, string expected, params string[] more)
     {
         CommandOutcome outcome = await ConnectAsync(string.Empty, [address, .. more]);
-        Assert.Equal(1, outcome.ExitStatus);
+        Assert.Equal(2, outcome.ExitStatus);
         Assert.StartsWith(expected, outcome.ErrorText, StringComparison.Ordinal);
         Assert.Single(outcome.ErrorText.TrimEnd('\n').Split('\n'));
     }
