@@ -5,7 +5,7 @@ using Streams.Modules.Text.Regex;
 
 namespace Streams.Modules.Tests.Text;
 
-public sealed class PosixRegexTests
+public sealed partial class PosixRegexTests
 {
     private static (int Start, int End) Find(string pattern, string text, PosixSyntax syntax = PosixSyntax.Basic, int startAt = 0)
     {

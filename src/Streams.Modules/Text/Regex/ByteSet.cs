@@ -11,6 +11,15 @@ internal sealed class ByteSet
     /// <summary>Adds one byte.</summary>
     public void Add(int c) => _bits[c >> 6] |= 1UL << (c & 63);
 
+    /// <summary>Adds every byte of <paramref name="other"/>.</summary>
+    public void UnionWith(ByteSet other)
+    {
+        for (int i = 0; i < _bits.Length; i++)
+        {
+            _bits[i] |= other._bits[i];
+        }
+    }
+
     /// <summary>Adds the bytes <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     public void AddRange(int first, int last)
     {

@@ -9,20 +9,24 @@ namespace Streams.Modules.Text.Regex;
 /// Latin-1 letters the C locale leaves alone). Anchors become <c>\A</c> / <c>\z</c> (the subject is one line or the
 /// pattern space, never several); GNU's word assertions become lookarounds over <c>[A-Za-z0-9_]</c>.
 /// .NET numbers capturing groups by their opening parenthesis as POSIX does, so back-references carry over.
+/// The relaxed form drops word assertions and lets a back-reference match any text: it matches wherever the pattern
+/// does (and maybe elsewhere) and is accepted by <see cref="System.Text.RegularExpressions.RegexOptions.NonBacktracking"/>,
+/// which makes it a linear-time filter for patterns only the Pike VM or backtracking can match exactly.
 /// </remarks>
 internal static class DotNetTranslator
 {
     private const string Word = "[A-Za-z0-9_]";
 
-    /// <summary>The .NET pattern for <paramref name="node"/>.</summary>
-    public static string Translate(PosixNode node)
+    /// <summary>The .NET pattern for <paramref name="node"/>, or with <paramref name="relaxed"/> one that matches
+    /// at least wherever it does, without lookarounds or back-references.</summary>
+    public static string Translate(PosixNode node, bool relaxed = false)
     {
         var sb = new StringBuilder();
-        Write(sb, node);
+        Write(sb, node, relaxed);
         return sb.ToString();
     }
 
-    private static void Write(StringBuilder sb, PosixNode node)
+    private static void Write(StringBuilder sb, PosixNode node, bool relaxed)
     {
         switch (node)
         {
@@ -35,12 +39,12 @@ internal static class DotNetTranslator
                     if (item is AlternationNode)
                     {
                         sb.Append("(?:");
-                        Write(sb, item);
+                        Write(sb, item, relaxed);
                         sb.Append(')');
                     }
                     else
                     {
-                        Write(sb, item);
+                        Write(sb, item, relaxed);
                     }
                 }
 
@@ -53,18 +57,18 @@ internal static class DotNetTranslator
                         sb.Append('|');
                     }
 
-                    Write(sb, alt.Branches[i]);
+                    Write(sb, alt.Branches[i], relaxed);
                 }
 
                 break;
             case GroupNode group:
                 sb.Append('(');
-                Write(sb, group.Body);
+                Write(sb, group.Body, relaxed);
                 sb.Append(')');
                 break;
             case RepeatNode repeat:
                 sb.Append("(?:");
-                Write(sb, repeat.Body);
+                Write(sb, repeat.Body, relaxed);
                 sb.Append(')');
                 if (repeat.Max < 0)
                 {
@@ -85,6 +89,11 @@ internal static class DotNetTranslator
                     sb.Append('}');
                 }
 
+                break;
+            case AssertNode { Kind: not (AssertKind.Start or AssertKind.End) } when relaxed:
+                break;
+            case BackReferenceNode when relaxed:
+                sb.Append("[\\s\\S]*");
                 break;
             case AssertNode assert:
                 sb.Append(assert.Kind switch

@@ -1,12 +1,13 @@
 namespace Streams.Modules.Text.Regex;
 
-/// <summary>A Thompson-NFA program for a <see cref="PosixNode"/> tree, run Pike-VM style to find the longest
-/// match that starts at a given position (POSIX leftmost-longest, once .NET has found the leftmost start).</summary>
+/// <summary>A Thompson-NFA program for a <see cref="PosixNode"/> tree, run Pike-VM style
+/// (<see cref="PikeRunner"/>) to find the leftmost-longest match, as POSIX defines it.</summary>
 /// <remarks>
 /// <para>Why: .NET's backtracking engine returns the first match in priority order (<c>a|ab</c> matches <c>a</c>
 /// in <c>ab</c>), while GNU returns the longest one. All threads of the NFA advance together over the text, so
-/// the run costs O(text × program) and records the last position where any thread accepts; among threads that
-/// accept at that position, the one of highest (Perl-like) priority gives the submatches.</para>
+/// the run costs O(text × program) whatever the pattern (a backtracking engine takes exponential time on
+/// <c>(a*)*b</c>) and records the last position where any thread accepts; among threads that accept at that
+/// position, the one of highest (Perl-like) priority gives the submatches.</para>
 /// <para>Back-references cannot be expressed in an NFA: for those patterns <see cref="TryCompile"/> returns null
 /// and the caller keeps .NET's match.</para>
 /// <para>An instance is immutable and may be shared; each run uses a <see cref="PikeRunner"/> of its own.</para>

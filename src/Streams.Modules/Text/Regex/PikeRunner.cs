@@ -1,6 +1,8 @@
+using System.Buffers;
+
 namespace Streams.Modules.Text.Regex;
 
-/// <summary>Runs a <see cref="PikeProgram"/>: the longest match anchored at a start position.</summary>
+/// <summary>Runs a <see cref="PikeProgram"/>: the leftmost-longest match, in time linear in the text.</summary>
 /// <remarks>Reuses its thread lists between runs; not thread-safe.</remarks>
 internal sealed class PikeRunner
 {
@@ -11,6 +13,7 @@ internal sealed class PikeRunner
     private readonly int[] _work;
     private readonly int[] _best;
     private readonly List<(int Job, int Value)> _stack = [];
+    private readonly SearchValues<char>? _first;
 
     /// <summary>Creates a runner for <paramref name="program"/>.</summary>
     public PikeRunner(PikeProgram program)
@@ -21,32 +24,92 @@ internal sealed class PikeRunner
         _next = new ThreadList(_ops.Length, _slots);
         _work = new int[_slots];
         _best = new int[_slots];
+        _first = FirstChars(_ops);
     }
 
-    /// <summary>Finds the longest match of the program that starts at <paramref name="start"/> in
-    /// <paramref name="text"/> (assertions see the whole text) and writes its submatches to
+    /// <summary>Finds the leftmost-longest match of the program that starts at or after <paramref name="startAt"/>
+    /// in <paramref name="text"/> (assertions see the whole text) and writes its submatches to
     /// <paramref name="captures"/> (pairs of start and end, -1 when a group did not take part).</summary>
-    public bool Run(ReadOnlySpan<char> text, int start, Span<int> captures)
+    /// <param name="text">The whole line or pattern space.</param>
+    /// <param name="startAt">Where the search starts.</param>
+    /// <param name="captures">Receives the submatches; may be empty when only the answer matters.</param>
+    /// <param name="any">Stop at the first match found (its bounds need not be leftmost-longest): line selection.</param>
+    /// <remarks>
+    /// One pass over the text, O(text × program) whatever the pattern: a thread starts at each position until a
+    /// match is found, and a thread keeps its start in slot 0. The thread list stays ordered by start (a new
+    /// thread comes last, and each step keeps the order of the one before), so when two threads reach the same
+    /// instruction the one that started first keeps it, which loses nothing: the rest of their runs would be the
+    /// same. Once a match is found, threads that started after it can only find worse ones and are dropped;
+    /// those that started before it run on, since one of them may still match (<c>abcd|c</c> on <c>abcd</c>).
+    /// Among the threads of one start the order is that of a run anchored there, so submatches are chosen as
+    /// before: the first thread (in priority order) to accept at the longest end.
+    /// </remarks>
+    public bool Search(ReadOnlySpan<char> text, int startAt, Span<int> captures, bool any = false)
     {
         ThreadList current = _current;
         ThreadList next = _next;
         current.Clear();
-        _work.AsSpan().Fill(-1);
+        int bestStart = -1;
         int bestEnd = -1;
-        AddThread(current, 0, start, text);
-        for (int pos = start; current.Count > 0; pos++)
+        for (int pos = startAt; pos <= text.Length; pos++)
         {
+            if (bestStart < 0)
+            {
+                if (current.Count == 0 && _first is not null)
+                {
+                    // No thread alive: a match can only start at a char that some first instruction accepts.
+                    int skip = text[pos..].IndexOfAny(_first);
+                    if (skip < 0)
+                    {
+                        break;
+                    }
+
+                    if (skip > 0)
+                    {
+                        pos += skip;
+                        current.Clear();
+                    }
+                }
+
+                _work.AsSpan().Fill(-1);
+                _work[0] = pos;
+                AddThread(current, 0, pos, text);
+            }
+
+            if (current.Count == 0)
+            {
+                if (bestStart >= 0)
+                {
+                    break;
+                }
+
+                // Nothing started here: forget the instructions visited, for the thread of the next position.
+                current.Clear();
+                continue;
+            }
+
             next.Clear();
             for (int t = 0; t < current.Count; t++)
             {
                 int pc = current.Pcs[t];
+                int start = current.Captures[t * _slots];
+                if (bestStart >= 0 && start > bestStart)
+                {
+                    continue;
+                }
+
                 ref readonly PikeProgram.Op op = ref _ops[pc];
                 if (op.Kind == PikeProgram.OpKind.Match)
                 {
-                    if (pos > bestEnd)
+                    if (bestStart < 0 || start < bestStart || pos > bestEnd)
                     {
+                        bestStart = start;
                         bestEnd = pos;
                         current.Captures.AsSpan(t * _slots, _slots).CopyTo(_best);
+                        if (any)
+                        {
+                            break;
+                        }
                     }
                 }
                 else if (pos < text.Length && op.Set!.Contains(text[pos]))
@@ -56,23 +119,19 @@ internal sealed class PikeRunner
                 }
             }
 
-            (current, next) = (next, current);
-            if (pos >= text.Length)
+            if (any && bestStart >= 0)
             {
-                // Threads in the list now could only be at Match (handled in the next round) — one more round.
-                if (current.Count == 0)
-                {
-                    break;
-                }
+                break;
             }
+
+            (current, next) = (next, current);
         }
 
-        if (bestEnd < 0)
+        if (bestStart < 0)
         {
             return false;
         }
 
-        _best[0] = start;
         _best[1] = bestEnd;
         _best.AsSpan(0, Math.Min(_slots, captures.Length)).CopyTo(captures);
         return true;
@@ -131,6 +190,61 @@ internal sealed class PikeRunner
                 }
             }
         }
+    }
+
+    /// <summary>The chars a match can start with, or null when a match can be empty (or start with any char).</summary>
+    /// <remarks>Assertions are taken to hold: the set may be too big, never too small.</remarks>
+    private static SearchValues<char>? FirstChars(PikeProgram.Op[] ops)
+    {
+        var first = new ByteSet();
+        var seen = new bool[ops.Length];
+        var stack = new Stack<int>();
+        stack.Push(0);
+        while (stack.Count > 0)
+        {
+            int pc = stack.Pop();
+            if (seen[pc])
+            {
+                continue;
+            }
+
+            seen[pc] = true;
+            PikeProgram.Op op = ops[pc];
+            switch (op.Kind)
+            {
+                case PikeProgram.OpKind.Match:
+                    return null;
+                case PikeProgram.OpKind.Set:
+                    first.UnionWith(op.Set!);
+                    break;
+                case PikeProgram.OpKind.Jump:
+                    stack.Push(op.X);
+                    break;
+                case PikeProgram.OpKind.Split:
+                    stack.Push(op.Y);
+                    stack.Push(op.X);
+                    break;
+                default:
+                    stack.Push(pc + 1);
+                    break;
+            }
+        }
+
+        if (first.Count == 256)
+        {
+            return null;
+        }
+
+        var chars = new List<char>();
+        for (int c = 0; c < 256; c++)
+        {
+            if (first.Contains(c))
+            {
+                chars.Add((char)c);
+            }
+        }
+
+        return SearchValues.Create(chars.ToArray());
     }
 
     private static bool Holds(AssertKind kind, ReadOnlySpan<char> text, int pos)

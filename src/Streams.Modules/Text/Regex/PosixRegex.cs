@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DotNetRegex = System.Text.RegularExpressions.Regex;
 
@@ -17,26 +18,43 @@ internal enum MatchShape
 }
 
 /// <summary>A GNU regular expression (or several, any of which may match) compiled for POSIX matching over
-/// Latin-1 text: .NET's engine finds whether and where (leftmost start) it matches, a <see cref="PikeProgram"/>
-/// extends the match to the longest one.</summary>
+/// Latin-1 text, in time linear in the text unless it has back-references.</summary>
 /// <remarks>
-/// <para>Approach to leftmost-longest: a backtracking engine that tries start positions in order finds the
-/// leftmost start at which any match exists, which is POSIX's start; only the end may differ (it picks the first
-/// alternative, and the greedy choice of an early quantifier can make the whole match shorter, as with
-/// <c>a*(ab)*</c> on <c>aabab</c>). When the pattern can match strings of different lengths, a Pike VM run anchored
-/// at that start finds the longest end in one linear pass. Patterns with back-references keep .NET's match.</para>
-/// <para>Line selection (<see cref="IsMatch"/>) needs no longest match and uses .NET alone, over spans.</para>
-/// <para>Thread-safety: not thread-safe (the Pike runner is reused); create one per command.</para>
+/// <para>Engines, by pattern:</para>
+/// <list type="bullet">
+/// <item>A fixed length (no alternation, no variable repetition): .NET's backtracking engine, which is linear
+/// here since each part of the pattern can match in one way only, and whose leftmost-first match is then the
+/// leftmost-longest one.</item>
+/// <item>Otherwise a <see cref="PikeProgram"/> finds the leftmost-longest match and its submatches in one pass,
+/// O(text × pattern): backtracking takes exponential time on nested repetitions such as <c>(a*)*b</c> over a
+/// line of <c>a</c>s. Before it, a DFA (.NET's <see cref="RegexOptions.NonBacktracking"/> engine, also linear
+/// and much faster per char) rules out lines without a match, on a relaxed pattern without word assertions
+/// (<see cref="DotNetTranslator"/>); where that is the exact pattern, it alone selects lines.</item>
+/// <item>Back-references (or an NFA too big to build): the same DFA filter, with any text for a back-reference,
+/// then .NET's backtracking engine, leftmost-first (there the match may be shorter than GNU's) and exponential in
+/// the worst case, as matching with back-references is in general (glibc's matcher too).</item>
+/// </list>
+/// <para>Thread-safety: safe for concurrent use (grep -c counts the parts of a big file on several threads): a
+/// Pike runner, which is not, is taken by one call at a time and another made when it is in use.</para>
 /// </remarks>
 internal sealed class PosixRegex
 {
-    private readonly DotNetRegex _regex;
-    private readonly PikeRunner? _pike;
+    private const RegexOptions BacktrackingOptions = RegexOptions.CultureInvariant | RegexOptions.Compiled;
 
-    private PosixRegex(DotNetRegex regex, PikeRunner? pike, int groupCount, string dotNetPattern)
+    private readonly DotNetRegex? _regex;
+    private readonly DotNetRegex? _filter;
+    private readonly bool _filterExact;
+    private readonly PikeProgram? _program;
+    private PikeRunner? _spare;
+
+    private PosixRegex(DotNetRegex? regex, DotNetRegex? filter, bool filterExact, PikeProgram? program, int groupCount, string dotNetPattern)
     {
+        Debug.Assert((regex is null) != (program is null), "either backtracking or the Pike VM");
+        Debug.Assert(filter is not null || !filterExact, "an exact filter exists");
         _regex = regex;
-        _pike = pike;
+        _filter = filter;
+        _filterExact = filterExact;
+        _program = program;
         GroupCount = groupCount;
         DotNetPattern = dotNetPattern;
     }
@@ -55,11 +73,13 @@ internal sealed class PosixRegex
         var branches = new List<PosixNode>(patterns.Count);
         int groups = 0;
         bool variable = patterns.Count > 1;
+        bool backReferences = false;
         foreach (string pattern in patterns)
         {
             (PosixNode root, PosixParser info) = PosixParser.Parse(pattern, syntax, groups);
             groups += info.GroupCount;
             variable |= info.VariableLength;
+            backReferences |= info.HasBackReferences;
             branches.Add(root);
         }
 
@@ -76,13 +96,30 @@ internal sealed class PosixRegex
         }
 
         string dotNet = DotNetTranslator.Translate(node);
-        var regex = new DotNetRegex(dotNet, RegexOptions.CultureInvariant | RegexOptions.Compiled);
-        PikeProgram? program = variable ? PikeProgram.TryCompile(node, groups) : null;
-        return new PosixRegex(regex, program is null ? null : new PikeRunner(program), groups, dotNet);
+        if (!variable)
+        {
+            return new PosixRegex(new DotNetRegex(dotNet, BacktrackingOptions), null, false, null, groups, dotNet);
+        }
+
+        string relaxed = DotNetTranslator.Translate(node, relaxed: true);
+        DotNetRegex? filter = TryNonBacktracking(relaxed);
+        bool exact = filter is not null && relaxed == dotNet;
+        PikeProgram? program = backReferences ? null : PikeProgram.TryCompile(node, groups);
+        return program is null
+            ? new PosixRegex(new DotNetRegex(dotNet, BacktrackingOptions), filter, exact, null, groups, dotNet)
+            : new PosixRegex(null, filter, exact, program, groups, dotNet);
     }
 
     /// <summary>Whether the pattern matches somewhere in <paramref name="text"/>.</summary>
-    public bool IsMatch(ReadOnlySpan<char> text) => _regex.IsMatch(text);
+    public bool IsMatch(ReadOnlySpan<char> text)
+    {
+        if (_filter is not null && !_filter.IsMatch(text))
+        {
+            return false;
+        }
+
+        return _filterExact || (_regex?.IsMatch(text) ?? Search(text, 0, [], any: true));
+    }
 
     /// <summary>Finds the leftmost-longest match that starts at or after <paramref name="startAt"/>
     /// (assertions still see the text before it) and writes the whole match and the groups to
@@ -92,15 +129,21 @@ internal sealed class PosixRegex
     /// <param name="captures">At least 2 × (<see cref="GroupCount"/> + 1) ints.</param>
     public bool Match(string text, int startAt, Span<int> captures)
     {
-        System.Text.RegularExpressions.Match m = _regex.Match(text, startAt);
-        if (!m.Success)
+        // The DFA rules out a line without a match faster than the other engines (sed tries s/// on every line).
+        if (_filter is not null && !_filter.IsMatch(text, startAt))
         {
             return false;
         }
 
-        if (_pike is not null && _pike.Run(text, m.Index, captures))
+        if (_program is not null)
         {
-            return true;
+            return Search(text, startAt, captures, any: false);
+        }
+
+        System.Text.RegularExpressions.Match m = _regex!.Match(text, startAt);
+        if (!m.Success)
+        {
+            return false;
         }
 
         int n = Math.Min(captures.Length / 2, GroupCount + 1);
@@ -112,5 +155,27 @@ internal sealed class PosixRegex
         }
 
         return true;
+    }
+
+    private bool Search(ReadOnlySpan<char> text, int startAt, Span<int> captures, bool any)
+    {
+        PikeRunner runner = Interlocked.Exchange(ref _spare, null) ?? new PikeRunner(_program!);
+        bool found = runner.Search(text, startAt, captures, any);
+        _spare = runner;
+        return found;
+    }
+
+    /// <summary>.NET's non-backtracking engine for <paramref name="dotNet"/>, or null where it does not support
+    /// the pattern (lookarounds, or too big once counted repetitions are expanded).</summary>
+    private static DotNetRegex? TryNonBacktracking(string dotNet)
+    {
+        try
+        {
+            return new DotNetRegex(dotNet, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 }
