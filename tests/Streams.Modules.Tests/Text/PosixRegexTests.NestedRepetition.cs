@@ -1,4 +1,5 @@
 using System.Text;
+using Streams.Modules.Text;
 
 namespace Streams.Modules.Tests.Text;
 
@@ -79,6 +80,31 @@ public sealed partial class PosixRegexTests
         }
 
         Differential.AssertNone(await Task.WhenAll(differences));
+    }
+
+    /// <summary>grep -c counts a big file in parts on several threads: the Pike VM (here for a pattern with word
+    /// assertions and an alternation) must not be shared between them.</summary>
+    [Fact]
+    public async Task Grep_CountInPartsWithPikeVm_SameAsGnu()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; text.Length < 12_000_000; i++)
+        {
+            text.Append("line ").Append(i).Append(i % 997 == 0 ? " needle aab\n" : i % 3 == 0 ? " needles\n" : " hay aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+        }
+
+        string dir = Directory.CreateTempSubdirectory("regex-parts").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "in"), text.ToString(), Encoding.Latin1);
+            await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-c", "-w", "-E", "needle|nothing", "in"], [], dir);
+            await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-c", "-E", "(a*)*b", "in"], [], dir);
+            await GrepReference.AssertSameAsync(() => new GrepCommand(), "grep", ["-c", "\\<\\(a\\|aa\\)*b", "in"], [], dir);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     /// <summary>Every line alone (so that the status says whether that line matched), then all of them at once.</summary>
