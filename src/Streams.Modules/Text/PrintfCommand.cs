@@ -176,7 +176,7 @@ internal sealed class PrintfCommand : PipelineStage
             switch (conversion)
             {
                 case 'd' or 'i' or 'o' or 'u' or 'x' or 'X':
-                    CFormat.Ascii(_output, CFormat.Integer(spec, IntegerArgument(values, ref next, errors)));
+                    CFormat.Ascii(_output, CFormat.Integer(spec, IntegerArgument(values, ref next, errors, unsigned: conversion is not ('d' or 'i'))));
                     break;
                 case 'f' or 'F' or 'e' or 'E' or 'g' or 'G':
                     CFormat.Ascii(_output, CFormat.Float(spec, FloatArgument(values, ref next, errors)));
@@ -223,7 +223,9 @@ internal sealed class PrintfCommand : PipelineStage
         return true;
     }
 
-    private long IntegerArgument(List<byte[]> values, ref int next, List<string> errors)
+    /// <summary>An integer argument as strtoimax reads it, or (for o u x X) as strtoumax does: a negative value
+    /// wraps modulo 2^64 and a magnitude beyond 2^64-1 saturates to it (returned as the same 64 bits).</summary>
+    private long IntegerArgument(List<byte[]> values, ref int next, List<string> errors, bool unsigned = false)
     {
         if (next >= values.Count)
         {
@@ -278,6 +280,19 @@ internal sealed class PrintfCommand : PipelineStage
             _status = 1;
         }
 
+        if (unsigned)
+        {
+            if (value > ulong.MaxValue)
+            {
+                errors.Add($"printf: '{text}': Numerical result out of range");
+                _status = 1;
+                return -1;
+            }
+
+            ulong magnitude = (ulong)value;
+            return unchecked(negative ? (long)(0 - magnitude) : (long)magnitude);
+        }
+
         if (negative)
         {
             value = -value;
@@ -285,7 +300,6 @@ internal sealed class PrintfCommand : PipelineStage
 
         if (value > long.MaxValue || value < long.MinValue)
         {
-            // strtoumax wraps negative values for unsigned conversions; out-of-range values saturate.
             errors.Add($"printf: '{text}': Numerical result out of range");
             _status = 1;
             return value > 0 ? long.MaxValue : long.MinValue;
@@ -314,31 +328,166 @@ internal sealed class PrintfCommand : PipelineStage
             return raw[1];
         }
 
-        string s = text.Trim(' ', '\t', '\n', '\v', '\f', '\r');
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        string s = text.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
+        int end = StrtodPrefix(s, out double value);
+        if (end == 0)
         {
-            return value;
+            errors.Add($"printf: '{text}': expected a numeric value");
+            _status = 1;
+            return 0;
         }
 
-        string lower = s.ToLowerInvariant().TrimStart('+');
-        if (lower is "inf" or "infinity" or "-inf" or "-infinity" or "nan" or "-nan")
+        if (end < s.Length)
         {
-            return lower.StartsWith('-') ? (lower.Contains('n', StringComparison.Ordinal) && lower.Contains("nan", StringComparison.Ordinal) ? -double.NaN : double.NegativeInfinity) : lower.StartsWith('n') ? double.NaN : double.PositiveInfinity;
+            errors.Add($"printf: '{text}': value not completely converted");
+            _status = 1;
         }
 
-        // The longest prefix that parses, as strtold would take it.
-        for (int end = s.Length - 1; end > 0; end--)
+        return value;
+    }
+
+    /// <summary>The longest prefix of <paramref name="s"/> that C's strtold reads (decimal, 0x hexadecimal with
+    /// an optional p exponent, inf, infinity, nan, nan(...)), and its value; 0 when there is none.</summary>
+    internal static int StrtodPrefix(string s, out double value)
+    {
+        value = 0;
+        int i = 0;
+        bool negative = false;
+        if (i < s.Length && s[i] is '+' or '-')
         {
-            if (double.TryParse(s.AsSpan(0, end), NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            negative = s[i] == '-';
+            i++;
+        }
+
+        if (Word(s, i, "infinity") || Word(s, i, "inf"))
+        {
+            value = negative ? double.NegativeInfinity : double.PositiveInfinity;
+            return i + (Word(s, i, "infinity") ? 8 : 3);
+        }
+
+        if (Word(s, i, "nan"))
+        {
+            // .NET's double.NaN has its sign bit set; glibc prints that as -nan, so build both NaNs by their bits.
+            value = BitConverter.Int64BitsToDouble(negative ? unchecked((long)0xFFF8_0000_0000_0000) : 0x7FF8_0000_0000_0000);
+            int close = s.IndexOf(')', i + 3);
+            if (i + 3 < s.Length && s[i + 3] == '(' && close > 0 && !s.AsSpan(i + 4, close - i - 4).ContainsAnyExcept(WordChars))
             {
-                errors.Add($"printf: '{text}': value not completely converted");
-                _status = 1;
-                return value;
+                return close + 1;
+            }
+
+            return i + 3;
+        }
+
+        return i + 1 < s.Length && s[i] == '0' && s[i + 1] is 'x' or 'X' && HexFloat(s, i + 2, negative, ref value) is int hexEnd and > 0
+            ? hexEnd
+            : DecimalFloat(s, i, ref value);
+    }
+
+    private static readonly SearchValues<char> WordChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+    private static bool Word(string s, int at, string word)
+        => s.Length - at >= word.Length && s.AsSpan(at, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    private static int DecimalFloat(string s, int start, ref double value)
+    {
+        int i = start;
+        int digits = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+            digits++;
+        }
+
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+                digits++;
             }
         }
 
-        errors.Add($"printf: '{text}': expected a numeric value");
-        _status = 1;
-        return 0;
+        if (digits == 0)
+        {
+            return 0;
+        }
+
+        if (i < s.Length && s[i] is 'e' or 'E')
+        {
+            int e = i + 1 < s.Length && s[i + 1] is '+' or '-' ? i + 2 : i + 1;
+            if (e < s.Length && char.IsAsciiDigit(s[e]))
+            {
+                i = e;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    i++;
+                }
+            }
+        }
+
+        value = double.Parse(s.AsSpan(0, i), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return i;
+    }
+
+    /// <summary>Reads hex digits, a point and a binary exponent from <paramref name="start"/> (just after 0x);
+    /// 0 when no hex digit follows, so that the caller reads the 0 alone.</summary>
+    private static int HexFloat(string s, int start, bool negative, ref double value)
+    {
+        int i = start;
+        double mantissa = 0;
+        int scale = 0;
+        int digits = 0;
+        bool point = false;
+        for (; i < s.Length; i++)
+        {
+            if (s[i] == '.' && !point)
+            {
+                point = true;
+                continue;
+            }
+
+            int d = Digit(s[i], 16);
+            if (d < 0)
+            {
+                break;
+            }
+
+            digits++;
+            if (mantissa < 1e300)
+            {
+                mantissa = mantissa * 16 + d;
+                scale -= point ? 4 : 0;
+            }
+            else
+            {
+                scale += point ? 0 : 4;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return 0;
+        }
+
+        if (i < s.Length && s[i] is 'p' or 'P')
+        {
+            int e = i + 1 < s.Length && s[i + 1] is '+' or '-' ? i + 2 : i + 1;
+            if (e < s.Length && char.IsAsciiDigit(s[e]))
+            {
+                long exponent = 0;
+                int j = e;
+                while (j < s.Length && char.IsAsciiDigit(s[j]))
+                {
+                    exponent = Math.Min(exponent * 10 + (s[j++] - '0'), 100_000);
+                }
+
+                scale += (int)(s[e - 1] == '-' ? -exponent : exponent);
+                i = j;
+            }
+        }
+
+        value = Math.ScaleB(negative ? -mantissa : mantissa, scale);
+        return i;
     }
 }

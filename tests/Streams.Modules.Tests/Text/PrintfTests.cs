@@ -43,6 +43,15 @@ public class PrintfTests
     [InlineData("%s %s %s\\n", "a", "b", "c", "d", "e")]
     [InlineData("%5c|%-3c|\\n", "x", "y")]
     [InlineData("%#X %#o %+i\\n", "0", "0", "0")]
+    [InlineData("%f %e %g %f %f\\n", "0x1F", "0x1p3", "0X1.8P1", "-0x.8", "017")]
+    [InlineData("%f|%f|%f|%f|%f\\n", "0x", "0xg", "08", "0x1p", "1e")]
+    [InlineData("%g %g %G %f %5.1f|\\n", "nan", "-nan", "NaN", "nan(123)", "+nan")]
+    [InlineData("%f|%f|%f|%f\\n", " 1 ", "infinity", "INF", "-Infinity")]
+    [InlineData("%u\\n", "9223372036854775808", "18446744073709551615", "-1", "-18446744073709551615", "-9223372036854775809")]
+    [InlineData("%u\\n", "18446744073709551616", "99999999999999999999")]
+    [InlineData("%u\\n", "-18446744073709551616")]
+    [InlineData("%x %o %X %#x\\n", "-1", "99999999999999999999", "18446744073709551615", "-255")]
+    [InlineData("%d\\n", "-9223372036854775809", "9223372036854775808", "-9223372036854775808")]
     public async Task Printf_Formats_MatchesCoreutilsPrintf(params string[] args)
         => await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", args, "");
 
