@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Streams.Modules.Text.Internal;
 using Streams.Pipelines;
@@ -34,7 +35,7 @@ internal sealed class SeqCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "f:s:w", Longs, a => a.Length > 1 && (char.IsAsciiDigit(a[1]) || a[1] == '.'));
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "+f:s:w", Longs, a => a.Length > 1 && (char.IsAsciiDigit(a[1]) || a[1] == '.'));
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -63,12 +64,17 @@ internal sealed class SeqCommand : PipelineStage
             {
                 return await CommandIO.UsageAsync(context, Name, $"invalid floating point argument: '{ops[i]}'").ConfigureAwait(false);
             }
+
+            if (double.IsNaN(numbers[i].Double))
+            {
+                return await CommandIO.UsageAsync(context, Name, $"invalid 'not-a-number' argument: '{ops[i]}'").ConfigureAwait(false);
+            }
         }
 
         Operand first = ops.Count > 1 ? numbers[0] : Operand.One;
         Operand step = ops.Count > 2 ? numbers[1] : Operand.One;
         Operand last = numbers[^1];
-        if (step.Value == 0)
+        if (step.Double == 0)
         {
             return await CommandIO.UsageAsync(context, Name, $"invalid Zero increment value: '{ops[1]}'").ConfigureAwait(false);
         }
@@ -81,7 +87,17 @@ internal sealed class SeqCommand : PipelineStage
             return await CommandIO.UsageAsync(context, Name, "format string may not be specified when printing equal width strings").ConfigureAwait(false);
         }
 
+        byte[] separatorBytes = Encoding.UTF8.GetBytes(separator);
+        if (format == null && !equalWidth && separatorBytes.Length == 1
+            && FastRange(ops, first, step, last) is { } range)
+        {
+            await CountAsync(context, range.From, range.To, range.By, separatorBytes).ConfigureAwait(false);
+            return 0;
+        }
+
         Func<decimal, string> render;
+        Func<double, string> renderDouble;
+        int precision = Math.Max(first.Precision, step.Precision);
         if (format != null)
         {
             string? error = ParseFormat(format, out string prefix, out CSpec spec, out string suffix);
@@ -91,10 +107,17 @@ internal sealed class SeqCommand : PipelineStage
             }
 
             render = v => prefix + CFormat.Float(spec, (double)v) + suffix;
+            renderDouble = v => prefix + CFormat.Float(spec, v) + suffix;
+        }
+        else if (first.Precision < 0 || step.Precision < 0 || last.Precision < 0)
+        {
+            // A hexadecimal operand with a point or an exponent: GNU falls back to %Lg.
+            var general = new CSpec("", 0, -1, 'g');
+            render = v => CFormat.Float(general, (double)v);
+            renderDouble = v => CFormat.Float(general, v);
         }
         else
         {
-            int precision = Math.Max(first.Precision, step.Precision);
             int width = 0;
             if (equalWidth)
             {
@@ -117,37 +140,12 @@ internal sealed class SeqCommand : PipelineStage
             render = precision == 0 && !equalWidth
                 ? v => v.ToString(CultureInfo.InvariantCulture)
                 : v => Pad(decimal.Round(v, Math.Min(precision, 28), MidpointRounding.ToEven).ToString("F" + precision.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), spec);
+            renderDouble = v => CFormat.Float(spec, v);
         }
 
-        byte[] separatorBytes = Encoding.UTF8.GetBytes(separator);
-        bool any = false;
-        for (long i = 0; ; i++)
-        {
-            decimal x;
-            try
-            {
-                x = first.Value + (i * step.Value);
-            }
-            catch (OverflowException)
-            {
-                break;
-            }
-
-            if (step.Value > 0 ? x > last.Value : x < last.Value)
-            {
-                break;
-            }
-
-            if (any)
-            {
-                context.Output.Write(separatorBytes);
-            }
-
-            any = true;
-            context.Output.WriteUtf8(render(x));
-            await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
-        }
-
+        bool any = first.Exact is decimal a && step.Exact is decimal b && last.Exact is decimal c
+            ? await SequenceAsync(context, a, b, c, render, separatorBytes).ConfigureAwait(false)
+            : await SequenceAsync(context, first.Double, step.Double, last.Double, renderDouble, separatorBytes).ConfigureAwait(false);
         if (any)
         {
             context.Output.Write("\n"u8);
@@ -155,6 +153,123 @@ internal sealed class SeqCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Operands GNU hands to its integer-only <c>seq_fast</c>: FIRST and LAST non-negative integers (LAST
+    /// may be <c>inf</c>), INCREMENT an integer from 1 to 200. When every operand is digits only, they keep every digit; others (1e30,
+    /// 0x10) are first rounded to a long double, as GNU prints them with <c>%.0Lf</c>.</summary>
+    private static (BigInteger From, BigInteger? To, int By)? FastRange(List<string> ops, Operand first, Operand step, Operand last)
+    {
+        if (first.Integer is not BigInteger from || from.Sign < 0 || step.Integer is not BigInteger by || by.Sign <= 0 || by > 200
+            || last.Double < 0 || (last.Integer == null && !double.IsPositiveInfinity(last.Double)))
+        {
+            return null;
+        }
+
+        bool digits = ops.TrueForAll(AllDigits);
+        BigInteger? to = last.Integer is BigInteger l ? (digits ? l : LongDouble(l)) : null;
+        return (digits ? from : LongDouble(from), to, (int)by);
+    }
+
+    private static bool AllDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
+
+    /// <summary>The integer rounded to the 64 significant bits of an x87 long double (to nearest, ties to even).</summary>
+    internal static BigInteger LongDouble(BigInteger value)
+    {
+        long bits = (long)BigInteger.Abs(value).GetBitLength();
+        if (bits <= 64)
+        {
+            return value;
+        }
+
+        int shift = (int)(bits - 64);
+        BigInteger magnitude = BigInteger.Abs(value);
+        BigInteger kept = magnitude >> shift;
+        BigInteger rest = magnitude - (kept << shift);
+        BigInteger half = BigInteger.One << (shift - 1);
+        if (rest > half || (rest == half && !kept.IsEven))
+        {
+            kept++;
+        }
+
+        return (kept << shift) * value.Sign;
+    }
+
+    private static async ValueTask CountAsync(StageContext context, BigInteger from, BigInteger? to, int by, byte[] separator)
+    {
+        if (to is BigInteger end && from > end)
+        {
+            return;
+        }
+
+        for (BigInteger x = from; to is not BigInteger stop || x <= stop; x += by)
+        {
+            if (x != from)
+            {
+                context.Output.Write(separator);
+            }
+
+            context.Output.WriteUtf8(x.ToString(CultureInfo.InvariantCulture));
+            await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+
+        context.Output.Write("\n"u8);
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<bool> SequenceAsync(StageContext context, decimal first, decimal step, decimal last, Func<decimal, string> render, byte[] separator)
+    {
+        bool any = false;
+        for (long i = 0; ; i++)
+        {
+            decimal x;
+            try
+            {
+                x = first + (i * step);
+            }
+            catch (OverflowException)
+            {
+                break;
+            }
+
+            if (step > 0 ? x > last : x < last)
+            {
+                break;
+            }
+
+            if (any)
+            {
+                context.Output.Write(separator);
+            }
+
+            any = true;
+            context.Output.WriteUtf8(render(x));
+            await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return any;
+    }
+
+    /// <summary>GNU's floating loop (in double here, long double there): FIRST, then FIRST + i × INCREMENT until
+    /// past LAST; an infinite FIRST or LAST can make it endless, as in GNU.</summary>
+    private static async ValueTask<bool> SequenceAsync(StageContext context, double first, double step, double last, Func<double, string> render, byte[] separator)
+    {
+        bool any = false;
+        double x = first;
+        for (double i = 1; step > 0 ? x <= last : x >= last; i++)
+        {
+            if (any)
+            {
+                context.Output.Write(separator);
+            }
+
+            any = true;
+            context.Output.WriteUtf8(render(x));
+            await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
+            x = first + (i * step);
+        }
+
+        return any;
     }
 
     private static string Pad(string text, CSpec spec)
@@ -247,19 +362,38 @@ internal sealed class SeqCommand : PipelineStage
 
     /// <summary>A seq operand: its value and, as GNU seq's scan_arg counts them from the text, its width and
     /// its digits after the point (an exponent moves both: <c>1e-1</c> has one digit, <c>1.5e1</c> none).</summary>
-    private readonly record struct Operand(decimal Value, int Width, int Precision)
+    /// <remarks><see cref="Exact"/> is null beyond decimal's range or for hexadecimal text, <see cref="Integer"/>
+    /// null unless the value is a finite integer; a hexadecimal operand has width 0, and precision -1 (unknown,
+    /// GNU prints with %Lg) when it has a point or a <c>p</c> exponent; <c>inf</c> has width and precision 0.</remarks>
+    private readonly record struct Operand(double Double, decimal? Exact, BigInteger? Integer, int Width, int Precision)
     {
-        public static Operand One => new(1, 1, 0);
+        public static Operand One => new(1, 1, 1, 1, 0);
 
         public static bool TryParse(string text, out Operand operand)
         {
             operand = default;
             string s = text.Trim();
-            if (s.Length == 0 || !decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value))
+            if (s.Length == 0 || PrintfCommand.StrtodPrefix(s, out double number) != s.Length)
             {
                 return false;
             }
 
+            if (!double.IsFinite(number))
+            {
+                operand = new Operand(number, null, null, 0, 0);
+                return true;
+            }
+
+            string unsigned = s.TrimStart('+', '-');
+            if (unsigned.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            {
+                bool integral = unsigned.AsSpan(2).IndexOfAny(".pP") < 0;
+                BigInteger? integer = integral ? BigInteger.Parse("0" + unsigned[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) * (s[0] == '-' ? -1 : 1) : null;
+                operand = new Operand(number, null, integer, 0, integral ? 0 : -1);
+                return true;
+            }
+
+            decimal? exact = decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) ? value : null;
             long width = s.Length, precision = 0;
             int dot = s.IndexOf('.', StringComparison.Ordinal);
             int e = s.IndexOfAny(['e', 'E']);
@@ -270,11 +404,13 @@ internal sealed class SeqCommand : PipelineStage
                 width += fraction == 0 ? -1 : (dot == 0 || !char.IsAsciiDigit(s[dot - 1]) ? 1 : 0);
             }
 
+            long exponent = 0;
             if (e >= 0)
             {
-                long exponent = Math.Clamp(long.TryParse(s.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x) ? x : 0, -100_000, 100_000);
+                exponent = Math.Clamp(long.TryParse(s.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x) ? x : 0, -100_000, 100_000);
                 precision += exponent < 0 ? -exponent : -Math.Min(precision, exponent);
                 width -= s.Length - e;
+                long shown = exponent;
                 if (exponent < 0)
                 {
                     if (dot < 0 || e == dot + 1)
@@ -282,18 +418,34 @@ internal sealed class SeqCommand : PipelineStage
                         width++;
                     }
 
-                    exponent = -exponent;
+                    shown = -exponent;
                 }
                 else if (dot >= 0 && precision == 0 && width != 0)
                 {
                     width--;
                 }
 
-                width += exponent;
+                width += shown;
             }
 
-            operand = new Operand(value, (int)Math.Clamp(width, 0, 100_000), (int)Math.Clamp(precision, 0, 100_000));
+            operand = new Operand(number, exact, precision == 0 ? IntegerOf(s, dot, e, exponent) : null, (int)Math.Clamp(width, 0, 100_000), (int)Math.Clamp(precision, 0, 100_000));
             return true;
+        }
+
+        /// <summary>The exact integer a decimal text with no digits left after its point stands for (null when
+        /// its exponent makes it too large to be worth it: GNU's long double ends near 1e4932).</summary>
+        private static BigInteger? IntegerOf(string s, int dot, int e, long exponent)
+        {
+            string mantissa = e >= 0 ? s[..e] : s;
+            int fraction = dot >= 0 ? mantissa.Length - dot - 1 : 0;
+            long scale = exponent - fraction;
+            if (scale > 5000)
+            {
+                return null;
+            }
+
+            BigInteger digits = BigInteger.Parse(mantissa.Replace(".", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            return scale >= 0 ? digits * BigInteger.Pow(10, (int)scale) : digits / BigInteger.Pow(10, (int)-scale);
         }
     }
 }

@@ -47,7 +47,8 @@ internal sealed class GnuArgs
 
     /// <summary>Parses <paramref name="args"/>. <paramref name="shortSpec"/> is getopt's: a letter, followed by
     /// <c>:</c> when it takes an argument. <paramref name="isOperand"/> may claim an argument that starts with
-    /// a dash as an operand (negative numbers for seq).</summary>
+    /// a dash as an operand (negative numbers for seq). A <paramref name="shortSpec"/> starting with <c>+</c>
+    /// stops at the first operand, as getopt's does: every argument after it is an operand.</summary>
     public static GnuArgs Parse(IReadOnlyList<string> args, string shortSpec, IReadOnlyList<LongOption>? longs = null, Func<string, bool>? isOperand = null)
     {
         var parsed = new GnuArgs();
@@ -68,6 +69,12 @@ internal sealed class GnuArgs
             if (arg.Length < 2 || arg[0] != '-' || (isOperand != null && isOperand(arg)))
             {
                 parsed.Operands.Add(arg);
+                if (shortSpec.StartsWith('+'))
+                {
+                    parsed.Operands.AddRange(args.Skip(i + 1));
+                    break;
+                }
+
                 continue;
             }
 
@@ -84,7 +91,7 @@ internal sealed class GnuArgs
             for (int j = 1; j < arg.Length; j++)
             {
                 char c = arg[j];
-                int at = c == ':' ? -1 : shortSpec.IndexOf(c, StringComparison.Ordinal);
+                int at = c is ':' or '+' ? -1 : shortSpec.IndexOf(c, StringComparison.Ordinal);
                 if (at < 0)
                 {
                     parsed.Error = $"invalid option -- '{c}'";
