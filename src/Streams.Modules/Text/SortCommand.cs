@@ -88,7 +88,7 @@ internal sealed partial class SortCommand : PipelineStage
         var global = new SortKey();
         var keys = new List<SortKey>();
         int tab = -1;
-        bool unique = false, stable = false, zero = false;
+        bool unique = false, stable = false, zero = false, merge = false;
         int check = 0;
         string? output = null;
         string? randomSource = null;
@@ -133,7 +133,8 @@ internal sealed partial class SortCommand : PipelineStage
                 case 'z': zero = true; break;
                 case 'c': check = Math.Max(check, 1); break;
                 case 'C': check = 2; break;
-                case 'S' or 'T' or 'm' or '\u0002': break;
+                case 'm': merge = true; break;
+                case 'S' or 'T' or '\u0002': break;
                 case '\u0003': randomSource = value; break;
                 default:
                     global.Apply(option, end: false);
@@ -191,7 +192,8 @@ internal sealed partial class SortCommand : PipelineStage
 
         byte delimiter = zero ? (byte)0 : (byte)'\n';
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
-        var input = new InputBuffer();
+        var input = new InputBuffer(MemoryLimit);
+        var fileEnds = new List<int>();
         foreach (string file in files)
         {
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file, "cannot read: {0}").ConfigureAwait(false);
@@ -202,15 +204,29 @@ internal sealed partial class SortCommand : PipelineStage
 
             try
             {
-                await input.AppendAsync(reader, delimiter, context.CancellationToken).ConfigureAwait(false);
+                if (!await input.AppendAsync(reader, delimiter, context.CancellationToken).ConfigureAwait(false))
+                {
+                    return await TooLargeAsync(context, input).ConfigureAwait(false);
+                }
             }
             finally
             {
                 await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
             }
+
+            fileEnds.Add(input.Length);
         }
 
-        LineSpan[] lines = input.Split(delimiter);
+        LineSpan[] lines;
+        try
+        {
+            lines = input.Split(delimiter);
+        }
+        catch (OutOfMemoryException)
+        {
+            return await TooLargeAsync(context, input).ConfigureAwait(false);
+        }
+
         var comparer = new LineComparer(input.Data, [.. keys], tab, lastResort: !(stable || unique), reverse: global.Reverse);
         if (keys.Count > 0 && lines.Length > 0)
         {
@@ -228,7 +244,15 @@ internal sealed partial class SortCommand : PipelineStage
             return await CheckAsync(context, input.Data, lines, comparer, unique, check == 1, files.Count == 1 ? files[0] : "-").ConfigureAwait(false);
         }
 
-        Sort(lines, comparer);
+        try
+        {
+            lines = merge ? Merge(lines, fileEnds, comparer) : Sort(lines, comparer);
+        }
+        catch (OutOfMemoryException)
+        {
+            return await TooLargeAsync(context, input).ConfigureAwait(false);
+        }
+
         if (output == null)
         {
             await WriteAsync(context.Output, input.Data, lines, comparer, unique, delimiter, context.CancellationToken).ConfigureAwait(false);

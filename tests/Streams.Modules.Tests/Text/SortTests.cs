@@ -244,4 +244,58 @@ public class SortTests
         await Gnu.SameAsync(() => new SortCommand(), "sort", [], input);
         await Gnu.SameAsync(() => new SortCommand(), "sort", ["-k2,2n", "-s"], input);
     }
+
+    /// <summary>-m merges the inputs as they are: sorted ones into one sorted output, unsorted ones into what
+    /// GNU's merge makes of them (not their sort).</summary>
+    [Theory]
+    [InlineData("-m", "s1", "s2")]
+    [InlineData("-m", "u1", "u2")]
+    [InlineData("-m", "u1", "s1", "u2")]
+    [InlineData("-m", "u1")]
+    [InlineData("-mu", "u1", "u2", "s1")]
+    [InlineData("-m", "-u", "s1", "s2", "s1")]
+    [InlineData("-mr", "u2", "u1")]
+    [InlineData("-mn", "n1", "n2")]
+    [InlineData("-mn", "-s", "n2", "n1")]
+    [InlineData("-m", "-k2", "u1", "u2")]
+    [InlineData("-m", "-t", " ", "-k2,2", "-s", "u1", "u2")]
+    [InlineData("-m", "u1", "-", "u2")]
+    [InlineData("-m", "e", "u1", "e")]
+    [InlineData("-m", "nolf", "u1")]
+    [InlineData("-m", "-o", "u1", "u1", "u2")]
+    public async Task Sort_Merge_MatchesGnu(params string[] args)
+    {
+        (string, string)[] files =
+        [
+            ("s1", "a\nb b\nc\nc\nx 1\n"), ("s2", "a\nb a\nd\nx 0\n"),
+            ("u1", "z 1\nb 9\nq 2\na 7\nb 9\nc\n"), ("u2", "m 3\nc 1\ny 0\nb 9\nA\n"),
+            ("n1", "10 a\n2 b\n2 a\n-1\n"), ("n2", "3\n1 x\n20\n2 c\n"), ("e", ""), ("nolf", "k\nb"),
+        ];
+        using TempDirectory gnuDir = Gnu.Files(files);
+        using TempDirectory ourDir = Gnu.Files(files);
+        CommandOutcome gnu = await StageHarness.RunReferenceAsync("sort", args, "w\nd 5\na\n"u8.ToArray(), gnuDir.Path);
+        CommandOutcome ours = await Gnu.RunOursAsync(new SortCommand(), args, "w\nd 5\na\n"u8.ToArray(), ourDir.Path);
+        Assert.Equal(gnu.Text, ours.Text);
+        Assert.Equal(gnu.ExitStatus, ours.ExitStatus);
+        Assert.Equal(File.ReadAllText(Path.Combine(gnuDir.Path, "u1")), File.ReadAllText(Path.Combine(ourDir.Path, "u1")));
+    }
+
+    /// <summary>Input beyond what one array holds (2 GiB) ends with a message naming sort and status 2, not a
+    /// .NET exception's text; the limit is lowered so that a few bytes pass it.</summary>
+    [Theory]
+    [InlineData]
+    [InlineData("-m")]
+    [InlineData("-n")]
+    public async Task Sort_InputOverTheMemoryLimit_FailsWithAClearMessage(params string[] args)
+    {
+        byte[] input = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 100).Select(i => $"{i * 7 % 100}\n")));
+        CommandOutcome outcome = await Gnu.RunOursAsync(new SortCommand { MemoryLimit = 100 }, args, input);
+        Assert.Equal(2, outcome.ExitStatus);
+        Assert.Empty(outcome.Stdout);
+        Assert.StartsWith("sort: input too large for memory (more than ", outcome.ErrorText, StringComparison.Ordinal);
+        Assert.EndsWith("; the limit is 0.0 GiB)\n", outcome.ErrorText, StringComparison.Ordinal);
+
+        CommandOutcome fits = await Gnu.RunOursAsync(new SortCommand { MemoryLimit = input.Length }, args, input);
+        Assert.Equal(0, fits.ExitStatus);
+    }
 }
