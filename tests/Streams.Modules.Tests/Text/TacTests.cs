@@ -14,4 +14,38 @@ public class TacTests
         await Gnu.SameAsync(() => new TacCommand(), "tac", ["f1", "-", "f2"], "x\ny\n", dir.Path);
         await Gnu.SameAsync(() => new TacCommand(), "tac", ["nofile", "f2"], "", dir.Path, compareErrors: true);
     }
+
+    /// <summary>A regular file is read from its end in blocks (here of a few bytes, so that lines cross them):
+    /// the output is GNU's for every edge input.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4096)]
+    public async Task Tac_FileReadBackwardsInBlocks_MatchesGnu(int blockSize)
+    {
+        foreach (string content in Gnu.EdgeInputs.Concat(["\n\nab\n\ncd", "one\ntwo\nthree\n", "x\n\n"]))
+        {
+            using TempDirectory dir = Gnu.Files(("f", content), ("g", "last\nfile"));
+
+            // GNU tac runs out of memory ("memory exhausted") on a 1 MiB line read twice: that case alone.
+            string[] args = content.Length > 100_000 ? ["f"] : ["f", "g", "f"];
+            int block = content.Length > 100_000 ? Math.Max(blockSize, 1000) : blockSize;
+            await Gnu.SameAsync(() => new TacCommand { BlockSize = block }, "tac", args, "", dir.Path);
+        }
+    }
+
+    /// <summary>Standard input past the memory limit goes to a temporary file that is then read backwards (the
+    /// way past 2 GiB, tested with a limit of a few bytes).</summary>
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(5, 2)]
+    [InlineData(5, 7)]
+    public async Task Tac_StdinPastTheMemoryLimit_SpillsAndMatchesGnu(long limit, int blockSize)
+    {
+        foreach (string content in Gnu.EdgeInputs.Concat(["\n\nab\n\ncd", "one\ntwo\nthree\n"]))
+        {
+            int block = content.Length > 100_000 ? Math.Max(blockSize, 1000) : blockSize;
+            await Gnu.SameAsync(() => new TacCommand { MemoryLimit = limit, BlockSize = block }, "tac", [], content);
+        }
+    }
 }
