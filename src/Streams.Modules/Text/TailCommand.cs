@@ -42,7 +42,13 @@ internal sealed class TailCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(HeadCommand.Obsolete(context.Arguments), "c:n:fqvs:", Longs);
+        IReadOnlyList<string> arguments = Obsolete(context.Arguments);
+        if (arguments.Count > 0 && arguments[0].Length > 1 && arguments[0][0] == '-' && char.IsAsciiDigit(arguments[0][1]))
+        {
+            return await CommandIO.FailAsync(context, Name, $"option used in invalid context -- {arguments[0][1]}").ConfigureAwait(false);
+        }
+
+        GnuArgs args = GnuArgs.Parse(arguments, "c:n:fqvs:", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -303,5 +309,62 @@ internal sealed class TailCommand : PipelineStage
                 return total;
             }
         }
+    }
+
+    /// <summary>GNU tail's obsolete form, <c>[+-][NUM][bcl][f] [FILE]</c> (one option and at most one file, the
+    /// file not an option): <c>+3</c> is <c>-n +3</c>, <c>-3c</c> is <c>-c 3</c>, <c>-2b</c> is 2 × 512 bytes;
+    /// anything else is left for the ordinary parse (where <c>+3</c> is a file name).</summary>
+    internal static IReadOnlyList<string> Obsolete(IReadOnlyList<string> args)
+    {
+        if (!(args.Count == 1 || (args.Count == 2 && !(args[1].Length > 1 && args[1][0] == '-'))) || args[0].Length == 0)
+        {
+            return args;
+        }
+
+        string a = args[0];
+        bool fromStart = a[0] == '+';
+        if (!fromStart && (a[0] != '-' || a.Length == 1 || a == "-c"))
+        {
+            return args;
+        }
+
+        int p = 1;
+        while (p < a.Length && char.IsAsciiDigit(a[p]))
+        {
+            p++;
+        }
+
+        string digits = a[1..p];
+        bool bytes = false;
+        long unit = 1;
+        if (p < a.Length && a[p] is 'b' or 'c' or 'l')
+        {
+            bytes = a[p] != 'l';
+            unit = a[p] == 'b' ? 512 : 1;
+            p++;
+        }
+
+        bool forever = p < a.Length && a[p] == 'f';
+        if (forever)
+        {
+            p++;
+        }
+
+        if (p < a.Length || (!fromStart && digits.Length == 0 && !bytes && !forever && a.Length > 1 && a[1] != 'l'))
+        {
+            return args;
+        }
+
+        string count = digits.Length == 0 ? (10 * unit).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : unit == 1 ? digits
+            : System.Numerics.BigInteger.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) * unit is var n && n <= long.MaxValue ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : digits + "b";
+        var list = new List<string> { bytes ? "-c" : "-n", (fromStart ? "+" : "") + count };
+        if (forever)
+        {
+            list.Add("-f");
+        }
+
+        list.AddRange(args.Skip(1));
+        return list;
     }
 }

@@ -60,4 +60,42 @@ public class TailTests
         reader.AdvanceTo(result.Buffer.End);
         return text;
     }
+
+    /// <summary>GNU tail 9's obsolete form: <c>+N</c> / <c>-N</c> with b, c, l and f, only as the sole option
+    /// with at most one file; otherwise <c>+3</c> is a file name and <c>-3</c> an error. head has only
+    /// <c>-N</c>.</summary>
+    [Theory]
+    [InlineData("tail", "+3")]
+    [InlineData("tail", "-3")]
+    [InlineData("tail", "+3", "n")]
+    [InlineData("tail", "-3", "n")]
+    [InlineData("tail", "+3c")]
+    [InlineData("tail", "-2c")]
+    [InlineData("tail", "+2l")]
+    [InlineData("tail", "-3l", "n")]
+    [InlineData("tail", "+3", "-")]
+    [InlineData("tail", "+3", "n", "n")]
+    [InlineData("tail", "-3", "n", "n")]
+    [InlineData("tail", "+3", "-n1", "n")]
+    [InlineData("tail", "-n1", "+3")]
+    [InlineData("tail", "--", "+3")]
+    [InlineData("tail", "-3b")]
+    [InlineData("tail", "+0")]
+    [InlineData("tail", "-0")]
+    [InlineData("tail", "+")]
+    [InlineData("tail", "-")]
+    [InlineData("tail", "-l")]
+    [InlineData("tail", "-3q", "n")]
+    [InlineData("tail", "+3c", "n")]
+    [InlineData("head", "-3")]
+    [InlineData("head", "+3")]
+    [InlineData("head", "-3", "n")]
+    [InlineData("head", "-2l")]
+    [InlineData("head", "-3c")]
+    public async Task TailHead_ObsoleteForms_MatchGnu(string command, params string[] args)
+    {
+        using TempDirectory dir = Gnu.Files(("n", "1\n2\n3\n4\n5\n"));
+        string stdin = string.Concat(Enumerable.Range(1, 700).Select(i => $"{i}\n"));
+        await Gnu.SameAsync(() => Differential.Create(command), command, args, stdin, dir.Path, compareErrors: true);
+    }
 }
