@@ -325,10 +325,15 @@ internal sealed partial class SedCommand
 
             if (selected)
             {
-                instruction.RangeEnd = last.Kind == SedAddressKind.Plus ? line + last.Line : last.Line;
+                instruction.RangeEnd = last.Kind switch
+                {
+                    SedAddressKind.Plus => line + last.Line,
+                    SedAddressKind.Multiple => last.Step <= 0 ? line : ((line / last.Step) + 1) * last.Step,
+                    _ => last.Line,
+                };
                 instruction.InRange = last.Kind switch
                 {
-                    SedAddressKind.Line or SedAddressKind.Plus => instruction.RangeEnd > line,
+                    SedAddressKind.Line or SedAddressKind.Plus or SedAddressKind.Multiple => instruction.RangeEnd > line,
                     _ => true,
                 };
                 instruction.RangeClosed = !instruction.InRange && first.Kind == SedAddressKind.Line;
@@ -337,7 +342,7 @@ internal sealed partial class SedCommand
         else
         {
             bool end;
-            if (last.Kind is SedAddressKind.Line or SedAddressKind.Plus)
+            if (last.Kind is SedAddressKind.Line or SedAddressKind.Plus or SedAddressKind.Multiple)
             {
                 // GNU: a skipped line-number end closes the range without this line; a skipped +N end
                 // still selects it.

@@ -431,7 +431,7 @@ internal sealed partial class SedParser
             return new SedAddress { Kind = SedAddressKind.Line, Line = line };
         }
 
-        if (c == '+' && second)
+        if (c is '+' or '~' && second)
         {
             _pos++;
             long count = 0;
@@ -440,7 +440,9 @@ internal sealed partial class SedParser
                 count = Math.Min((count * 10) + (Read() - '0'), long.MaxValue / 10);
             }
 
-            return new SedAddress { Kind = SedAddressKind.Plus, Line = count };
+            return c == '+'
+                ? new SedAddress { Kind = SedAddressKind.Plus, Line = count }
+                : new SedAddress { Kind = SedAddressKind.Multiple, Step = count };
         }
 
         if (c == '$')

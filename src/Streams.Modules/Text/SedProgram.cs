@@ -70,6 +70,10 @@ internal enum SedAddressKind
 
     /// <summary><c>addr1,+N</c>: the N lines after the range's first (GNU).</summary>
     Plus,
+
+    /// <summary><c>addr1,~N</c>: up to the next line after the range's first whose number is a multiple of N
+    /// (GNU; N = 0 ends the range on its first line).</summary>
+    Multiple,
 }
 
 /// <summary>One address of a command.</summary>

@@ -650,4 +650,33 @@ public sealed class SedTests
     private static string Snapshot(string directory)
         => string.Join("\n", Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(f => Path.GetRelativePath(directory, f) + ": " + Differential.Show(File.ReadAllBytes(f))));
+
+    /// <summary>GNU's address forms <c>first~step</c>, <c>addr1,+N</c> and <c>addr1,~N</c> (to the next line
+    /// after the first whose number is a multiple of N), also with <c>!</c>, regex starts and n skipping lines.</summary>
+    [Theory]
+    [InlineData("-n", "2,~4p")]
+    [InlineData("-n", "4,~4p")]
+    [InlineData("-n", "5,~0p")]
+    [InlineData("-n", "6,~4p")]
+    [InlineData("-n", "/3/,~4p")]
+    [InlineData("-n", "/1/,~5p")]
+    [InlineData("-n", "$,~4p")]
+    [InlineData("-n", "2,~4!p")]
+    [InlineData("2,~3d")]
+    [InlineData("-n", "0,~4p")]
+    [InlineData("-n", "2,~4{n;p}")]
+    [InlineData("-n", "3,+2p")]
+    [InlineData("-n", "/1/,+1p")]
+    [InlineData("3,+0d")]
+    [InlineData("-n", "0~3p")]
+    [InlineData("-n", "2~5p")]
+    [InlineData("1~2d")]
+    [InlineData("-n", "2~0p")]
+    [InlineData("-n", "0~3,~2p")]
+    [InlineData("-n", "2,~x")]
+    public async Task Sed_GnuAddressForms_MatchGnu(params string[] args)
+    {
+        string input = string.Concat(Enumerable.Range(1, 23).Select(i => $"{i}\n"));
+        await Gnu.SameAsync(() => new SedCommand(), "sed", args, input, compareErrors: true);
+    }
 }
