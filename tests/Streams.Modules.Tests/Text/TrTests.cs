@@ -52,4 +52,33 @@ public class TrTests
             await Gnu.SameAsync(() => new TrCommand(), "tr", options[round % options.Length], Gnu.RandomLines(random, random.Next(0, 25)));
         }
     }
+
+    /// <summary>The <c>[c*n]</c> and <c>[c*]</c> repeat constructs: filling SET2, their errors, and in SET1
+    /// (<c>[c*n]</c> is allowed there, <c>[c*]</c> is not).</summary>
+    [Theory]
+    [InlineData("abc", "[x*3]")]
+    [InlineData("abcdef", "x[y*]z")]
+    [InlineData("abcdef", "[y*2]")]
+    [InlineData("a-h", "[x*]")]
+    [InlineData("[a*3]", "x")]
+    [InlineData("-d", "[a*3]")]
+    [InlineData("-d", "[a*]")]
+    [InlineData("-d", "[a*0]")]
+    [InlineData("abc", "[x*0][y*]")]
+    [InlineData("[a*]", "x")]
+    [InlineData("abc", "[x*010]")]
+    [InlineData("abcdefghij", "[x*010]y")]
+    [InlineData("abcdefghij", "[x*0x2]y")]
+    [InlineData("abc", "[x*a]")]
+    [InlineData("abc", "[x*3")]
+    [InlineData("abc", "[x*]y[z*]")]
+    [InlineData("abc", "[*3]")]
+    [InlineData("abc", "[x*99999999999999999999]")]
+    [InlineData("abc", "x[y*0]")]
+    [InlineData("-s", "a", "[x*]")]
+    [InlineData("a-c", "[\\n*2]-")]
+    [InlineData("-c", "a", "[x*]")]
+    [InlineData("abc", "[[:upper:]*2]")]
+    public async Task Tr_RepeatConstructs_MatchGnu(params string[] args)
+        => await Gnu.SameAsync(() => new TrCommand(), "tr", args, "[*3]abcdefghij\n", compareErrors: true);
 }

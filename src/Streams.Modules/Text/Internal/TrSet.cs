@@ -69,12 +69,14 @@ internal static class TrSet
 
                     if (close < items.Count)
                     {
-                        if (!isSet2)
+                        string count = string.Concat(items.GetRange(i + 3, close - i - 3).Select(x => (char)x.Value));
+                        // GNU allows [c*n] (n > 0) in SET1 too; only the filling [c*] / [c*0] is refused there.
+                        bool fills = count.Length == 0 || count.All(d => d == '0');
+                        if (fills && !isSet2)
                         {
                             return "the [c*] repeat construct may not appear in string1";
                         }
 
-                        string count = string.Concat(items.GetRange(i + 3, close - i - 3).Select(x => (char)x.Value));
                         if (count.Length == 0)
                         {
                             if (fillAt >= 0)
@@ -99,6 +101,11 @@ internal static class TrSet
 
                             if (n == 0)
                             {
+                                if (fillAt >= 0)
+                                {
+                                    return "only one [c*] repeat construct may appear in string2";
+                                }
+
                                 fillAt = set.Count;
                                 fillByte = next;
                             }
