@@ -86,16 +86,23 @@ internal sealed class WcCommand : PipelineStage
                 if (reader == null)
                 {
                     status = 1;
-                    continue;
-                }
 
-                try
-                {
-                    counts = await CountAsync(reader, words, longest, context.CancellationToken).ConfigureAwait(false);
+                    // GNU reads a directory, fails with EISDIR after the message, and still prints its zeros.
+                    if (file == "-" || !Directory.Exists(context.ResolvePath(file)))
+                    {
+                        continue;
+                    }
                 }
-                finally
+                else
                 {
-                    await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+                    try
+                    {
+                        counts = await CountAsync(reader, words, longest, context.CancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+                    }
                 }
             }
 

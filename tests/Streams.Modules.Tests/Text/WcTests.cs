@@ -49,4 +49,22 @@ public class WcTests
             await Gnu.SameAsync(() => new WcCommand(), "wc", options[round % options.Length], Gnu.RandomLines(random, random.Next(0, 40)));
         }
     }
+
+    /// <summary>A directory operand: GNU prints "wc: DIR: Is a directory", a line of zeros for it (width 7 unless it
+    /// is the only column of the only file) and ends with status 1.</summary>
+    [Theory]
+    [InlineData("d")]
+    [InlineData("-l", "d", "f1")]
+    [InlineData("-c", "d")]
+    [InlineData("-L", "d")]
+    [InlineData("-m", "d")]
+    [InlineData("-lw", "d")]
+    [InlineData("f1", "d", "-")]
+    [InlineData("d", "nofile")]
+    public async Task Wc_DirectoryOperand_MatchesGnu(params string[] args)
+    {
+        using TempDirectory dir = Gnu.Files(("f1", "one two\nthree"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "d"));
+        await Gnu.SameAsync(() => new WcCommand(), "wc", args, "in put\n", dir.Path, compareErrors: true);
+    }
 }
