@@ -7,14 +7,17 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>pv</c>: copies standard input to standard output and reports progress on standard error
-/// every second and at the end.</summary>
+/// <summary><c>pv [FILE]...</c>: copies the files (standard input for none or <c>-</c>) to standard output, one
+/// after the other as cat does, and reports progress on standard error every second and at the end.</summary>
 internal sealed class PvCommand : PipelineStage
 {
     internal const string HelpText = """
-        Usage: pv [OPTION]...
-        Copy standard input to standard output, reporting bytes copied, elapsed time and throughput on
-        standard error once a second and at the end.
+        Usage: pv [OPTION]... [FILE]...
+        Concatenate FILE(s), or standard input, to standard output, reporting bytes copied, elapsed time
+        and throughput on standard error once a second and at the end.
+
+        With no FILE, or when FILE is -, read standard input. A FILE that cannot be opened is reported
+        and skipped, and the exit status is then 2, as pv's.
 
           -q, --quiet       report nothing
               --help        display this help and exit
@@ -39,34 +42,27 @@ internal sealed class PvCommand : PipelineStage
         }
 
         bool quiet = args.Has('q');
-        var clock = Stopwatch.StartNew();
-        TimeSpan lastReport = TimeSpan.Zero;
-        long total = 0;
+        var progress = new Progress(quiet, Stopwatch.StartNew());
+        int status = 0;
         try
         {
-            while (true)
+            foreach (string file in args.Operands.Count == 0 ? ["-"] : args.Operands)
             {
-                ReadResult result = await context.Input.ReadAsync(context.CancellationToken).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                foreach (ReadOnlyMemory<byte> segment in buffer)
+                PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
+                if (reader == null)
                 {
-                    context.Output.Write(segment.Span);
+                    // pv's exit status is a bit mask; 2 is "one or more files could not be accessed".
+                    status |= 2;
+                    continue;
                 }
 
-                total += buffer.Length;
-                context.Input.AdvanceTo(buffer.End);
-
-                // pv shows the flow as it happens, so it passes every read on at once.
-                await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-                if (!quiet && clock.Elapsed - lastReport >= TimeSpan.FromSeconds(1))
+                try
                 {
-                    lastReport = clock.Elapsed;
-                    await context.WriteErrorLineAsync(Report(total, lastReport, final: false)).ConfigureAwait(false);
+                    await CopyAsync(context, reader, progress).ConfigureAwait(false);
                 }
-
-                if (result.IsCompleted || result.IsCanceled)
+                finally
                 {
-                    break;
+                    await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
                 }
             }
         }
@@ -74,11 +70,52 @@ internal sealed class PvCommand : PipelineStage
         {
             if (!quiet)
             {
-                await context.WriteErrorLineAsync(Report(total, clock.Elapsed, final: true)).ConfigureAwait(false);
+                await context.WriteErrorLineAsync(Report(progress.Total, progress.Clock.Elapsed, final: true)).ConfigureAwait(false);
             }
         }
 
-        return 0;
+        return status;
+    }
+
+    private static async ValueTask CopyAsync(StageContext context, PipeReader reader, Progress progress)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(context.CancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            foreach (ReadOnlyMemory<byte> segment in buffer)
+            {
+                context.Output.Write(segment.Span);
+            }
+
+            progress.Total += buffer.Length;
+            reader.AdvanceTo(buffer.End);
+
+            // pv shows the flow as it happens, so it passes every read on at once.
+            await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+            if (!progress.Quiet && progress.Clock.Elapsed - progress.LastReport >= TimeSpan.FromSeconds(1))
+            {
+                progress.LastReport = progress.Clock.Elapsed;
+                await context.WriteErrorLineAsync(Report(progress.Total, progress.LastReport, final: false)).ConfigureAwait(false);
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>What the reports need across files.</summary>
+    private sealed class Progress(bool quiet, Stopwatch clock)
+    {
+        public bool Quiet { get; } = quiet;
+
+        public Stopwatch Clock { get; } = clock;
+
+        public TimeSpan LastReport { get; set; }
+
+        public long Total { get; set; }
     }
 
     /// <summary>Formats one report line, such as <c>pv: 1048576 bytes (1.0 MiB), 0.50 s, 2.0 MiB/s</c>.</summary>
