@@ -9,7 +9,9 @@ namespace Streams.Pipelines;
 /// in large batches (the default <see cref="PipeOptions"/> are several times slower).</para>
 /// <para>When a stage ends, its stdin is completed, so the stage before it stops at its next flush with a
 /// <see cref="BrokenPipeException"/> (counted as success), and its stdout is completed, so the stage after it
-/// sees the end of its input. A stage that throws anything else fails the pipeline: the other stages are
+/// sees the end of its input. The stage before is also cancelled as "stopped by its reader", which stops one that
+/// flushes only full batches; between stages joined by the caller's own pipes, only where
+/// <see cref="StageStart.StopsWithNext"/> says so. A stage that throws anything else fails the pipeline: the other stages are
 /// cancelled and the failure is reported with the stage's name.</para>
 /// <para>The stages of a pipeline of several start on the thread pool; a stage alone starts on the caller's thread
 /// and runs there until its first wait (a command line like <c>true</c> never wakes the pool).</para>
