@@ -75,54 +75,10 @@ internal sealed partial class SortCommand
         }
     }
 
-    /// <summary>At most this many bytes of input are held (one array: .NET's largest byte array); tests lower it
-    /// to check the message without gigabytes of data.</summary>
+    /// <summary>At most this many bytes of input are held in one array (.NET's largest byte array): past it,
+    /// a line too long for memory, or the whole input of <c>-m</c> and <c>-c</c>, which do not spill runs; tests
+    /// lower it to check the message without gigabytes of data.</summary>
     internal long MemoryLimit { get; init; } = Array.MaxLength;
-
-    /// <summary>Merges the inputs (each file's lines, in order, end at a byte offset of <paramref name="fileEnds"/>)
-    /// as GNU's <c>sort -m</c> does: the smallest of the files' current lines goes next, the earlier file first
-    /// among equals; an input that is not sorted is not sorted here either.</summary>
-    private static LineSpan[] Merge(LineSpan[] lines, List<int> fileEnds, LineComparer comparer)
-    {
-        var ends = new List<(int Next, int End)>();
-        int at = 0;
-        foreach (int end in fileEnds)
-        {
-            int first = at;
-            while (at < lines.Length && lines[at].Start < end)
-            {
-                at++;
-            }
-
-            if (at > first)
-            {
-                ends.Add((first, at));
-            }
-        }
-
-        // Lines of an earlier file start earlier in the buffer, so the comparer's position tie-break is GNU's
-        // file-order tie-break.
-        var heads = new PriorityQueue<int, LineSpan>(Comparer<LineSpan>.Create(comparer.Compare));
-        for (int f = 0; f < ends.Count; f++)
-        {
-            heads.Enqueue(f, lines[ends[f].Next]);
-        }
-
-        var merged = new LineSpan[lines.Length];
-        int k = 0;
-        while (heads.TryDequeue(out int f, out LineSpan line))
-        {
-            merged[k++] = line;
-            (int next, int last) = ends[f];
-            if (++next < last)
-            {
-                ends[f] = (next, last);
-                heads.Enqueue(f, lines[next]);
-            }
-        }
-
-        return merged;
-    }
 
     private static async ValueTask<int> TooLargeAsync(StageContext context, InputBuffer input)
     {
@@ -134,15 +90,25 @@ internal sealed partial class SortCommand
     /// <summary>A size in GiB with one decimal, as the messages show it.</summary>
     internal static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " GiB";
 
-    /// <summary>All of sort's input in one array; each input's last line gets a delimiter if it lacks one.</summary>
+    /// <summary>Sort's input in one array; each input's last line gets a delimiter if it lacks one. With a
+    /// spill function, whenever <see cref="RunSize"/> bytes are held the complete lines among them are handed to it
+    /// (to be sorted and written as a run) and dropped, so that at most that much plus one line is held.</summary>
     private sealed class InputBuffer
     {
+        private readonly Func<byte[], int, bool>? _spill;
         private byte[] _data = new byte[64 * 1024];
         private int _length;
 
-        public InputBuffer(long limit) => Limit = Math.Min(limit, Array.MaxLength);
+        public InputBuffer(long limit, long runSize = long.MaxValue, Func<byte[], int, bool>? spill = null)
+        {
+            Limit = Math.Min(limit, Array.MaxLength);
+            _spill = spill;
+            _runSize = spill == null ? Limit : Math.Max(1, Math.Min(runSize, Limit));
+        }
 
-        /// <summary>The bytes read (longer than the content; see <see cref="Split"/>).</summary>
+        private readonly long _runSize;
+
+        /// <summary>The bytes read (longer than the content; see <see cref="Split(byte)"/>).</summary>
         public byte[] Data => _data;
 
         /// <summary>How many bytes are held.</summary>
@@ -152,16 +118,15 @@ internal sealed partial class SortCommand
         public long Limit { get; }
 
         /// <summary>Appends everything from <paramref name="reader"/>; false when that would pass
-        /// <see cref="Limit"/> (or memory runs out first).</summary>
+        /// <see cref="Limit"/> (or memory runs out first) or when the spill function fails.</summary>
         public async ValueTask<bool> AppendAsync(PipeReader reader, byte delimiter, CancellationToken cancellationToken)
         {
-            int before = _length;
             while (true)
             {
                 ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 foreach (ReadOnlyMemory<byte> segment in result.Buffer)
                 {
-                    if (!TryAppend(segment.Span))
+                    if (!TryAppendLines(segment.Span, delimiter))
                     {
                         reader.AdvanceTo(result.Buffer.End);
                         return false;
@@ -175,13 +140,18 @@ internal sealed partial class SortCommand
                 }
             }
 
-            return _length <= before || _data[_length - 1] == delimiter || TryAppend([delimiter]);
+            // Whatever this input added (some of it perhaps spilled since) ends with a delimiter, as earlier inputs do.
+            return _length == 0 || _data[_length - 1] == delimiter || TryAppend([delimiter]);
         }
 
         /// <summary>The lines, as offsets into <see cref="Data"/>, without delimiters.</summary>
-        public LineSpan[] Split(byte delimiter)
+        public LineSpan[] Split(byte delimiter) => Split(_data, _length, delimiter);
+
+        /// <summary>The lines of <paramref name="data"/>'s first <paramref name="length"/> bytes (which end with
+        /// <paramref name="delimiter"/>), without delimiters.</summary>
+        public static LineSpan[] Split(byte[] data, int length, byte delimiter)
         {
-            ReadOnlySpan<byte> all = _data.AsSpan(0, _length);
+            ReadOnlySpan<byte> all = data.AsSpan(0, length);
             var lines = new LineSpan[all.Count(delimiter)];
             int start = 0;
             for (int n = 0; n < lines.Length; n++)
@@ -194,6 +164,53 @@ internal sealed partial class SortCommand
             return lines;
         }
 
+        /// <summary>Appends <paramref name="bytes"/>, spilling the complete lines held whenever the run size is
+        /// reached (and, past it within one long line, as soon as that line ends).</summary>
+        private bool TryAppendLines(ReadOnlySpan<byte> bytes, byte delimiter)
+        {
+            if (_spill == null)
+            {
+                return TryAppend(bytes);
+            }
+
+            while (!bytes.IsEmpty)
+            {
+                int take;
+                if (_length < _runSize)
+                {
+                    take = (int)Math.Min(bytes.Length, _runSize - _length);
+                }
+                else
+                {
+                    int end = bytes.IndexOf(delimiter);
+                    take = end < 0 ? bytes.Length : end + 1;
+                }
+
+                if (!TryAppend(bytes[..take]))
+                {
+                    return false;
+                }
+
+                bytes = bytes[take..];
+                if (_length >= _runSize)
+                {
+                    int complete = _data.AsSpan(0, _length).LastIndexOf(delimiter) + 1;
+                    if (complete > 0)
+                    {
+                        if (!_spill(_data, complete))
+                        {
+                            return false;
+                        }
+
+                        _data.AsSpan(complete, _length - complete).CopyTo(_data);
+                        _length -= complete;
+                    }
+                }
+            }
+
+            return true;
+        }
+
         private bool TryAppend(ReadOnlySpan<byte> bytes)
         {
             if ((long)_length + bytes.Length > Limit)
@@ -204,7 +221,14 @@ internal sealed partial class SortCommand
 
             if (_length + bytes.Length > _data.Length)
             {
-                long wanted = Math.Max((long)_data.Length * 2, (long)_length + bytes.Length);
+                long needed = (long)_length + bytes.Length;
+                long wanted = Math.Max((long)_data.Length * 2, needed);
+                if (needed <= _runSize)
+                {
+                    // A run's array need not outgrow the run size (only a line longer than it makes it grow more).
+                    wanted = Math.Min(wanted, _runSize);
+                }
+
                 try
                 {
                     Array.Resize(ref _data, (int)Math.Min(wanted, Limit));

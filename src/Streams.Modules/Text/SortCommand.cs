@@ -6,7 +6,8 @@ using Streams.Pipelines;
 namespace Streams.Modules.Text;
 
 /// <summary><c>sort [-bdfginrsuz] [-k KEYDEF]... [-t SEP] [-o FILE] [-c|-C] [FILE]...</c>: GNU sort in the C
-/// locale. All input goes into one array; the lines are sorted as (offset, length) pairs.</summary>
+/// locale. Input goes into one array, whose lines are sorted as (offset, length) pairs; past <see cref="RunSize"/>
+/// bytes the sorted lines are written as a run to a temporary file and the runs are merged at the end.</summary>
 internal sealed partial class SortCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -38,6 +39,7 @@ internal sealed partial class SortCommand : PipelineStage
           -o, --output=FILE         write result to FILE instead of standard output
           -s, --stable              stabilize sort by disabling last-resort comparison
           -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
+          -T, --temporary-directory=DIR  use DIR for temporaries, not $TMPDIR or /tmp
           -u, --unique              output only the first of an equal run
           -z, --zero-terminated     line delimiter is NUL, not newline
               --help        display this help and exit
@@ -92,6 +94,7 @@ internal sealed partial class SortCommand : PipelineStage
         int check = 0;
         string? output = null;
         string? randomSource = null;
+        string? temporary = null;
         foreach ((char option, string? value) in args.Options)
         {
             switch (option)
@@ -134,7 +137,8 @@ internal sealed partial class SortCommand : PipelineStage
                 case 'c': check = Math.Max(check, 1); break;
                 case 'C': check = 2; break;
                 case 'm': merge = true; break;
-                case 'S' or 'T' or '\u0002': break;
+                case 'T': temporary = value; break;
+                case 'S' or '\u0002': break;
                 case '\u0003': randomSource = value; break;
                 default:
                     global.Apply(option, end: false);
@@ -192,7 +196,16 @@ internal sealed partial class SortCommand : PipelineStage
 
         byte delimiter = zero ? (byte)0 : (byte)'\n';
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
-        var input = new InputBuffer(MemoryLimit);
+        SortKey[] keyArray = [.. keys];
+        bool lastResort = !(stable || unique);
+        using var runs = new RunFiles(TempDirectory(context, temporary));
+        Func<byte[], int, bool>? spill = merge || check > 0 ? null : (data, length) =>
+        {
+            var runComparer = new LineComparer(data, keyArray, tab, lastResort, global.Reverse);
+            LineSpan[] run = KeyAndSort(InputBuffer.Split(data, length, delimiter), runComparer, keyArray.Length > 0);
+            return runs.TryWrite(data, run, runComparer, unique, delimiter);
+        };
+        var input = new InputBuffer(MemoryLimit, RunSize, spill);
         var fileEnds = new List<int>();
         foreach (string file in files)
         {
@@ -206,7 +219,9 @@ internal sealed partial class SortCommand : PipelineStage
             {
                 if (!await input.AppendAsync(reader, delimiter, context.CancellationToken).ConfigureAwait(false))
                 {
-                    return await TooLargeAsync(context, input).ConfigureAwait(false);
+                    return runs.Error is string error
+                        ? await CommandIO.FailAsync(context, Name, error, 2).ConfigureAwait(false)
+                        : await TooLargeAsync(context, input).ConfigureAwait(false);
                 }
             }
             finally
@@ -227,35 +242,48 @@ internal sealed partial class SortCommand : PipelineStage
             return await TooLargeAsync(context, input).ConfigureAwait(false);
         }
 
-        var comparer = new LineComparer(input.Data, [.. keys], tab, lastResort: !(stable || unique), reverse: global.Reverse);
-        if (keys.Count > 0 && lines.Length > 0)
-        {
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Length, 16 * 1024), range =>
-            {
-                for (int i = range.Item1; i < range.Item2; i++)
-                {
-                    lines[i] = comparer.WithKey(lines[i]);
-                }
-            });
-        }
-
+        var comparer = new LineComparer(input.Data, keyArray, tab, lastResort, global.Reverse);
         if (check > 0)
         {
+            AddKeys(lines, comparer, keyArray.Length > 0);
             return await CheckAsync(context, input.Data, lines, comparer, unique, check == 1, files.Count == 1 ? files[0] : "-").ConfigureAwait(false);
         }
 
+        List<MergeSource>? sources = null;
         try
         {
-            lines = merge ? Merge(lines, fileEnds, comparer) : Sort(lines, comparer);
+            if (merge)
+            {
+                AddKeys(lines, comparer, keyArray.Length > 0);
+                sources = FileSources(input.Data, lines, fileEnds);
+            }
+            else
+            {
+                lines = KeyAndSort(lines, comparer, keyArray.Length > 0);
+                if (runs.Count > 0)
+                {
+                    // The runs come first in the input, so they go first among equals: the last run is the buffer.
+                    sources = runs.Open(new LineComparer([], keyArray, tab, lastResort, global.Reverse), keyArray.Length > 0, delimiter);
+                    sources.Add(new MemorySource(input.Data, lines, 0, lines.Length));
+                }
+            }
         }
         catch (OutOfMemoryException)
         {
             return await TooLargeAsync(context, input).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return await CommandIO.FailAsync(context, Name, $"cannot read: {CommandIO.Reason(ex)}", 2).ConfigureAwait(false);
+        }
+
+        ValueTask WriteAllAsync(PipeWriter writer) => sources == null
+            ? WriteAsync(writer, input.Data, lines, comparer, unique, delimiter, context.CancellationToken)
+            : MergeAsync(writer, sources, comparer, unique, delimiter, context.CancellationToken);
 
         if (output == null)
         {
-            await WriteAsync(context.Output, input.Data, lines, comparer, unique, delimiter, context.CancellationToken).ConfigureAwait(false);
+            await WriteAllAsync(context.Output).ConfigureAwait(false);
             return 0;
         }
 
@@ -263,7 +291,7 @@ internal sealed partial class SortCommand : PipelineStage
         {
             await using var stream = new FileStream(context.ResolvePath(output), FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1);
             PipeWriter writer = PipeWriter.Create(stream);
-            await WriteAsync(writer, input.Data, lines, comparer, unique, delimiter, context.CancellationToken).ConfigureAwait(false);
+            await WriteAllAsync(writer).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

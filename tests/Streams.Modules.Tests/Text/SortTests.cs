@@ -280,15 +280,15 @@ public class SortTests
         Assert.Equal(File.ReadAllText(Path.Combine(gnuDir.Path, "u1")), File.ReadAllText(Path.Combine(ourDir.Path, "u1")));
     }
 
-    /// <summary>Input beyond what one array holds (2 GiB) ends with a message naming sort and status 2, not a
-    /// .NET exception's text; the limit is lowered so that a few bytes pass it.</summary>
+    /// <summary>A line beyond what one array holds (2 GiB; for -m, the whole input) ends with a message naming
+    /// sort and status 2, not a .NET exception's text; the limit is lowered so that a few bytes pass it.</summary>
     [Theory]
     [InlineData]
     [InlineData("-m")]
     [InlineData("-n")]
     public async Task Sort_InputOverTheMemoryLimit_FailsWithAClearMessage(params string[] args)
     {
-        byte[] input = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 100).Select(i => $"{i * 7 % 100}\n")));
+        byte[] input = System.Text.Encoding.ASCII.GetBytes(new string('7', 150) + "\n" + string.Concat(Enumerable.Range(0, 100).Select(i => $"{i * 7 % 100}\n")));
         CommandOutcome outcome = await Gnu.RunOursAsync(new SortCommand { MemoryLimit = 100 }, args, input);
         Assert.Equal(2, outcome.ExitStatus);
         Assert.Empty(outcome.Stdout);

@@ -81,10 +81,14 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
     }
 
     /// <summary>Orders two lines without the position tie-break (what <c>-u</c> uses for equality).</summary>
-    public int CompareContent(LineSpan x, LineSpan y)
+    public int CompareContent(LineSpan x, LineSpan y) =>
+        CompareContent(_data.AsSpan(x.Start, x.Length), x, _data.AsSpan(y.Start, y.Length), y);
+
+    /// <summary>Orders two lines held anywhere (<paramref name="a"/> and <paramref name="b"/> are their bytes;
+    /// <paramref name="x"/> and <paramref name="y"/> only give their first keys, relative to the line), without
+    /// a tie-break: what the merge of sorted runs uses, as its lines lie in different buffers.</summary>
+    public int CompareContent(ReadOnlySpan<byte> a, LineSpan x, ReadOnlySpan<byte> b, LineSpan y)
     {
-        ReadOnlySpan<byte> a = _data.AsSpan(x.Start, x.Length);
-        ReadOnlySpan<byte> b = _data.AsSpan(y.Start, y.Length);
         if (x.HasInteger && y.HasInteger && _keys.Length == 1)
         {
             // sort -n on plain integers (the common case): one comparison of the values read once.
@@ -108,9 +112,12 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
     }
 
     /// <summary>Returns <paramref name="line"/> with the place of its first key filled in.</summary>
-    public LineSpan WithKey(LineSpan line)
+    public LineSpan WithKey(LineSpan line) => WithKey(_data.AsSpan(line.Start, line.Length), line);
+
+    /// <summary>Returns <paramref name="line"/> with the place of its first key in <paramref name="text"/> (the
+    /// line's bytes) filled in.</summary>
+    public LineSpan WithKey(ReadOnlySpan<byte> text, LineSpan line)
     {
-        ReadOnlySpan<byte> text = _data.AsSpan(line.Start, line.Length);
         (int begin, int end) = Bounds(text, _keys[0]);
         if (_keys[0].Numeric && PlainInteger(text[begin..end], out long value))
         {
