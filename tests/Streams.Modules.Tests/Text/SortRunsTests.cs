@@ -1,5 +1,7 @@
-using Streams.Testing;
+using System.IO.Pipelines;
 using Streams.Modules.Text;
+using Streams.Pipelines;
+using Streams.Testing;
 
 namespace Streams.Modules.Tests.Text;
 
@@ -96,5 +98,29 @@ public class SortRunsTests
         Assert.Equal(2, ours.ExitStatus);
         Assert.Empty(ours.Stdout);
         Assert.StartsWith("sort: cannot create temporary file in '/nonexistent-sort-dir': ", ours.ErrorText, StringComparison.Ordinal);
+    }
+
+    /// <summary>Cancelled while reading, after runs were written: the runs' files are deleted all the same; $TMPDIR
+    /// names the directory when there is no -T.</summary>
+    [Fact]
+    public async Task Sort_CancelledAfterRuns_LeavesNoTemporaryFile()
+    {
+        using TempDirectory temporary = Gnu.Files();
+        var input = new Pipe();
+        var output = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var error = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = temporary.Path };
+        var context = new StageContext(input.Reader, output.Writer, error.Writer, [], environment, temporary.Path, cts.Token);
+        ValueTask<int> running = new SortCommand { RunSize = 100 }.RunAsync(context);
+        await input.Writer.WriteAsync(Gnu.Bytes(Gnu.RandomLines(new Random(2), 200)), cts.Token);
+        while (Directory.GetFileSystemEntries(temporary.Path).Length == 0)
+        {
+            await Task.Delay(10, cts.Token);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await running);
+        Assert.Empty(Directory.GetFileSystemEntries(temporary.Path));
     }
 }
