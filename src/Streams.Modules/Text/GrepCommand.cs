@@ -111,10 +111,12 @@ internal sealed partial class GrepCommand : PipelineStage
         }
 
         bool nothingMatches = _options.Patterns.Count == 0 && !_options.Invert;
-        bool everythingMatches = _options.Invert && _options.Shape == MatchShape.Anywhere && _options.Patterns.Contains(string.Empty);
+        bool everythingMatches = _options.Invert && _options.Shape == MatchShape.Anywhere && _options.Patterns.Count > 0 && _options.Patterns.TrueForAll(p => p.Length == 0);
         if ((nothingMatches || everythingMatches) && !_options.FilesWithoutMatch)
         {
-            // GNU grep sees that no line can be selected and exits at once, without output, even for -c.
+            // GNU grep sees that no line can be selected and exits at once, without output, even for -c; it tells
+            // so by the patterns' total length (0 when only empty ones, duplicates dropped), so -v -e x -e '' still
+            // reads the input (grep -vc prints 0).
             return 1;
         }
 

@@ -70,7 +70,7 @@ internal sealed partial class PosixParser
         }
 
         _i += close.Length;
-        _closed = Math.Max(_closed, index - _groupBase);
+        _closed |= 1UL << Math.Min(index - _groupBase, 63);
         return new GroupNode(index, body);
     }
 
@@ -98,7 +98,7 @@ internal sealed partial class PosixParser
         switch (c)
         {
             case >= '1' and <= '9':
-                if (c - '0' > _closed)
+                if ((_closed & (1UL << (c - '0'))) == 0)
                 {
                     throw new PosixRegexException("Invalid back reference");
                 }

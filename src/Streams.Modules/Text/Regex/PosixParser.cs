@@ -18,7 +18,10 @@ internal sealed partial class PosixParser
     private readonly int _groupBase;
     private int _i;
     private int _groups;
-    private int _closed;
+
+    /// <summary>Bit n: group n is closed where the parser stands, as glibc's <c>completed_bkref_map</c>; an
+    /// alternative sees only the groups closed before its alternation or within itself.</summary>
+    private ulong _closed;
 
     private PosixParser(string pattern, PosixSyntax syntax, int groupBase)
     {
@@ -68,11 +71,17 @@ internal sealed partial class PosixParser
 
     private PosixNode ParseRegex(int depth)
     {
+        ulong before = _closed;
         var branches = new List<PosixNode> { ParseBranch(depth) };
         while (AtAlternation())
         {
             _i += _ere ? 1 : 2;
+
+            // glibc: \1 in "(a)|\1" is an invalid back reference, the group being in another alternative.
+            ulong accumulated = _closed;
+            _closed = before;
             branches.Add(ParseBranch(depth));
+            _closed |= accumulated;
         }
 
         if (branches.Count == 1)
