@@ -173,7 +173,7 @@ internal sealed class PyZmqPeer : IDisposable
 """A libzmq peer for the interop tests (pyzmq). Usage: zmqpeer.py ROLE ENDPOINT COUNT [ARG]
 
 ENDPOINT: @tcp://... binds, >tcp://... connects. Prints READY once attached, then one line per received
-message: frames joined by '|', each frame as text. Exits after COUNT messages (or a 20 s safety timeout).
+message: frames joined by '|', each frame as text (0x and hex when it holds a byte that is not printable ASCII, or a '|'). Exits after COUNT messages (or a 20 s safety timeout).
 """
 import sys, time, zmq
 
@@ -200,8 +200,12 @@ print("READY", flush=True)
 deadline = time.time() + 20
 s.setsockopt(zmq.RCVTIMEO, 20000)
 
+def text(f):
+    # A frame that could break the line or the separators (a routing id is random bytes) is shown in hex.
+    return f.decode("latin-1") if all(32 <= b < 127 and b != 124 for b in f) else "0x" + f.hex()
+
 def show(frames):
-    print("|".join(f.decode("latin-1") for f in frames), flush=True)
+    print("|".join(text(f) for f in frames), flush=True)
 
 if role == "push":
     for i in range(count):
