@@ -15,13 +15,19 @@ internal sealed partial class GrepCommand
     {
         var parts = new PartCount[Environment.ProcessorCount];
         selected = 0;
-        if (!FileParts.TryScan(context, file, parts, (ref PartCount part, Span<byte> lines) => part.Selected += CountSelected(lines, ref part.Chars)))
+        if (!FileParts.TryScan(context, file, parts, (ref PartCount part, Span<byte> lines) => part.Selected += CountSelected(lines, ref part.Chars, ref part.Binary)))
         {
             return false;
         }
 
         foreach (PartCount part in parts)
         {
+            if (part.Binary && _options.BinaryFiles == GrepBinaryFiles.WithoutMatch)
+            {
+                selected = 0;
+                break;
+            }
+
             selected += part.Selected;
         }
 
@@ -29,10 +35,19 @@ internal sealed partial class GrepCommand
     }
 
     /// <summary>The number of selected lines in a block of whole lines (the last block of an input may lack its
-    /// final newline). The block is changed: a NUL becomes a newline.</summary>
-    private long CountSelected(Span<byte> block, ref char[]? chars)
+    /// final newline). The block is changed: a NUL becomes a newline (not with -a). <paramref name="binary"/> is set
+    /// when the block held a NUL; with -I the block's count is then 0.</summary>
+    private long CountSelected(Span<byte> block, ref char[]? chars, ref bool binary)
     {
-        BinaryToLines(block);
+        if (BinaryToLines(block))
+        {
+            binary = true;
+            if (_options.BinaryFiles == GrepBinaryFiles.WithoutMatch)
+            {
+                return 0;
+            }
+        }
+
         if (_literal is not null)
         {
             // One vectorized search over the block, then on from the line after each hit.
@@ -76,10 +91,10 @@ internal sealed partial class GrepCommand
     }
 
     /// <summary>Like GNU grep, a file with NUL bytes is binary, and a NUL ends a line there (so "a\0a" counts twice
-    /// with -c). True when <paramref name="block"/> held one.</summary>
-    private static bool BinaryToLines(Span<byte> block)
+    /// with -c). True when <paramref name="block"/> held one; with -a (text) nothing is done and the answer is false.</summary>
+    private bool BinaryToLines(Span<byte> block)
     {
-        if (!block.Contains((byte)0))
+        if (_options.BinaryFiles == GrepBinaryFiles.Text || !block.Contains((byte)0))
         {
             return false;
         }
@@ -96,5 +111,6 @@ internal sealed partial class GrepCommand
     {
         public long Selected;
         public char[]? Chars;
+        public bool Binary;
     }
 }

@@ -90,11 +90,29 @@ internal sealed partial class GrepCommand
             int end = offset + length;
             if (countOnly)
             {
-                state.Selected += CountSelected(buffer.AsSpan(offset, length), ref _chars);
+                bool binary = false;
+                state.Selected += CountSelected(buffer.AsSpan(offset, length), ref _chars, ref binary);
+                if (binary && _options.BinaryFiles == GrepBinaryFiles.WithoutMatch)
+                {
+                    state.Selected = 0;
+                    break;
+                }
+
                 continue;
             }
 
-            state.Binary |= BinaryToLines(buffer.AsSpan(offset, length));
+            if (BinaryToLines(buffer.AsSpan(offset, length)))
+            {
+                if (_options.BinaryFiles == GrepBinaryFiles.WithoutMatch)
+                {
+                    // -I: GNU takes the file for one without a selected line (what was printed before stays).
+                    state.Selected = 0;
+                    break;
+                }
+
+                state.Binary = true;
+            }
+
             int pos = offset;
             if (runs && !state.Binary)
             {

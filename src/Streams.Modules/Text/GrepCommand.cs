@@ -49,6 +49,12 @@ internal sealed partial class GrepCommand : PipelineStage
           -l, --files-with-matches  print only names of FILEs with selected lines
           -c, --count               print only a count of selected lines per FILE
 
+        File and directory selection:
+          -a, --text                equivalent to --binary-files=text
+          -I                        equivalent to --binary-files=without-match
+              --binary-files=TYPE   assume that binary files are TYPE;
+                                    TYPE is 'binary', 'text', or 'without-match'
+
         Context control:
           -B, --before-context=NUM  print NUM lines of leading context
           -A, --after-context=NUM   print NUM lines of trailing context
@@ -88,7 +94,8 @@ internal sealed partial class GrepCommand : PipelineStage
         {
             // GNU adds its usage lines to option errors, not to bad values (conflicting matchers, -m, -A/-B/-C).
             bool usage = error.Length == 0 || !(error.StartsWith("grep: conflicting", StringComparison.Ordinal)
-                || error.EndsWith("invalid max count", StringComparison.Ordinal) || error.EndsWith("invalid context length argument", StringComparison.Ordinal));
+                || error.EndsWith("invalid max count", StringComparison.Ordinal) || error.EndsWith("invalid context length argument", StringComparison.Ordinal)
+                || error.EndsWith("unknown binary-files type", StringComparison.Ordinal));
             await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : usage ? error + "\n" + GrepOptions.UsageTail : error).ConfigureAwait(false);
             return 2;
         }

@@ -2,6 +2,20 @@ using Streams.Modules.Text.Regex;
 
 namespace Streams.Modules.Text;
 
+/// <summary>What grep does with a binary file (one holding a NUL byte), as <c>--binary-files</c> says.</summary>
+internal enum GrepBinaryFiles
+{
+    /// <summary>The default: a NUL ends a line, and instead of the lines selected once the NUL was seen, one
+    /// "binary file matches" message.</summary>
+    Binary,
+
+    /// <summary>-a: a NUL is a byte like any other.</summary>
+    Text,
+
+    /// <summary>-I: the file is taken to have no selected line.</summary>
+    WithoutMatch,
+}
+
 /// <summary>grep's parsed command line.</summary>
 internal sealed class GrepOptions
 {
@@ -51,6 +65,9 @@ internal sealed class GrepOptions
 
     /// <summary>-H (true), -h (false) or neither (null: names when several files).</summary>
     public bool? WithFileName { get; set; }
+
+    /// <summary>--binary-files (-a: text, -I: without-match).</summary>
+    public GrepBinaryFiles BinaryFiles { get; set; }
 
     /// <summary>-m: stop after this many selected lines (-1: no limit).</summary>
     public long MaxCount { get; set; } = -1;
@@ -221,6 +238,8 @@ internal sealed class GrepOptions
             case 'x': Shape = MatchShape.Line; break;
             case 'H': WithFileName = true; break;
             case 'h': WithFileName = false; break;
+            case 'a': BinaryFiles = GrepBinaryFiles.Text; break;
+            case 'I': BinaryFiles = GrepBinaryFiles.WithoutMatch; break;
             default: return false;
         }
 
@@ -317,6 +336,7 @@ internal sealed class GrepOptions
             "line-regexp" => 'x',
             "with-filename" => 'H',
             "no-filename" => 'h',
+            "text" => 'a',
             _ => null,
         };
         if (flag is char f)
@@ -344,6 +364,21 @@ internal sealed class GrepOptions
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
             return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
+        }
+
+        if (name == "binary-files")
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            BinaryFiles = value switch
+            {
+                null => BinaryFiles,
+                "binary" => GrepBinaryFiles.Binary,
+                "text" => GrepBinaryFiles.Text,
+                "without-match" => GrepBinaryFiles.WithoutMatch,
+                _ => (GrepBinaryFiles)(-1),
+            };
+            return value is null ? "grep: option '--binary-files' requires an argument"
+                : (int)BinaryFiles < 0 ? "grep: unknown binary-files type" : null;
         }
 
         if (name == "help")

@@ -36,6 +36,8 @@ public class GnuFileDifferentialTests
         { "grep", ["-H", "x", "f2"] }, { "grep", ["-L", "a", "f1", "f2", "e"] }, { "grep", ["a", "nofile", "f1"] }, { "grep", ["-s", "a", "nofile"] },
         { "grep", ["-A1", "a", "f1", "f2"] }, { "grep", ["-C1", "-n", "b", "f1", "f2", "bin"] },
         { "grep", ["-q", "a", "nofile", "f1"] }, { "grep", ["a", "bin"] }, { "grep", ["-n", "line 9", "big", "-"] }, { "grep", ["-c", "q", "crlf", "-"] },
+        { "grep", ["-I", "a", "bin", "f1"] }, { "grep", ["-Ic", "a", "bin", "f1", "-"] }, { "grep", ["-I", "-L", "a", "bin", "f1"] },
+        { "grep", ["-a", "-n", "a", "bin"] }, { "grep", ["--binary-files=text", "-c", "b", "bin"] }, { "grep", ["--text", "-o", "b.", "bin"] },
         { "sed", ["-n", "p", "f1", "f2"] }, { "sed", ["$d", "f1", "f2"] }, { "sed", ["=", "f1", "f2"] }, { "sed", ["s/a/b/", "nofile", "f1"] },
         { "sed", ["-n", "$p", "f1", "-", "e"] },
         { "sort", ["f1", "f2"] }, { "sort", ["-o", "out", "f2", "f1"] }, { "sort", ["-o", "f1", "f1", "f2"] }, { "sort", ["-u", "f1", "f1"] },

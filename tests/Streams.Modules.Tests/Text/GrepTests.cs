@@ -159,6 +159,42 @@ public sealed class GrepTests(ITestOutputHelper output)
         await Same("a\nb\0\n", "-l", "b");
     }
 
+    [Theory]
+    [InlineData("-a", "abc")]
+    [InlineData("-a", "-c", "a.a")]
+    [InlineData("-ao", "d.")]
+    [InlineData("--text", "-v", "zzz")]
+    [InlineData("--binary-files=text", "-n", "abc")]
+    [InlineData("--binary-files=binary", "abc")]
+    [InlineData("--binary-files", "without-match", "abc")]
+    [InlineData("-I", "abc")]
+    [InlineData("-I", "-c", "abc")]
+    [InlineData("-I", "-v", "zzz")]
+    [InlineData("-Iq", "abc")]
+    [InlineData("-I", "-L", "abc")]
+    [InlineData("-I", "-a", "abc")]
+    [InlineData("-a", "-I", "-c", "abc")]
+    [InlineData("--binary-files=other", "abc")]
+    [InlineData("--binary-files")]
+    public async Task Grep_BinaryFilesOptions_MatchGnu(params string[] args)
+    {
+        await Same("abc\0def\nabc\n", args);
+        await Same("abc\nno nul here\n", args);
+    }
+
+    [Fact]
+    public async Task Grep_CountInParts_WithoutMatch_IsZeroWhenALaterPartHasANul()
+    {
+        // Large enough to be counted in parts on several threads: the NUL is in the last part only.
+        using TempDirectory dir = Gnu.Files([("big", string.Concat(Enumerable.Repeat("abc line\n", 1_200_000)) + "x\0y\n"), ("small", "abc\n")]);
+        foreach (string[] args in new[] { new[] { "-Ic", "abc", "big", "small" }, ["-c", "abc", "big"], ["-ac", "y", "big"] })
+        {
+            CommandOutcome gnu = await StageHarness.RunReferenceAsync("grep", args, [], dir.Path, TimeSpan.FromSeconds(30));
+            CommandOutcome ours = await StageHarness.RunAsync(new GrepCommand(), args, [], dir.Path, TimeSpan.FromSeconds(30));
+            Assert.Equal((gnu.Text, gnu.ExitStatus), (ours.Text, ours.ExitStatus));
+        }
+    }
+
     [Fact]
     public async Task Grep_LongLine_SameAsGnu()
     {
