@@ -54,6 +54,8 @@ internal sealed partial class GrepCommand : PipelineStage
           -I                        equivalent to --binary-files=without-match
               --binary-files=TYPE   assume that binary files are TYPE;
                                     TYPE is 'binary', 'text', or 'without-match'
+          -r, --recursive           search the files under directory operands (. when none)
+          -R, --dereference-recursive  likewise, but follow all symlinks
 
         Context control:
           -B, --before-context=NUM  print NUM lines of leading context
@@ -61,7 +63,8 @@ internal sealed partial class GrepCommand : PipelineStage
           -C, --context=NUM         print NUM lines of output context
           -NUM                      same as --context=NUM
 
-        When FILE is '-', read standard input.  With no FILE, read standard input.
+        When FILE is '-', read standard input.  With no FILE, read '.' if
+        recursive, '-' otherwise.
         With fewer than two FILEs, assume -h.
         Matching follows GNU grep in the C locale: bytes, leftmost-longest matches.
         Exit status is 0 if any line is selected, 1 otherwise;
@@ -127,17 +130,30 @@ internal sealed partial class GrepCommand : PipelineStage
             return 1;
         }
 
-        List<string> files = _options.Files.Count == 0 ? ["-"] : _options.Files;
-        _withName = _options.WithFileName ?? files.Count > 1;
+        // Names go with the lines when there are several operands; with -r, also for what a directory operand holds.
+        bool severalOperands = _options.Files.Count > 1;
         _withContext = _options.ContextGiven && !_options.Count && !_options.Quiet && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
         bool anySelected = false;
         bool anyError = false;
-        foreach (string file in files)
+        foreach (GrepInput input in Inputs(context, _options.Files))
         {
+            _withName = _options.WithFileName ?? (severalOperands || input.Found);
+            string file = input.Operand;
             FileOutcome outcome;
+            if (input.Problem is not null)
+            {
+                anyError |= !input.Warning;
+                if (!_options.NoMessages)
+                {
+                    await context.WriteErrorLineAsync($"grep: {input.Name}: {input.Problem}").ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             if (CountOnly && TryCountInParts(context, file, out long selected))
             {
-                WriteCount(context.Output, file == "-" ? StdinName : file, selected);
+                WriteCount(context.Output, file == "-" ? StdinName : input.Name, selected);
                 outcome = selected > 0 ? FileOutcome.Selected : FileOutcome.None;
             }
             else if (file == "-" || StandardNames.IsInput(file))
@@ -170,7 +186,7 @@ internal sealed partial class GrepCommand : PipelineStage
                     anyError = true;
                     if (!_options.NoMessages)
                     {
-                        await context.WriteErrorLineAsync($"grep: {file}: {problem}").ConfigureAwait(false);
+                        await context.WriteErrorLineAsync($"grep: {input.Name}: {problem}").ConfigureAwait(false);
                     }
 
                     continue;
@@ -181,7 +197,7 @@ internal sealed partial class GrepCommand : PipelineStage
                     PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
                     try
                     {
-                        outcome = await SearchAsync(context, reader, file).ConfigureAwait(false);
+                        outcome = await SearchAsync(context, reader, input.Name).ConfigureAwait(false);
                     }
                     finally
                     {

@@ -16,6 +16,19 @@ internal enum GrepBinaryFiles
     WithoutMatch,
 }
 
+/// <summary>Whether grep walks directory operands (-r, -R).</summary>
+internal enum GrepRecursion
+{
+    /// <summary>A directory operand is an error ("Is a directory").</summary>
+    None,
+
+    /// <summary>-r: the files under it; symbolic links followed only when they are operands.</summary>
+    Recursive,
+
+    /// <summary>-R: the same, following every symbolic link.</summary>
+    FollowAll,
+}
+
 /// <summary>grep's parsed command line.</summary>
 internal sealed class GrepOptions
 {
@@ -68,6 +81,9 @@ internal sealed class GrepOptions
 
     /// <summary>--binary-files (-a: text, -I: without-match).</summary>
     public GrepBinaryFiles BinaryFiles { get; set; }
+
+    /// <summary>-r or -R.</summary>
+    public GrepRecursion Recursive { get; set; }
 
     /// <summary>-m: stop after this many selected lines (-1: no limit).</summary>
     public long MaxCount { get; set; } = -1;
@@ -240,6 +256,8 @@ internal sealed class GrepOptions
             case 'h': WithFileName = false; break;
             case 'a': BinaryFiles = GrepBinaryFiles.Text; break;
             case 'I': BinaryFiles = GrepBinaryFiles.WithoutMatch; break;
+            case 'r': Recursive = GrepRecursion.Recursive; break;
+            case 'R': Recursive = GrepRecursion.FollowAll; break;
             default: return false;
         }
 
@@ -337,6 +355,8 @@ internal sealed class GrepOptions
             "with-filename" => 'H',
             "no-filename" => 'h',
             "text" => 'a',
+            "recursive" => 'r',
+            "dereference-recursive" => 'R',
             _ => null,
         };
         if (flag is char f)
