@@ -48,12 +48,16 @@ internal sealed partial class GrepCommand : PipelineStage
           -L, --files-without-match  print only names of FILEs with no selected lines
           -l, --files-with-matches  print only names of FILEs with selected lines
           -c, --count               print only a count of selected lines per FILE
+              --label=LABEL         use LABEL as the standard input file name prefix
+              --line-buffered       flush output on every line (lines already go out
+                                    whenever grep waits for input)
 
         File and directory selection:
           -a, --text                equivalent to --binary-files=text
           -I                        equivalent to --binary-files=without-match
               --binary-files=TYPE   assume that binary files are TYPE;
                                     TYPE is 'binary', 'text', or 'without-match'
+          -U, --binary              do not strip CR characters at EOL (no effect here)
           -r, --recursive           search the files under directory operands (. when none)
           -R, --dereference-recursive  likewise, but follow all symlinks
 
@@ -72,7 +76,7 @@ internal sealed partial class GrepCommand : PipelineStage
 
         """;
 
-    private const string StdinName = "(standard input)";
+    private string StdinName => _options.Label ?? "(standard input)";
 
     private GrepOptions _options = new();
     private PosixRegex? _regex;

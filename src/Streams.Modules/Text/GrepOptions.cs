@@ -82,6 +82,9 @@ internal sealed class GrepOptions
     /// <summary>--binary-files (-a: text, -I: without-match).</summary>
     public GrepBinaryFiles BinaryFiles { get; set; }
 
+    /// <summary>--label: the name of standard input in output.</summary>
+    public string? Label { get; set; }
+
     /// <summary>-r or -R.</summary>
     public GrepRecursion Recursive { get; set; }
 
@@ -258,6 +261,8 @@ internal sealed class GrepOptions
             case 'I': BinaryFiles = GrepBinaryFiles.WithoutMatch; break;
             case 'r': Recursive = GrepRecursion.Recursive; break;
             case 'R': Recursive = GrepRecursion.FollowAll; break;
+            case 'U': break; // --binary: only Windows strips CRs.
+            case '\0': break; // --line-buffered: lines already go out whenever grep waits for input.
             default: return false;
         }
 
@@ -357,6 +362,8 @@ internal sealed class GrepOptions
             "text" => 'a',
             "recursive" => 'r',
             "dereference-recursive" => 'R',
+            "binary" => 'U',
+            "line-buffered" => '\0',
             _ => null,
         };
         if (flag is char f)
@@ -384,6 +391,13 @@ internal sealed class GrepOptions
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
             return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
+        }
+
+        if (name == "label")
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            Label = value;
+            return value is null ? "grep: option '--label' requires an argument" : null;
         }
 
         if (name == "binary-files")

@@ -182,6 +182,18 @@ public sealed class GrepTests(ITestOutputHelper output)
         await Same("abc\nno nul here\n", args);
     }
 
+    [Theory]
+    [InlineData("--label=x", "-H", "abc")]
+    [InlineData("--label", "in", "-c", "abc", "-")]
+    [InlineData("--label=x", "abc")]
+    [InlineData("--label=x", "-L", "zzz")]
+    [InlineData("--line-buffered", "-n", "abc")]
+    [InlineData("-U", "-c", "\r$")]
+    [InlineData("--binary", "abc")]
+    [InlineData("--label")]
+    public async Task Grep_LabelLineBufferedBinary_MatchGnu(params string[] args)
+        => await Same("abc\r\nno\nabc\n", args);
+
     [Fact]
     public async Task Grep_CountInParts_WithoutMatch_IsZeroWhenALaterPartHasANul()
     {
