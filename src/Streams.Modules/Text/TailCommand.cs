@@ -89,6 +89,13 @@ internal sealed class TailCommand : PipelineStage
             }
         }
 
+        if (count == 0 && !fromStart && !args.Has('f'))
+        {
+            // As GNU: nothing would be output, so no file is opened and no header written (a missing file is no
+            // error).
+            return 0;
+        }
+
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         bool showHeaders = headers ?? files.Count > 1;
         int status = 0;
