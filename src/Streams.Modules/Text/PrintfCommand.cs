@@ -100,7 +100,9 @@ internal sealed class PrintfCommand : PipelineStage
                 i++;
                 if (!Escapes.Append(_output, format, ref i, octalZero: false, echo: false))
                 {
+                    // \c: GNU exits at once with status 0, even after an argument was rejected.
                     _stop = true;
+                    _status = 0;
                 }
 
                 continue;
@@ -131,7 +133,16 @@ internal sealed class PrintfCommand : PipelineStage
             if (i < format.Length && format[i] == '*')
             {
                 i++;
-                width = (int)Math.Clamp(IntegerArgument(values, ref next, errors), int.MinValue + 1, int.MaxValue);
+                string widthText = next < values.Count ? StageIO.Latin1.GetString(values[next]) : "";
+                long w = IntegerArgument(values, ref next, errors);
+                if (w is < int.MinValue or > int.MaxValue)
+                {
+                    errors.Add($"printf: invalid field width: '{widthText}'");
+                    _status = 1;
+                    return false;
+                }
+
+                width = (int)Math.Max(w, int.MinValue + 1);
                 if (width < 0)
                 {
                     flags.Append('-');
@@ -154,7 +165,15 @@ internal sealed class PrintfCommand : PipelineStage
                 if (i < format.Length && format[i] == '*')
                 {
                     i++;
+                    string precisionText = next < values.Count ? StageIO.Latin1.GetString(values[next]) : "";
                     long p = IntegerArgument(values, ref next, errors);
+                    if (p is < int.MinValue or > int.MaxValue)
+                    {
+                        errors.Add($"printf: invalid precision: '{precisionText}'");
+                        _status = 1;
+                        return false;
+                    }
+
                     precision = p < 0 ? -1 : (int)Math.Min(p, int.MaxValue);
                 }
                 else
@@ -199,6 +218,7 @@ internal sealed class PrintfCommand : PipelineStage
                             if (!Escapes.Append(expanded, raw, ref k, octalZero: true, echo: false))
                             {
                                 _stop = true;
+                                _status = 0;
                                 break;
                             }
                         }
@@ -234,6 +254,12 @@ internal sealed class PrintfCommand : PipelineStage
 
         byte[] raw = values[next++];
         string text = StageIO.Latin1.GetString(raw);
+        if (raw.Length == 0)
+        {
+            // strtoimax/strtold stop at the terminating NUL: GNU takes an empty argument as 0, with no error.
+            return 0;
+        }
+
         if (raw.Length > 1 && raw[0] is (byte)'\'' or (byte)'"')
         {
             return raw[1];
@@ -323,6 +349,12 @@ internal sealed class PrintfCommand : PipelineStage
 
         byte[] raw = values[next++];
         string text = StageIO.Latin1.GetString(raw);
+        if (raw.Length == 0)
+        {
+            // strtoimax/strtold stop at the terminating NUL: GNU takes an empty argument as 0, with no error.
+            return 0;
+        }
+
         if (raw.Length > 1 && raw[0] is (byte)'\'' or (byte)'"')
         {
             return raw[1];
