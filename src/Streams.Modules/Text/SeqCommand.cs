@@ -144,7 +144,7 @@ internal sealed class SeqCommand : PipelineStage
         }
 
         bool any = first.Exact is decimal a && step.Exact is decimal b && last.Exact is decimal c
-            ? await SequenceAsync(context, a, b, c, render, separatorBytes).ConfigureAwait(false)
+            ? await SequenceAsync(context, a, b, c, double.IsNegative(first.Double) && a == 0 ? renderDouble : null, render, separatorBytes).ConfigureAwait(false)
             : await SequenceAsync(context, first.Double, step.Double, last.Double, renderDouble, separatorBytes).ConfigureAwait(false);
         if (any)
         {
@@ -160,7 +160,7 @@ internal sealed class SeqCommand : PipelineStage
     /// 0x10) are first rounded to a long double, as GNU prints them with <c>%.0Lf</c>.</summary>
     private static (BigInteger From, BigInteger? To, int By)? FastRange(List<string> ops, Operand first, Operand step, Operand last)
     {
-        if (first.Integer is not BigInteger from || from.Sign < 0 || step.Integer is not BigInteger by || by.Sign <= 0 || by > 200
+        if (first.Integer is not BigInteger from || from.Sign < 0 || double.IsNegative(first.Double) || step.Integer is not BigInteger by || by.Sign <= 0 || by > 200
             || last.Double < 0 || (last.Integer == null && !double.IsPositiveInfinity(last.Double)))
         {
             return null;
@@ -217,7 +217,10 @@ internal sealed class SeqCommand : PipelineStage
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
     }
 
-    private static async ValueTask<bool> SequenceAsync(StageContext context, decimal first, decimal step, decimal last, Func<decimal, string> render, byte[] separator)
+    /// <summary>GNU's loop in decimal: FIRST, then FIRST + i × INCREMENT until past LAST. FIRST is printed as
+    /// given, so <c>-0</c> stays <c>-0</c> (through <paramref name="negativeZero"/>, which renders -0.0); a sum that
+    /// is zero is +0, as in IEEE arithmetic (<c>seq -f %g -1 1 1</c> prints 0, not -0).</summary>
+    private static async ValueTask<bool> SequenceAsync(StageContext context, decimal first, decimal step, decimal last, Func<double, string>? negativeZero, Func<decimal, string> render, byte[] separator)
     {
         bool any = false;
         for (long i = 0; ; i++)
@@ -225,11 +228,16 @@ internal sealed class SeqCommand : PipelineStage
             decimal x;
             try
             {
-                x = first + (i * step);
+                x = i == 0 ? first : first + (i * step);
             }
             catch (OverflowException)
             {
                 break;
+            }
+
+            if (x == 0)
+            {
+                x = 0m;
             }
 
             if (step > 0 ? x > last : x < last)
@@ -243,7 +251,7 @@ internal sealed class SeqCommand : PipelineStage
             }
 
             any = true;
-            context.Output.WriteUtf8(render(x));
+            context.Output.WriteUtf8(i == 0 && negativeZero != null ? negativeZero(-0.0) : render(x));
             await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
