@@ -41,7 +41,7 @@ internal sealed class TrCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "cCdst", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "+cCdst", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -75,24 +75,23 @@ internal sealed class TrCommand : PipelineStage
 
         string? error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[0]), false, out List<byte> set1, out _, out _, out List<(int At, string Name)> classes1);
         List<byte> set2 = [];
+        byte[] map = new byte[256];
+        for (int b = 0; b < 256; b++)
+        {
+            map[b] = (byte)b;
+        }
+
         if (error == null && ops.Count == 2)
         {
             error = TrSet.TryParse(CommandIO.ArgumentBytes(ops[1]), translate, out set2, out int fillAt, out byte fillByte, out List<(int At, string Name)> classes2);
-            if (error == null && translate && !Aligned(classes1, classes2, fillAt, Math.Max(0, set1.Count - set2.Count)))
+            if (error == null)
             {
-                error = "misaligned [:upper:] and/or [:lower:] construct";
+                TrSet.Fill(set2, classes2, fillAt, fillByte, complement ? 256 - set1.Distinct().Count() : set1.Count);
+                if (translate)
+                {
+                    error = TrTranslation.TryBuild(set1, classes1, set2, classes2, complement, truncate, map);
+                }
             }
-
-            if (complement)
-            {
-                set1 = Complement(set1);
-            }
-
-            TrSet.Fill(set2, fillAt, fillByte, set1.Count);
-        }
-        else if (complement)
-        {
-            set1 = Complement(set1);
         }
 
         if (error != null)
@@ -100,28 +99,9 @@ internal sealed class TrCommand : PipelineStage
             return await CommandIO.FailAsync(context, Name, error).ConfigureAwait(false);
         }
 
-        byte[] map = new byte[256];
-        for (int b = 0; b < 256; b++)
+        if (complement)
         {
-            map[b] = (byte)b;
-        }
-
-        if (translate)
-        {
-            if (truncate && set1.Count > set2.Count)
-            {
-                set1.RemoveRange(set2.Count, set1.Count - set2.Count);
-            }
-
-            if (set2.Count == 0 && set1.Count > 0)
-            {
-                return await CommandIO.FailAsync(context, Name, "when not truncating set1, string2 must be non-empty").ConfigureAwait(false);
-            }
-
-            for (int i = 0; i < set1.Count; i++)
-            {
-                map[set1[i]] = set2[Math.Min(i, set2.Count - 1)];
-            }
+            set1 = TrTranslation.Complement(set1);
         }
 
         bool[] deleted = new bool[256];
@@ -144,47 +124,6 @@ internal sealed class TrCommand : PipelineStage
 
         await PumpAsync(context, map, delete ? deleted : null, squeeze ? squeezed : null).ConfigureAwait(false);
         return 0;
-    }
-
-    /// <summary>GNU's rule when translating: each <c>[:upper:]</c> or <c>[:lower:]</c> in SET2 must stand at the
-    /// same position as an <c>[:upper:]</c> or <c>[:lower:]</c> in SET1.</summary>
-    private static bool Aligned(List<(int At, string Name)> classes1, List<(int At, string Name)> classes2, int fillAt, int fillLength)
-    {
-        foreach ((int at, string name) in classes2)
-        {
-            if (name is not ("upper" or "lower"))
-            {
-                continue;
-            }
-
-            int position = fillAt >= 0 && fillAt <= at ? at + fillLength : at;
-            if (!classes1.Exists(c => c.At == position && c.Name is "upper" or "lower"))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static List<byte> Complement(List<byte> set)
-    {
-        var present = new bool[256];
-        foreach (byte b in set)
-        {
-            present[b] = true;
-        }
-
-        var result = new List<byte>(256);
-        for (int b = 0; b < 256; b++)
-        {
-            if (!present[b])
-            {
-                result.Add((byte)b);
-            }
-        }
-
-        return result;
     }
 
     private static async ValueTask PumpAsync(StageContext context, byte[] map, bool[]? deleted, bool[]? squeezed)

@@ -7,7 +7,9 @@ internal static class TrSet
     private static readonly string[] ClassNames = ["alnum", "alpha", "blank", "cntrl", "digit", "graph", "lower", "print", "punct", "space", "upper", "xdigit"];
 
     /// <summary>The expanded set. A <c>[c*]</c> fill (only in SET2) is left for <see cref="Fill"/> as
-    /// <paramref name="fillAt"/> and <paramref name="fillByte"/>. Returns an error message or null.</summary>
+    /// <paramref name="fillAt"/> and <paramref name="fillByte"/>; <paramref name="classes"/> lists the
+    /// <c>[:class:]</c> constructs (by position in the set and name) and the <c>[=c=]</c> ones (named <c>=</c>).
+    /// Returns an error message or null.</summary>
     public static string? TryParse(byte[] text, bool isSet2, out List<byte> set, out int fillAt, out byte fillByte, out List<(int At, string Name)> classes)
     {
         set = [];
@@ -50,6 +52,7 @@ internal static class TrSet
                                 return $"{name}: equivalence class operand must be a single character";
                             }
 
+                            classes.Add((set.Count, "="));
                             set.Add(items[i + 2].Value);
                         }
 
@@ -146,13 +149,25 @@ internal static class TrSet
     }
 
     /// <summary>Expands SET2's <c>[c*]</c> so that it is as long as SET1.</summary>
-    public static void Fill(List<byte> set2, int fillAt, byte fillByte, int length1)
+    /// <remarks>The constructs in <paramref name="classes"/> after the fill move with it.</remarks>
+    public static void Fill(List<byte> set2, List<(int At, string Name)> classes, int fillAt, byte fillByte, int length1)
     {
         if (fillAt >= 0)
         {
-            set2.InsertRange(fillAt, Enumerable.Repeat(fillByte, Math.Max(0, length1 - set2.Count)));
+            int count = Math.Max(0, length1 - set2.Count);
+            set2.InsertRange(fillAt, Enumerable.Repeat(fillByte, count));
+            for (int i = 0; i < classes.Count; i++)
+            {
+                if (classes[i].At >= fillAt)
+                {
+                    classes[i] = (classes[i].At + count, classes[i].Name);
+                }
+            }
         }
     }
+
+    /// <summary>The number of bytes in class <paramref name="name"/>.</summary>
+    public static int ClassLength(string name) => name == "=" ? 1 : Class(name).Count();
 
     private static string Show(byte b) => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"\\{Convert.ToString(b, 8).PadLeft(3, '0')}";
 
