@@ -20,7 +20,7 @@ internal sealed class PasteCommand : PipelineStage
           -s, --serial            paste one file at a time instead of in parallel
               --help        display this help and exit
 
-        LIST may use the escapes \n \t \\ and \0 (no delimiter).
+        LIST may use the escapes \b \f \n \r \t \v \\ and \0 (no delimiter).
         """;
 
     private static readonly LongOption[] Longs = [new("delimiters", true, 'd'), new("serial", false, 's')];
@@ -43,7 +43,12 @@ internal sealed class PasteCommand : PipelineStage
             return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
         }
 
-        List<byte[]> delimiters = ParseDelimiters(CommandIO.ArgumentBytes(args.Last('d') ?? "\t"));
+        string list = args.Last('d') ?? "\t";
+        if (ParseDelimiters(CommandIO.ArgumentBytes(list)) is not { } delimiters)
+        {
+            return await CommandIO.FailAsync(context, Name, $"delimiter list ends with an unescaped backslash: {list}").ConfigureAwait(false);
+        }
+
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         var readers = new List<PipeReader>();
         try
@@ -149,23 +154,34 @@ internal sealed class PasteCommand : PipelineStage
         }
     }
 
-    private static List<byte[]> ParseDelimiters(byte[] list)
+    /// <summary>GNU's <c>collapse_escapes</c>: \0 (no delimiter), \b \f \n \r \t \v \\, any other escaped byte
+    /// as itself; null when the list ends with an unescaped backslash (an error).</summary>
+    private static List<byte[]>? ParseDelimiters(byte[] list)
     {
         var result = new List<byte[]>();
         for (int i = 0; i < list.Length; i++)
         {
-            if (list[i] != '\\' || i + 1 >= list.Length)
+            if (list[i] != '\\')
             {
                 result.Add([list[i]]);
                 continue;
             }
 
+            if (i + 1 >= list.Length)
+            {
+                return null;
+            }
+
             byte e = list[++i];
             result.Add(e switch
             {
-                (byte)'n' => [(byte)'\n'],
-                (byte)'t' => [(byte)'\t'],
                 (byte)'0' => [],
+                (byte)'b' => [(byte)'\b'],
+                (byte)'f' => [(byte)'\f'],
+                (byte)'n' => [(byte)'\n'],
+                (byte)'r' => [(byte)'\r'],
+                (byte)'t' => [(byte)'\t'],
+                (byte)'v' => [(byte)'\v'],
                 _ => [e],
             });
         }
