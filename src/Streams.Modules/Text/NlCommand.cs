@@ -111,7 +111,8 @@ internal sealed class NlCommand : PipelineStage
                     format = v;
                     break;
                 case 'i' or 'v':
-                    if (!long.TryParse(v, out long n) || (key == 'i' && n < 0))
+                    // GNU takes any intmax_t, a negative increment too (numbers count down).
+                    if (!long.TryParse(v, out long n))
                     {
                         return await CommandIO.UsageAsync(context, Name, $"invalid {(key == 'i' ? "line number increment" : "starting line number")}: '{v}'").ConfigureAwait(false);
                     }
@@ -141,6 +142,7 @@ internal sealed class NlCommand : PipelineStage
         byte[] blank = Enumerable.Repeat((byte)' ', width + separatorBytes.Length).ToArray();
         bool renumber = !args.Has('p');
         long number = start;
+        bool overflow = false;
         int section = 1;
         int status = 0;
         char[] chars = [];
@@ -166,6 +168,7 @@ internal sealed class NlCommand : PipelineStage
                         if (renumber)
                         {
                             number = start;
+                            overflow = false;
                         }
 
                         context.Output.Write("\n"u8);
@@ -175,9 +178,17 @@ internal sealed class NlCommand : PipelineStage
                     char style = styles[section];
                     if (style == 'a' || (style == 't' && line.Length > 0) || (style == 'p' && Matches(regexes[section]!, line, ref chars)))
                     {
+                        if (overflow)
+                        {
+                            // As GNU: the number past the range is an error only when it is to be printed.
+                            await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+                            return await CommandIO.FailAsync(context, Name, "line number overflow").ConfigureAwait(false);
+                        }
+
                         WriteNumber(context.Output, number, width, format);
                         context.Output.Write(separatorBytes);
-                        number += increment;
+                        overflow = long.MaxValue - Math.Max(increment, 0) < number || long.MinValue - Math.Min(increment, 0) > number;
+                        number = unchecked(number + increment);
                     }
                     else
                     {
