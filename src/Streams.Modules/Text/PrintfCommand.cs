@@ -98,6 +98,13 @@ internal sealed class PrintfCommand : PipelineStage
             if (c == '\\' && i + 1 < format.Length)
             {
                 i++;
+                if (Escapes.PrintfError(format, i) is { } bad)
+                {
+                    errors.Add("printf: " + bad);
+                    _status = 1;
+                    return false;
+                }
+
                 if (!Escapes.Append(_output, format, ref i, octalZero: false, echo: false))
                 {
                     // \c: GNU exits at once with status 0, even after an argument was rejected.
@@ -167,7 +174,8 @@ internal sealed class PrintfCommand : PipelineStage
                     i++;
                     string precisionText = next < values.Count ? StageIO.Latin1.GetString(values[next]) : "";
                     long p = IntegerArgument(values, ref next, errors);
-                    if (p is < int.MinValue or > int.MaxValue)
+                    // A negative precision is as if there were none, however large (as GNU).
+                    if (p > int.MaxValue)
                     {
                         errors.Add($"printf: invalid precision: '{precisionText}'");
                         _status = 1;
@@ -215,6 +223,14 @@ internal sealed class PrintfCommand : PipelineStage
                         if (raw[k] == '\\' && k + 1 < raw.Length)
                         {
                             k++;
+                            if (Escapes.PrintfError(raw, k) is { } bad)
+                            {
+                                _output.AddRange(expanded);
+                                errors.Add("printf: " + bad);
+                                _status = 1;
+                                return false;
+                            }
+
                             if (!Escapes.Append(expanded, raw, ref k, octalZero: true, echo: false))
                             {
                                 _stop = true;

@@ -84,6 +84,39 @@ internal static class Escapes
         return true;
     }
 
+    /// <summary>printf's escapes that GNU refuses (and exits on): <c>\x</c> without a hexadecimal digit,
+    /// <c>\u</c> or <c>\U</c> without 4 or 8 of them, or naming a character below U+00A0 (but $ @ `) or a
+    /// surrogate. <paramref name="i"/> is the byte after the backslash. Returns the message, or null.</summary>
+    public static string? PrintfError(byte[] text, int i)
+    {
+        byte c = text[i];
+        if (c == 'x' && !(i + 1 < text.Length && IsHex(text[i + 1])))
+        {
+            return "missing hexadecimal number in escape";
+        }
+
+        if (c is not ((byte)'u' or (byte)'U'))
+        {
+            return null;
+        }
+
+        int digits = c == 'u' ? 4 : 8;
+        long code = 0;
+        for (int k = 1; k <= digits; k++)
+        {
+            if (i + k >= text.Length || !IsHex(text[i + k]))
+            {
+                return "missing hexadecimal number in escape";
+            }
+
+            code = code * 16 + HexValue(text[i + k]);
+        }
+
+        return (code <= 0x9f && code is not (0x24 or 0x40 or 0x60)) || code is >= 0xd800 and <= 0xdfff
+            ? $"invalid universal character name \\{(char)c}{code.ToString(c == 'u' ? "x4" : "x8", System.Globalization.CultureInfo.InvariantCulture)}"
+            : null;
+    }
+
     private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
