@@ -402,7 +402,8 @@ internal sealed class SeqCommand : PipelineStage
             }
 
             decimal? exact = decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) ? value : null;
-            long width = s.Length, precision = 0;
+            // GNU does not count a leading '+' in the width (it is not printed).
+            long width = s.Length - (s[0] == '+' ? 1 : 0), precision = 0;
             int dot = s.IndexOf('.', StringComparison.Ordinal);
             int e = s.IndexOfAny(['e', 'E']);
             if (dot >= 0)
