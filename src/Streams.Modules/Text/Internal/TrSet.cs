@@ -27,6 +27,11 @@ internal static class TrSet
                 if (next is (byte)':' or (byte)'=')
                 {
                     int close = Find(items, i + 2, next);
+                    if (close == i + 2)
+                    {
+                        return next == ':' ? "missing character class name '[::]'" : "missing equivalence class character '[==]'";
+                    }
+
                     if (close > i + 2)
                     {
                         string name = string.Concat(items.GetRange(i + 2, close - i - 2).Select(x => (char)x.Value));
@@ -175,7 +180,7 @@ internal static class TrSet
     {
         for (int j = from; j + 1 < items.Count; j++)
         {
-            if (items[j].Value == kind && items[j + 1].Value == ']')
+            if (items[j] == (kind, false) && items[j + 1] == ((byte)']', false))
             {
                 return j;
             }
