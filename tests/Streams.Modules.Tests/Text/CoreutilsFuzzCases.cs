@@ -53,7 +53,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
                 Option(args, "-f", "--fields", List());
                 if (random.Next(4) != 0)
                 {
-                    delimiter = Pick(":", ",", " ", "a", "\t", "\xe9");
+                    delimiter = Pick(":", ",", " ", "a", "\t", "\xe9", "\\", "-");
                     Option(args, "-d", "--delimiter", delimiter);
                 }
 
@@ -72,7 +72,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         if (random.Next(4) == 0)
         {
-            args.Add("--output-delimiter=" + Pick("|", "", "::", "\t", "\xe9"));
+            args.Add("--output-delimiter=" + Pick("|", "", "::", "\t", "\xe9", "\\n"));
         }
 
         // Rarely, -s without -f (a usage error in GNU).
@@ -87,11 +87,11 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
     /// <summary>A cut LIST: one to three ranges N, N-, N-M, -M, rarely a decreasing one or 0 (errors).</summary>
     private string List()
     {
-        int count = random.Next(1, 4);
+        int count = random.Next(1, 5);
         var ranges = new List<string>();
         for (int i = 0; i < count; i++)
         {
-            int n = random.Next(1, 7);
+            int n = random.Next(10) == 0 ? Pick(40, 100, 70_001) : random.Next(1, 7);
             ranges.Add(random.Next(20) switch
             {
                 0 => "0",
@@ -176,7 +176,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
         }
 
         string[] files = random.Next(3) == 0 ? SomeFiles() : [];
-        return ([.. args, .. files], Input(["ab", "c", " ", "\t", "\v", "\f", "\r", "  "], highBytes: true));
+        return ([.. args, .. files], Input(["ab", "c", " ", "\t", "\v", "\f", "\r", "  ", "\b", "\x01", "\x7f", "\0", "\xa0"], highBytes: true));
     }
 
     private (string[] Args, byte[] Input) Head()
@@ -221,7 +221,9 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
         string[] files = [];
         if (random.Next(4) == 0)
         {
-            files = SomeFiles();
+            // Standard input once at most: GNU head's second read of a pipe starts where its first block read
+            // stopped (see the remarks of CoreutilsFuzzTests).
+            files = [.. SomeFiles().Where(f => f != "-"), .. (random.Next(2) == 0 ? new[] { "-" } : [])];
             if (random.Next(3) == 0)
             {
                 args.Add(Pick("-q", "-v", "--quiet", "--verbose", "--silent"));
@@ -256,7 +258,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         if (random.Next(3) == 0)
         {
-            Option(args, "-w", "--number-width", random.Next(1, 9).ToString(CultureInfo.InvariantCulture));
+            Option(args, "-w", "--number-width", Pick("1", "2", "3", "6", "8", "0", "-1", "x"));
         }
 
         if (random.Next(3) == 0)
@@ -266,12 +268,12 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         if (random.Next(4) == 0)
         {
-            Option(args, "-v", "--starting-line-number", Pick("0", "3", "-2", "10"));
+            Option(args, "-v", "--starting-line-number", Pick("0", "3", "-2", "10", "-100000", "99999", "x"));
         }
 
         if (random.Next(4) == 0)
         {
-            Option(args, "-i", "--line-increment", Pick("1", "2", "5", "0"));
+            Option(args, "-i", "--line-increment", Pick("1", "2", "5", "0", "-1", "100000"));
         }
 
         if (random.Next(5) == 0)
@@ -282,7 +284,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
         return ([.. args], Input(["a", "b ", "\\:\\:\\:", "\\:\\:", "\\:", "\t", "ab"], highBytes: true, wholeLines: true));
     }
 
-    private string Style() => Pick("a", "t", "n", "pa", "p^b", "p.", "p^$", "pa\\|b", "p[[:digit:]]");
+    private string Style() => Pick("a", "t", "n", "pa", "p^b", "p.", "p^$", "pa\\|b", "p[[:digit:]]", "p", "x", "p\\(", "pb*", "p\\:");
 
     private (string[] Args, byte[] Input) Paste()
     {
@@ -294,7 +296,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         if (random.Next(3) != 0)
         {
-            Option(args, "-d", "--delimiters", Pick("", ":", ":,", "\\n", "\\t", "\\\\", "\\0", "a\\0b", ",", "-x"));
+            Option(args, "-d", "--delimiters", Pick("", ":", ":,", "\\n", "\\t", "\\\\", "\\0", "a\\0b", ",", "-x", "\\", "a\\", "\\q", "\\b\\f\\v"));
         }
 
         string[] files = random.Next(3) switch
@@ -323,7 +325,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
         }
 
         string[] files = random.Next(4) == 0 ? SomeFiles() : [];
-        return ([.. args, .. files], Input(["a", "", "", "\t", "\x01", "\x7f", "\x80", "\xff", "\x9b", "\r", "\0"], highBytes: true, wholeLines: true));
+        return ([.. args, .. files], Input(["a", "", "", "\t", "\x01", "\x7f", "\x80", "\xff", "\x9b", "\r", "\0", "\x1b", "\xa0", "\x89", "\xfe", "\x0c"], highBytes: true, wholeLines: true));
     }
 
     /// <summary>One to three of the files, <c>-</c> (standard input) and, rarely, a missing file.</summary>

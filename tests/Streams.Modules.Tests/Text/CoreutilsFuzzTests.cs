@@ -26,7 +26,11 @@ public sealed class CoreutilsFuzzTests
     /// the first operand (<c>tr a -A</c>), refuses <c>[=c=]</c> in SET2 when translating, checks the alignment of
     /// [:upper:]/[:lower:] as GNU walks the sets (a class SET1 never reaches is fine; with -c there is no check),
     /// refuses to extend a SET2 that ends with a class, and with -c and a class in SET1 wants SET2 one byte
-    /// repeated to SET1's length.</summary>
+    /// repeated to SET1's length, and <c>[==]</c> or <c>[::]</c> is an error; paste's -d list knows \b \f \r \v
+    /// and fails when it ends with a lone backslash; nl takes a negative or zero -i and fails with "line number
+    /// overflow" when a number past intmax_t is to be printed; printf exits with status 1 on <c>\x</c> without a
+    /// hexadecimal digit, a short <c>\u</c>/<c>\U</c> or one naming a character below U+00A0 (but $ @ `) or a
+    /// surrogate, and takes any negative * precision as none; seq -w does not count a leading '+'.</summary>
     public static TheoryData<string, string[]> FoundCases() => new()
     {
         { "tail", ["-n", "0", "f1", "-", "e"] },
@@ -74,6 +78,30 @@ public sealed class CoreutilsFuzzTests
         { "tr", ["a-z[:upper:]", "A-Z[:lower:]"] },
         { "tr", ["x[:upper:]", "y[:upper:]"] },
         { "tr", ["[:lower:]", "[:upper:]x"] },
+        { "tr", ["[==]", "x"] },
+        { "tr", ["-d", "[::]"] },
+        { "tr", ["[:\\:]", "x"] },
+        { "tr", ["[=\\==]", "x"] },
+        { "paste", ["-d", "\\b\\f\\v\\r", "-", "-"] },
+        { "paste", ["-d", "\\q\\\\", "-", "-", "-"] },
+        { "paste", ["-d\\"] },
+        { "paste", ["-s", "--delimiters=a\\", "f1"] },
+        { "nl", ["-i", "-1"] },
+        { "nl", ["-v", "-2", "-i", "-3", "-n", "rz"] },
+        { "nl", ["-i", "0", "-ba"] },
+        { "nl", ["-v", "9223372036854775807"] },
+        { "nl", ["-v", "-9223372036854775807", "-i", "-2", "-ba"] },
+        { "printf", ["a\\x"] },
+        { "printf", ["%d|\\xg|%d", "1", "2"] },
+        { "printf", ["%d\\u12", "5"] },
+        { "printf", ["\\u0041"] },
+        { "printf", ["\\U0000d800"] },
+        { "printf", ["\\u0024\\u00e9\\u0040"] },
+        { "printf", ["%b|%b", "a", "b\\x"] },
+        { "printf", ["%.*s|%d", "-9223372036854775808", "abc", "2"] },
+        { "seq", ["-w", "+2", "5"] },
+        { "seq", ["-s,", "-w", "+2", "+1", "11"] },
+        { "seq", ["-w", "+.5", "1.5"] },
     };
 
     [Theory]
