@@ -62,7 +62,7 @@ internal sealed class HeadCommand : PipelineStage
                 bytes = key == 'c';
                 string text = value!;
                 allBut = text.StartsWith('-');
-                if (!Counts.TryParseSize(allBut || text.StartsWith('+') ? text[1..] : text, out count))
+                if (!Counts.TryParseSize(allBut ? text[1..] : text, out count))
                 {
                     return await CommandIO.FailAsync(context, Name, $"invalid number of {(bytes ? "bytes" : "lines")}: '{text}'").ConfigureAwait(false);
                 }

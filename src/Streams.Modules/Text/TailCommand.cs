@@ -71,7 +71,7 @@ internal sealed class TailCommand : PipelineStage
                 bytes = key == 'c';
                 string text = value!;
                 fromStart = text.StartsWith('+');
-                if (!Counts.TryParseSize(fromStart || text.StartsWith('-') ? text[1..] : text, out count))
+                if (!Counts.TryParseSize(text.StartsWith('-') ? text[1..] : text, out count))
                 {
                     return await CommandIO.FailAsync(context, Name, $"invalid number of {(bytes ? "bytes" : "lines")}: '{text}'").ConfigureAwait(false);
                 }

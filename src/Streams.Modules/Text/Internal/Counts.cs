@@ -5,23 +5,19 @@ namespace Streams.Modules.Text.Internal;
 /// <summary>Parses counts the way head, tail and friends do (<c>10</c>, <c>+3</c>, <c>-2</c>, <c>1K</c>, <c>2MB</c>).</summary>
 internal static class Counts
 {
-    /// <summary>Parses an unsigned count with an optional GNU size suffix (b 512, K 1024, KB 1000, KiB 1024,
-    /// M, G, T …); false when it is not one. Saturates at <see cref="long.MaxValue"/>.</summary>
+    /// <summary>Parses an unsigned count with an optional GNU size suffix (b 512, K or k 1024, KB 1000, KiB 1024,
+    /// M or m, G, T, P, E, Z, Y) as xstrtoumax does: C blanks, then an optional '+', then digits. False when it
+    /// is not one, or (as GNU's "Value too large for defined data type") when it is past 2^64-1. Saturates at
+    /// <see cref="long.MaxValue"/>.</summary>
     public static bool TryParseSize(string text, out long value)
     {
         value = 0;
-        int i = 0;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            i++;
-        }
-
-        if (i == 0 || !decimal.TryParse(text.AsSpan(0, i), NumberStyles.None, CultureInfo.InvariantCulture, out decimal number))
+        if (Digits(text, out int end) is not decimal number)
         {
             return false;
         }
 
-        string suffix = text[i..];
+        string suffix = text[end..];
         decimal multiplier = 1;
         if (suffix.Length > 0)
         {
@@ -31,7 +27,8 @@ internal static class Counts
             }
             else
             {
-                int power = "KMGTPEZY".IndexOf(char.ToUpperInvariant(suffix[0]), StringComparison.Ordinal) + 1;
+                int power = "KMGTPEZY".IndexOf(suffix[0], StringComparison.Ordinal) + 1;
+                power = power == 0 && suffix[0] is 'k' or 'm' ? "KMGTPEZY".IndexOf(char.ToUpperInvariant(suffix[0]), StringComparison.Ordinal) + 1 : power;
                 string rest = suffix[1..];
                 if (power == 0 || (rest != "" && rest != "B" && rest != "iB") || (suffix[0] == 'k' && rest == "iB"))
                 {
@@ -39,23 +36,62 @@ internal static class Counts
                 }
 
                 decimal unit = rest == "B" ? 1000 : 1024;
-                for (int p = 0; p < power && multiplier < long.MaxValue; p++)
+                for (int p = 0; p < power && multiplier <= ulong.MaxValue; p++)
                 {
                     multiplier *= unit;
                 }
             }
         }
 
-        try
+        if (multiplier > ulong.MaxValue || (number != 0 && multiplier > ulong.MaxValue / number))
         {
-            decimal total = number * multiplier;
-            value = total >= long.MaxValue ? long.MaxValue : (long)total;
-        }
-        catch (OverflowException)
-        {
-            value = long.MaxValue;
+            return false;
         }
 
+        decimal total = number * multiplier;
+        value = total >= long.MaxValue ? long.MaxValue : (long)total;
         return true;
+    }
+
+    /// <summary>Parses a count with no suffix as GNU uniq's xstrtoumax does (C blanks, an optional '+',
+    /// digits, nothing after); one past the range saturates at <see cref="long.MaxValue"/>.</summary>
+    public static bool TryParseCount(string text, out long value)
+    {
+        value = 0;
+        if (Digits(text, out int end) is not decimal number || end != text.Length)
+        {
+            return false;
+        }
+
+        value = number >= long.MaxValue ? long.MaxValue : (long)number;
+        return true;
+    }
+
+    /// <summary>The number at the start of <paramref name="text"/> after C blanks and an optional '+' (null
+    /// without digits), capped past 2^64 so that the caller can tell an overflow; <paramref name="end"/> is
+    /// where the digits end.</summary>
+    private static decimal? Digits(string text, out int end)
+    {
+        int i = 0;
+        while (i < text.Length && text[i] is ' ' or (>= '\t' and <= '\r'))
+        {
+            i++;
+        }
+
+        if (i < text.Length && text[i] == '+')
+        {
+            i++;
+        }
+
+        int start = i;
+        decimal number = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            number = Math.Min(number * 10 + (text[i] - '0'), (decimal)ulong.MaxValue + 1);
+            i++;
+        }
+
+        end = i;
+        return i == start ? null : number;
     }
 }
