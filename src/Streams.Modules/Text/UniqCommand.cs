@@ -64,7 +64,7 @@ internal sealed class UniqCommand : PipelineStage
                 case 'u': _unique = true; break;
                 case 'i': _ignoreCase = true; break;
                 default:
-                    if (!long.TryParse(value, out long n) || n < 0)
+                    if (!Counts.TryParseCount(value!, out long n))
                     {
                         string what = key == 'f' ? "number of fields to skip" : key == 's' ? "number of bytes to skip" : "number of bytes to compare";
                         return await CommandIO.UsageAsync(context, Name, $"{value}: invalid {what}").ConfigureAwait(false);
@@ -227,7 +227,7 @@ internal sealed class UniqCommand : PipelineStage
             }
         }
 
-        i = (int)Math.Min(line.Length, i + _skipChars);
+        i = _skipChars >= line.Length - i ? line.Length : i + (int)_skipChars;
         return line.Slice(i, (int)Math.Min(line.Length - i, _checkChars));
     }
 }
