@@ -4,14 +4,12 @@ namespace Streams.Modules.Text.Internal;
 /// as merged ranges (bytes, where <c>--output-delimiter</c> goes between ranges).</summary>
 internal sealed class FieldList
 {
-    private readonly bool[] _selected;
-    private readonly int _openFrom;
+    private readonly (int Lo, int Hi)[] _merged;
     private readonly bool _complement;
 
-    private FieldList(bool[] selected, int openFrom, bool complement, List<(int Lo, int Hi)> merged)
+    private FieldList(bool complement, List<(int Lo, int Hi)> merged)
     {
-        _selected = selected;
-        _openFrom = openFrom;
+        _merged = [.. merged];
         _complement = complement;
         Ranges = complement ? Complement(merged) : [.. merged];
     }
@@ -45,12 +43,31 @@ internal sealed class FieldList
     /// <summary>Whether position <paramref name="n"/> (from 1) is selected.</summary>
     public bool Selected(int n)
     {
-        bool inList = n >= _openFrom || (n < _selected.Length && _selected[n]);
+        int lo = 0, hi = _merged.Length - 1;
+        bool inList = false;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (n < _merged[mid].Lo)
+            {
+                hi = mid - 1;
+            }
+            else if (n > _merged[mid].Hi)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                inList = true;
+                break;
+            }
+        }
+
         return inList != _complement;
     }
 
     /// <summary>Whether no position from <paramref name="n"/> on is selected (so a line's rest can be skipped).</summary>
-    public bool BeyondLast(int n) => !_complement && _openFrom == int.MaxValue && n >= _selected.Length;
+    public bool BeyondLast(int n) => !_complement && (_merged.Length == 0 || n > _merged[^1].Hi);
 
     /// <summary>Parses LIST; returns GNU's message on error.</summary>
     public static string? TryParse(string list, bool fields, bool complement, out FieldList parsed)
@@ -72,7 +89,14 @@ internal sealed class FieldList
                 return "invalid range with no endpoint: -";
             }
 
-            if (!Parse(lo.Length == 0 ? "1" : lo, out int low) || !Parse(hi.Length == 0 ? int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : hi, out int high))
+            string? tooLarge = TooLarge(lo) ?? TooLarge(hi);
+            if (tooLarge != null)
+            {
+                return fields ? $"field number '{tooLarge}' is too large" : $"byte/character offset '{tooLarge}' is too large";
+            }
+
+            int high = int.MaxValue;
+            if (!Parse(lo.Length == 0 ? "1" : lo, out int low) || (hi.Length > 0 && !Parse(hi, out high)))
             {
                 return $"invalid {(fields ? "field" : "byte/character position")} value '{item}'";
             }
@@ -104,24 +128,26 @@ internal sealed class FieldList
             }
         }
 
-        int openFrom = merged.Count > 0 && merged[^1].Hi == int.MaxValue ? merged[^1].Lo : int.MaxValue;
-        int max = 0;
-        foreach ((int lo, int hi) in merged)
-        {
-            max = Math.Max(max, hi == int.MaxValue ? lo : hi);
-        }
-
-        var selected = new bool[max + 1];
-        foreach ((int lo, int hi) in merged)
-        {
-            for (int i = lo; i <= Math.Min(hi, max); i++)
-            {
-                selected[i] = true;
-            }
-        }
-
-        parsed = new FieldList(selected, openFrom, complement, merged);
+        parsed = new FieldList(complement, merged);
         return null;
+    }
+
+    /// <summary><paramref name="s"/> when it is a number GNU's uintmax_t cannot hold below its maximum (GNU
+    /// refuses 2^64-1 and up; we saturate smaller ones below <see cref="int.MaxValue"/>), else null.</summary>
+    private static string? TooLarge(string s)
+    {
+        decimal value = 0;
+        foreach (char c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return null;
+            }
+
+            value = Math.Min(value * 10 + (c - '0'), ulong.MaxValue);
+        }
+
+        return value >= ulong.MaxValue ? s : null;
     }
 
     private static bool Parse(string s, out int value)
@@ -139,7 +165,8 @@ internal sealed class FieldList
                 return false;
             }
 
-            value = (int)Math.Min((long)value * 10 + (c - '0'), int.MaxValue);
+            // Past any line's length: saturate just below int.MaxValue, which stands for an open end.
+            value = (int)Math.Min((long)value * 10 + (c - '0'), int.MaxValue - 1);
         }
 
         return true;
