@@ -144,14 +144,14 @@ internal sealed partial class CoreutilsFuzzCases
     /// <summary>A random input: empty, one long line, or up to a dozen lines of <paramref name="pieces"/> and
     /// (when <paramref name="highBytes"/>) bytes 0x80-0xFF, LF or CRLF ended, a quarter of the time without the
     /// final newline.</summary>
-    private byte[] Input(string[] pieces, bool highBytes, bool allowEmpty = true, bool wholeLines = false)
+    private byte[] Input(string[] pieces, bool highBytes, bool allowEmpty = true, bool wholeLines = false, bool allowLong = true)
     {
         if (allowEmpty && random.Next(12) == 0)
         {
             return [];
         }
 
-        if (random.Next(12) == 0)
+        if (allowLong && random.Next(12) == 0)
         {
             // A long line (past the 64 KiB buffers now and then) between two short ones.
             int length = Pick(200, 5000, 70_000);

@@ -33,11 +33,12 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "no generator"),
     };
 
-    /// <summary>Contents for the files <see cref="FileNames"/> (<c>e</c> is empty).</summary>
+    /// <summary>Contents for the files <see cref="FileNames"/> (<c>e</c> is empty); no long lines (GNU tac fails
+    /// on some, see the remarks of CoreutilsFuzzTests).</summary>
     public (string Name, string Content)[] Files() =>
     [
-        ("f1", Encoding.Latin1.GetString(Input(["a", "b", ":", "\t", " ", "1"], highBytes: true, allowEmpty: false))),
-        ("f2", Encoding.Latin1.GetString(Input(["x", "y", ",", "\t", "\r"], highBytes: false, allowEmpty: false))),
+        ("f1", Encoding.Latin1.GetString(Input(["a", "b", ":", "\t", " ", "1"], highBytes: true, allowEmpty: false, allowLong: false))),
+        ("f2", Encoding.Latin1.GetString(Input(["x", "y", ",", "\t", "\r"], highBytes: false, allowEmpty: false, allowLong: false))),
         ("e", ""),
     ];
 
@@ -45,8 +46,9 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
     {
         var args = new List<string>();
         string delimiter = "\t";
-        switch (random.Next(3))
+        switch (random.Next(40) == 0 ? 3 : random.Next(3))
         {
+            case 3: break;
             case 0: Option(args, "-b", "--bytes", List()); break;
             case 1: Option(args, "-c", "--characters", List()); break;
             default:
@@ -87,6 +89,12 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
     /// <summary>A cut LIST: one to three ranges N, N-, N-M, -M, rarely a decreasing one or 0 (errors).</summary>
     private string List()
     {
+        if (random.Next(30) == 0)
+        {
+            // Malformed or out-of-range lists: errors, or GNU's saturation to SIZE_MAX.
+            return Pick("18446744073709551616", "1-18446744073709551616", "9223372036854775807-", "a", "1,,2", "", "1-2-3", " 1", "1 2", "-", "0-", "3-1,", "1-,2", "2,1-");
+        }
+
         int count = random.Next(1, 5);
         var ranges = new List<string>();
         for (int i = 0; i < count; i++)
@@ -119,17 +127,17 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         if (random.Next(3) == 0)
         {
-            Option(args, "-f", "--skip-fields", random.Next(0, 3).ToString(CultureInfo.InvariantCulture));
+            Option(args, "-f", "--skip-fields", UniqCount(3));
         }
 
         if (random.Next(3) == 0)
         {
-            Option(args, "-s", "--skip-chars", random.Next(0, 4).ToString(CultureInfo.InvariantCulture));
+            Option(args, "-s", "--skip-chars", UniqCount(4));
         }
 
         if (random.Next(4) == 0)
         {
-            Option(args, "-w", "--check-chars", random.Next(0, 4).ToString(CultureInfo.InvariantCulture));
+            Option(args, "-w", "--check-chars", UniqCount(4));
         }
 
 
@@ -149,6 +157,11 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
 
         return ([.. args], Differential.Bytes(text.ToString()));
     }
+
+    /// <summary>A count below <paramref name="limit"/>, now and then a huge or malformed one.</summary>
+    private string UniqCount(int limit) => random.Next(12) == 0
+        ? Pick("99999999999999999999", "-1", "x", "010", "", "+2", " 1")
+        : random.Next(0, limit).ToString(CultureInfo.InvariantCulture);
 
     private static string LongFlag(string flag) => flag switch
     {
@@ -190,7 +203,7 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
             case 2: Option(args, "-c", "--bytes", n.ToString(CultureInfo.InvariantCulture)); break;
             case 3: Option(args, "-c", "--bytes", "-" + n); break;
             case 4: args.Add("-" + n); break;
-            default: Option(args, random.Next(2) == 0 ? "-n" : "-c", "--lines", Pick("1k", "2b", "0", "+2")); break;
+            default: OddCount(args, Pick("1k", "2b", "0", "+2", "99999999999999999999", "-99999999999999999999", "1Y", "1e3", "x", "1KiB", "1kB", "", "0x10", "010", " 3")); break;
         }
 
         return HeadOrTail(args);
@@ -207,10 +220,24 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
             case 2: Option(args, "-c", "--bytes", n.ToString(CultureInfo.InvariantCulture)); break;
             case 3: Option(args, "-c", "--bytes", "+" + n); break;
             case 4: Option(args, random.Next(2) == 0 ? "-n" : "-c", "--lines", "-" + n); break;
-            default: args.Add("-" + n); break;
+            case 5: args.Add("-" + n); break;
+            default: OddCount(args, Pick("+0", "-0", "99999999999999999999", "+99999999999999999999", "1k", "2b", "x", "", "010", "+1k")); break;
         }
 
         return HeadOrTail(args);
+    }
+
+    /// <summary>-n or -c with a count that is out of range, has a suffix, or is malformed.</summary>
+    private void OddCount(List<string> args, string count)
+    {
+        if (random.Next(2) == 0)
+        {
+            Option(args, "-n", "--lines", count);
+        }
+        else
+        {
+            Option(args, "-c", "--bytes", count);
+        }
     }
 
     /// <summary>A count for head and tail: mostly small, sometimes past a long line.</summary>

@@ -30,7 +30,11 @@ public sealed class CoreutilsFuzzTests
     /// and fails when it ends with a lone backslash; nl takes a negative or zero -i and fails with "line number
     /// overflow" when a number past intmax_t is to be printed; printf exits with status 1 on <c>\x</c> without a
     /// hexadecimal digit, a short <c>\u</c>/<c>\U</c> or one naming a character below U+00A0 (but $ @ `) or a
-    /// surrogate, and takes any negative * precision as none; seq -w does not count a leading '+'.</summary>
+    /// surrogate, and takes any negative * precision as none; seq -w does not count a leading '+'; head and tail
+    /// counts are xstrtoumax's (leading blanks, an optional '+', only K k M m G T P E Z Y b suffixes, an error past
+    /// 2^64-1 where we saturated); uniq's -f -s -w saturate instead of failing, and a huge -s no longer wraps the
+    /// offset around; cut refuses a list number of 2^64-1 or more ("too large"), and one past int no longer
+    /// overflows (it allocated a flag per position up to the largest).</summary>
     public static TheoryData<string, string[]> FoundCases() => new()
     {
         { "tail", ["-n", "0", "f1", "-", "e"] },
@@ -102,6 +106,33 @@ public sealed class CoreutilsFuzzTests
         { "seq", ["-w", "+2", "5"] },
         { "seq", ["-s,", "-w", "+2", "+1", "11"] },
         { "seq", ["-w", "+.5", "1.5"] },
+        { "head", ["-c", "99999999999999999999"] },
+        { "head", ["-n", "-18446744073709551616"] },
+        { "head", ["-c", "16E"] },
+        { "head", ["-c", "15E"] },
+        { "head", ["-n", "18446744073709551615"] },
+        { "head", ["-c", " 3"] },
+        { "head", ["-n", "- 2"] },
+        { "head", ["-n", "+ 2"] },
+        { "head", ["-c", "1g"] },
+        { "head", ["-c", "1m"] },
+        { "tail", ["-c", "+ 3"] },
+        { "tail", ["-n", "- 2"] },
+        { "tail", ["-n", "+99999999999999999999"] },
+        { "tail", ["-c", "1e"] },
+        { "uniq", ["-f", "99999999999999999999"] },
+        { "uniq", ["-d", "-f2", "-s99999999999999999999"] },
+        { "uniq", ["-c", "-s", " 1", "-w", "+2"] },
+        { "uniq", ["-f", "-1"] },
+        { "uniq", ["-s", "1 "] },
+        { "cut", ["-c", "1-18446744073709551615"] },
+        { "cut", ["-f", "18446744073709551616"] },
+        { "cut", ["-b", "18446744073709551614-"] },
+        { "cut", ["-f", "9223372036854775808", "-s"] },
+        { "cut", ["-c", "9223372036854775807-", "--complement"] },
+        { "cut", ["-f", "2147483647"] },
+        { "cut", ["-d", " ", "-f", "2-2147483648", "--complement"] },
+        { "cut", ["-b", "2147483646,1", "--output-delimiter=:"] },
     };
 
     [Theory]
