@@ -13,8 +13,17 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
     /// not among them.</summary>
     public static readonly string[] FileNames = ["f1", "f2", "e"];
 
-    /// <summary>One case for <paramref name="command"/>: its arguments and its standard input.</summary>
-    public (string[] Args, byte[] Input) Next(string command) => command switch
+    /// <summary>One case for <paramref name="command"/>: its arguments and its standard input; now and then
+    /// with a bogus option, <c>--</c> or <c>-</c> in front.</summary>
+    public (string[] Args, byte[] Input) Next(string command)
+    {
+        (string[] args, byte[] input) = Case(command);
+        // Not for rev: util-linux rev opens a file named "-". Not "---": it abbreviates head's and tail's
+        // hidden ---presume-input-pipe.
+        return random.Next(30) == 0 ? ([Pick("-Q", "--bogus", "--", command == "rev" ? "--" : "-", "--help=x"), .. args], input) : (args, input);
+    }
+
+    private (string[] Args, byte[] Input) Case(string command) => command switch
     {
         "cut" => Cut(),
         "tr" => Tr(),
@@ -362,10 +371,17 @@ internal sealed partial class CoreutilsFuzzCases(Random random)
     /// <summary>Adds <paramref name="value"/> for an option as <c>-xV</c>, <c>-x V</c> or <c>--long=V</c>.</summary>
     private void Option(List<string> args, string shortName, string longName, string value)
     {
-        switch (random.Next(3))
+        if (random.Next(8) == 0)
+        {
+            // getopt_long takes an unambiguous prefix (an ambiguous one is an error on both sides).
+            longName = longName[..random.Next(3, longName.Length)];
+        }
+
+        switch (random.Next(4))
         {
             case 0 when value.Length > 0: args.Add(shortName + value); break;
             case 1: args.Add(longName + "=" + value); break;
+            case 2: args.Add(longName); args.Add(value); break;
             default: args.Add(shortName); args.Add(value); break;
         }
     }

@@ -20,6 +20,10 @@ namespace Streams.Modules.Tests.Text;
 /// <item>seq -f %a, and printf or seq values not exact in a double (printf %f 1e300): GNU computes and prints
 /// x87 long doubles (%a shows their 64-bit significand, 0x8p-3 for 1), ours doubles or decimals.</item>
 /// <item>printf with a literal width or precision near INT_MAX: GNU's own printf fails to write it.</item>
+/// <item>rev -: util-linux rev 2.38 opens a file named "-"; ours reads standard input, as every other command
+/// does.</item>
+/// <item>An argument "---": getopt_long takes it as an abbreviation of head's and tail's undocumented
+/// ---presume-input-pipe, which we do not have.</item>
 /// </list></remarks>
 public sealed class CoreutilsFuzzTests
 {
