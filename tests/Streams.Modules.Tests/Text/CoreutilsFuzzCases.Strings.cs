@@ -165,7 +165,9 @@ internal sealed partial class CoreutilsFuzzCases
         }
 
         string end = random.Next(5) == 0 ? "\r\n" : "\n";
-        string[] all = highBytes ? [.. pieces, "\x80", "\xff", "\xc3\xa9", "\xe9"] : pieces;
+        string[] all = !highBytes ? pieces
+            : random.Next(10) == 0 ? [.. pieces, .. DifferentialInputs.BytePieces]
+            : [.. pieces, "\x80", "\xff", "\xc3\xa9", "\xe9"];
         var text = new StringBuilder();
         int lines = random.Next(1, 13);
         for (int i = 0; i < lines; i++)
