@@ -163,7 +163,7 @@ public sealed class CoreutilsFuzzTests
     public async Task Coreutils_RandomOptions_SameAsGnu(string command)
     {
         int seed = EnvInt("STREAMS_COREUTILS_FUZZ_SEED", 20261204) + Array.IndexOf(Names, command);
-        int cases = EnvInt("STREAMS_COREUTILS_FUZZ_CASES", 60);
+        int cases = EnvInt("STREAMS_COREUTILS_FUZZ_CASES", 40);
         var generator = new CoreutilsFuzzCases(new Random(seed));
         using TempDirectory directory = Gnu.Files(generator.Files());
         var differences = new List<Task<string?>>();
