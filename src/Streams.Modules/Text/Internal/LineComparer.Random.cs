@@ -29,21 +29,4 @@ internal readonly partial struct LineComparer
             ArrayPool<byte>.Shared.Return(rb);
         }
     }
-
-    private static ReadOnlySpan<byte> Normalize(ReadOnlySpan<byte> text, byte[] to, SortKey key)
-    {
-        bool[]? skip = key.Dictionary ? NotDictionary : key.NonPrinting ? NotPrinting : null;
-        int n = 0;
-        foreach (byte c in text)
-        {
-            if (skip is not null && skip[c])
-            {
-                continue;
-            }
-
-            to[n++] = key.Fold && c is >= (byte)'a' and <= (byte)'z' ? (byte)(c - 32) : c;
-        }
-
-        return to.AsSpan(0, n);
-    }
 }

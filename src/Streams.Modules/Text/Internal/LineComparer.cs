@@ -53,7 +53,9 @@ internal readonly struct LineSpan
 internal readonly partial struct LineComparer : IComparer<LineSpan>
 {
     private static readonly bool[] Blanks = Table(c => c is ' ' or '\t' or '\n');
-    private static readonly bool[] NotDictionary = Table(c => !(char.IsAsciiLetterOrDigit((char)c) || c is ' ' or '\t'));
+
+    // GNU: neither alphanumeric nor a field separator (a blank or a newline, which -z lines hold).
+    private static readonly bool[] NotDictionary = Table(c => !(char.IsAsciiLetterOrDigit((char)c) || c is ' ' or '\t' or '\n'));
     private static readonly bool[] NotPrinting = Table(c => c < 0x20 || c > 0x7e);
 
     private readonly byte[] _data;
@@ -161,6 +163,10 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
             else if (key.General)
             {
                 diff = GeneralCompare(ka, kb);
+            }
+            else if ((key.Human || key.Version) && (key.Fold || key.Dictionary || key.NonPrinting))
+            {
+                diff = TranslatedCompare(ka, kb, key);
             }
             else if (key.Human)
             {
