@@ -206,16 +206,36 @@ internal sealed class SortKey
         return null;
     }
 
+    /// <summary>Reads a count as GNU's xstrtoumax does: white space and one '+' may precede the digits (so
+    /// <c>-k+1</c> and <c>-k' 2'</c> are fields 1 and 2), a '-' may not; a count past the largest is the largest.
+    /// On failure <paramref name="i"/> stays where the count was to start, which the message quotes from.</summary>
     private static bool Number(string s, ref int i, out long value)
     {
         value = 0;
-        int start = i;
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        int at = i;
+        while (at < s.Length && s[at] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
         {
-            value = Math.Min(value * 10 + (s[i] - '0'), int.MaxValue);
-            i++;
+            at++;
         }
 
-        return i > start;
+        if (at < s.Length && s[at] == '+')
+        {
+            at++;
+        }
+
+        int start = at;
+        while (at < s.Length && char.IsAsciiDigit(s[at]))
+        {
+            value = Math.Min(value * 10 + (s[at] - '0'), int.MaxValue);
+            at++;
+        }
+
+        if (at == start)
+        {
+            return false;
+        }
+
+        i = at;
+        return true;
     }
 }
