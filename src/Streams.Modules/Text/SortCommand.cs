@@ -30,12 +30,16 @@ internal sealed partial class SortCommand : PipelineStage
           -V, --version-sort          natural sort of (version) numbers within text
           -n, --numeric-sort          compare according to string numerical value
           -r, --reverse               reverse the result of comparisons
+              --sort=WORD             sort according to WORD:
+                                        general-numeric -g, human-numeric -h, month -M,
+                                        numeric -n, random -R, version -V
 
         Other options:
 
-          -c, --check               check for sorted input; do not sort
-          -C, --check=quiet         like -c, but do not report first bad line
+          -c, --check, --check=diagnose-first  check for sorted input; do not sort
+          -C, --check=quiet, --check=silent  like -c, but do not report first bad line
           -k, --key=KEYDEF          sort via a key; KEYDEF gives location and type
+          -m, --merge               merge already sorted files; do not sort
           -o, --output=FILE         write result to FILE instead of standard output
           -s, --stable              stabilize sort by disabling last-resort comparison
           -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
@@ -59,11 +63,24 @@ internal sealed partial class SortCommand : PipelineStage
         new("general-numeric-sort", false, 'g'), new("ignore-nonprinting", false, 'i'), new("numeric-sort", false, 'n'),
         new("human-numeric-sort", false, 'h'), new("month-sort", false, 'M'), new("version-sort", false, 'V'),
         new("random-sort", false, 'R'), new("random-source", true, '\u0003'),
-        new("reverse", false, 'r'), new("check", false, 'c'), new("key", true, 'k'), new("output", true, 'o'),
+        new("reverse", false, 'r'), new("check", false, CheckKey, OptionalArgument: true), new("key", true, 'k'), new("output", true, 'o'),
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
         new("zero-terminated", false, 'z'), new("buffer-size", true, 'S'), new("temporary-directory", true, 'T'),
-        new("parallel", true, '\u0002'),
+        new("parallel", true, '\u0002'), new("merge", false, 'm'), new("sort", true, SortKeyWord),
     ];
+
+    /// <summary>The key GnuArgs reports for <c>--check[=WORD]</c>.</summary>
+    private const char CheckKey = '\u0004';
+
+    /// <summary>The key GnuArgs reports for <c>--sort=WORD</c>.</summary>
+    private const char SortKeyWord = '\u0005';
+
+    /// <summary>The words of <c>--check=WORD</c>, each with the option it stands for.</summary>
+    private static readonly (string Word, char Value)[] CheckWords = [("quiet", 'C'), ("silent", 'C'), ("diagnose-first", 'c')];
+
+    /// <summary>The words of <c>--sort=WORD</c>, each with the ordering option it stands for.</summary>
+    private static readonly (string Word, char Value)[] SortWords =
+        [("general-numeric", 'g'), ("human-numeric", 'h'), ("month", 'M'), ("numeric", 'n'), ("random", 'R'), ("version", 'V')];
 
     /// <inheritdoc />
     public override string Name => "sort";
@@ -91,7 +108,7 @@ internal sealed partial class SortCommand : PipelineStage
         var keys = new List<SortKey>();
         int tab = -1;
         bool unique = false, stable = false, zero = false, merge = false;
-        int check = 0;
+        char check = '\0';
         string? output = null;
         string? randomSource = null;
         string? temporary = null;
@@ -134,8 +151,38 @@ internal sealed partial class SortCommand : PipelineStage
                 case 'u': unique = true; break;
                 case 's': stable = true; break;
                 case 'z': zero = true; break;
-                case 'c': check = Math.Max(check, 1); break;
-                case 'C': check = 2; break;
+                case 'c' or 'C' or CheckKey:
+                    // A bad --check=WORD ends with status 1, as gnulib's argmatch_die calls usage(EXIT_FAILURE).
+                    char letter = option;
+                    if (option == CheckKey && value is not null)
+                    {
+                        if (ArgMatch.Match(value, "--check", CheckWords, out string? wrong) is not char word)
+                        {
+                            return await CommandIO.UsageAsync(context, Name, wrong!, 1).ConfigureAwait(false);
+                        }
+
+                        letter = word;
+                    }
+                    else if (option == CheckKey)
+                    {
+                        letter = 'c';
+                    }
+
+                    if (check != '\0' && check != letter)
+                    {
+                        return await CommandIO.FailAsync(context, Name, "options '-cC' are incompatible", 2).ConfigureAwait(false);
+                    }
+
+                    check = letter;
+                    break;
+                case SortKeyWord:
+                    if (ArgMatch.Match(value!, "--sort", SortWords, out string? bad) is not char ordering)
+                    {
+                        return await CommandIO.UsageAsync(context, Name, bad!, 1).ConfigureAwait(false);
+                    }
+
+                    global.Apply(ordering, end: false);
+                    break;
                 case 'm': merge = true; break;
                 case 'T': temporary = value; break;
                 case 'S' or '\u0002': break;
@@ -196,10 +243,20 @@ internal sealed partial class SortCommand : PipelineStage
 
         byte delimiter = zero ? (byte)0 : (byte)'\n';
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        if (check != '\0' && files.Count > 1)
+        {
+            return await CommandIO.FailAsync(context, Name, $"extra operand '{files[1]}' not allowed with -{check}", 2).ConfigureAwait(false);
+        }
+
+        if (check != '\0' && output != null)
+        {
+            return await CommandIO.FailAsync(context, Name, $"options '-{check}o' are incompatible", 2).ConfigureAwait(false);
+        }
+
         SortKey[] keyArray = [.. keys];
         bool lastResort = !(stable || unique);
         using var runs = new RunFiles(TempDirectory(context, temporary));
-        Func<byte[], int, bool>? spill = merge || check > 0 ? null : (data, length) =>
+        Func<byte[], int, bool>? spill = merge || check != '\0' ? null : (data, length) =>
         {
             var runComparer = new LineComparer(data, keyArray, tab, lastResort, global.Reverse);
             LineSpan[] run = KeyAndSort(InputBuffer.Split(data, length, delimiter), runComparer, keyArray.Length > 0);
@@ -243,10 +300,10 @@ internal sealed partial class SortCommand : PipelineStage
         }
 
         var comparer = new LineComparer(input.Data, keyArray, tab, lastResort, global.Reverse);
-        if (check > 0)
+        if (check != '\0')
         {
             AddKeys(lines, comparer, keyArray.Length > 0);
-            return await CheckAsync(context, input.Data, lines, comparer, unique, check == 1, files.Count == 1 ? files[0] : "-").ConfigureAwait(false);
+            return await CheckAsync(context, input.Data, lines, comparer, unique, check == 'c', files[0]).ConfigureAwait(false);
         }
 
         List<MergeSource>? sources = null;

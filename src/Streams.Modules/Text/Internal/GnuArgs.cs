@@ -1,7 +1,9 @@
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>A long option: its name, whether it takes an argument, and the key it reports.</summary>
-internal readonly record struct LongOption(string Name, bool HasArgument, char Key);
+/// <summary>A long option: its name, whether it takes an argument, and the key it reports; an
+/// <paramref name="OptionalArgument"/> comes only after '=' (<c>--check</c> or <c>--check=quiet</c>), and the option
+/// reports null without one.</summary>
+internal readonly record struct LongOption(string Name, bool HasArgument, char Key, bool OptionalArgument = false);
 
 /// <summary>A small getopt_long: short options clustered (<c>-nr</c>), arguments attached or separate
 /// (<c>-k2</c>, <c>-k 2</c>), long options with <c>=</c> or a separate argument and unambiguous prefixes,
@@ -155,7 +157,11 @@ internal sealed class GnuArgs
             return false;
         }
 
-        if (found.HasArgument)
+        if (found.OptionalArgument)
+        {
+            // getopt's optional_argument: the value is what follows '=', if anything; the next argument is not it.
+        }
+        else if (found.HasArgument)
         {
             if (value == null)
             {
