@@ -34,6 +34,49 @@ internal static class Differential
         }
     }
 
+    /// <summary>As <see cref="CompareAsync"/>, but each side runs in a directory of its own holding
+    /// <paramref name="files"/>, and the file <paramref name="outputFile"/> (when not null) that each leaves there is
+    /// compared too (a missing one as empty); also returns GNU's outcome, to feed a next command.</summary>
+    public static async Task<(string? Difference, CommandOutcome Gnu)> CompareInDirectoriesAsync(
+        string program, IReadOnlyList<string> args, byte[] input, IReadOnlyList<(string Name, byte[] Content)> files, string? outputFile = null)
+    {
+        string gnuDirectory = Directory.CreateTempSubdirectory("differential-gnu-").FullName;
+        string ourDirectory = Directory.CreateTempSubdirectory("differential-ours-").FullName;
+        await Gate.WaitAsync();
+        try
+        {
+            foreach ((string name, byte[] content) in files)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(gnuDirectory, name), content);
+                await File.WriteAllBytesAsync(Path.Combine(ourDirectory, name), content);
+            }
+
+            CommandOutcome gnu = await StageHarness.RunReferenceAsync(program, args, input, gnuDirectory, TimeSpan.FromSeconds(20));
+            CommandOutcome ours = await StageHarness.RunAsync(Create(program), args, input, ourDirectory, TimeSpan.FromSeconds(20));
+            string? difference = Describe(program, args, input, gnu, ours);
+            if (difference == null && outputFile != null)
+            {
+                byte[] gnuFile = ReadIfExists(Path.Combine(gnuDirectory, outputFile));
+                byte[] ourFile = ReadIfExists(Path.Combine(ourDirectory, outputFile));
+                if (!gnuFile.AsSpan().SequenceEqual(ourFile))
+                {
+                    difference = $"{program} {string.Join(' ', args.Select(Quote))} <<< {Show(input)}\n" +
+                        $"  GNU  {outputFile}: {Show(gnuFile)}\n  ours {outputFile}: {Show(ourFile)}";
+                }
+            }
+
+            return (difference, gnu);
+        }
+        finally
+        {
+            Gate.Release();
+            Directory.Delete(gnuDirectory, recursive: true);
+            Directory.Delete(ourDirectory, recursive: true);
+        }
+    }
+
+    private static byte[] ReadIfExists(string path) => File.Exists(path) ? File.ReadAllBytes(path) : [];
+
     private static string? Describe(string program, IReadOnlyList<string> args, byte[] input, CommandOutcome gnu, CommandOutcome ours)
     {
         if (gnu.Stdout.AsSpan().SequenceEqual(ours.Stdout) && gnu.ExitStatus == ours.ExitStatus)
