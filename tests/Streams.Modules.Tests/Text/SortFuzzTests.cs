@@ -31,6 +31,9 @@ public sealed class SortFuzzTests
         " 3", "  -2", "\t4", "-", ".", "1.", "100", "99", "-10", "2K", "1M", "nan", "inf", "-inf", "0x10",
         "a", "A", "b", "B", "abc", "Abc", "ABC", "x", "jan", "FEB", "1.2.10", "v2", "a b", "\x80", "\xe9", "\xff",
         "\xc3\xa9", "", "", "_", "z9", "Z",
+        "-00", "0.0", "-0.0", "00.50", "1.2e+3", "+.5", "1e", "e5", "1.5k", "2k", "1\x80000", "12345678901234567890",
+        "12345678901234567891", "-99999999999999999999", "1e400", "1e-400", "0.1000000000000000001", "0x1p3", "0x1.8p1",
+        " dec", "Jan", "MARCH", "1.2.3~rc1", "file10.txt", "file9.txt", "\x7f", "\x01", "~", "a-1", "+", "--1",
     ];
 
     /// <summary>Arguments GNU refuses with status 2: bad KEYDEFs, bad or conflicting separators, a missing
@@ -91,6 +94,18 @@ public sealed class SortFuzzTests
         { ["--sort="], "a\n" },
         { ["--sort=month", "-n"], "a\n" },
         { ["--merge", "-"], "b\na\n" },
+
+        // -g compares the long doubles strtold makes (64-bit significand, exponents to ±16383, subnormals), not
+        // doubles; hexadecimal numbers take a point and a binary exponent.
+        { ["-gu"], "0.1000000000000000001\n0.1\n" },
+        { ["-gu"], "12345678901234567890\n12345678901234567891\n" },
+        { ["-gu"], "123456789012345678901\n123456789012345678900\n123456789012345678920\n" },
+        { ["-g", "-r"], "1e400\ninf\n1e401\n" },
+        { ["-gr", "-s", "-k2"], "a 1e4932\nb 1.2e4932\nc inf\nd 1.18e4932\n" },
+        { ["-g", "-s"], "1e-400\n0\n-1e-400\n" },
+        { ["-gu"], "3e-4951\n4e-4951\n2e-4951\n1e-4951\n0\n5.5e-4951\n" },
+        { ["-g"], "0x1p3\n5\n0x1.8p1\n0x10\n0x.8\n0x\n0x1P-1\n0xp1\n" },
+        { ["-gs"], "1.\n+.5\n-.5e1\n1e\n1e+\n.e1\n-\n+1\n 2\n\t-3\n" },
     };
 
     [Theory]
@@ -120,6 +135,49 @@ public sealed class SortFuzzTests
         }
 
         Differential.AssertNone(found);
+    }
+
+    /// <summary>-g on random numbers near the limits of GNU's long double: 15 to 25 significant digits (neighbours
+    /// a digit apart, which may or may not round alike), exponents at the edges of the range and of the
+    /// subnormals, hexadecimal numbers with binary exponents.</summary>
+    [Fact]
+    public async Task Sort_GeneralNumbers_SameAsGnu()
+    {
+        var random = new Random(EnvInt("STREAMS_SORT_FUZZ_SEED", 20261204));
+        string[][] modes = [["-g"], ["-gu"], ["-gr", "-s"], ["-gs"]];
+        int[] exponents = [0, 1, -1, 18, -18, 19, 20, 308, -308, 309, -324, 400, -400, 4931, 4932, 4933, -4931, -4945, -4950, -4951, -4952];
+        var differences = new List<Task<string?>>();
+        for (int c = 0; c < 40; c++)
+        {
+            var text = new StringBuilder();
+            for (int line = 0; line < 24; line++)
+            {
+                text.Append(random.Next(4) == 0 ? "-" : string.Empty);
+                if (random.Next(6) == 0)
+                {
+                    text.Append("0x").Append(random.NextInt64().ToString("x", CultureInfo.InvariantCulture)).Append(random.Next(2) == 0 ? "." : string.Empty)
+                        .Append('p').Append(random.Next(-16460, 16400));
+                }
+                else
+                {
+                    string digits = string.Concat(Enumerable.Range(0, random.Next(15, 26)).Select(_ => (char)('0' + random.Next(10))));
+                    int point = random.Next(digits.Length + 1);
+                    text.Append(digits[..point]).Append('.').Append(digits[point..]).Append('e').Append(exponents[random.Next(exponents.Length)] - point);
+                    if (point < digits.Length && random.Next(2) == 0)
+                    {
+                        // A neighbour: the same digits, the last one different.
+                        text.Append('\n').Append(digits[..point]).Append('.').Append(digits[point..^1]).Append((char)('0' + random.Next(10)))
+                            .Append('e').Append(exponents[random.Next(exponents.Length)] - point);
+                    }
+                }
+
+                text.Append('\n');
+            }
+
+            differences.Add(Differential.CompareAsync("sort", modes[c % modes.Length], Differential.Bytes(text.ToString())));
+        }
+
+        Differential.AssertNone(await Task.WhenAll(differences));
     }
 
     private static async Task<string?> RunCaseAsync(Case test)
@@ -306,11 +364,11 @@ public sealed class SortFuzzTests
         /// <summary>F[.C][OPTS][,F[.C][OPTS]]: -k2, -k2,2, -k1.3,1.5, -k3n, -k2,2nr, -k1.2b, -k2,3 and the like.</summary>
         private static string Key(Random random)
         {
-            int start = random.Next(1, 5);
+            int start = random.Next(1, 6);
             var key = new StringBuilder().Append(start);
             if (random.Next(3) == 0)
             {
-                key.Append('.').Append(random.Next(1, 5));
+                key.Append('.').Append(random.Next(1, 8));
             }
 
             key.Append(random.Next(2) == 0 ? string.Empty : Flags(random, "bnrf", global: false));
@@ -361,7 +419,7 @@ public sealed class SortFuzzTests
                             line.Append(separator ?? (random.Next(4) switch { 0 => "  ", 1 => "\t", 2 => " \t", _ => " " }));
                         }
 
-                        line.Append(pieces[random.Next(pieces.Length)]);
+                        line.Append(random.Next(60) == 0 ? new string((char)random.Next('0', 'z'), random.Next(100, 3000)) : pieces[random.Next(pieces.Length)]);
                     }
 
                     seen.Add(line.ToString());

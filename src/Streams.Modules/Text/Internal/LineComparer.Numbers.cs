@@ -1,8 +1,7 @@
-using System.Globalization;
-
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>sort's numeric comparisons: <c>-n</c> (string numbers) and <c>-g</c> (general numbers).</summary>
+/// <summary>sort's numeric comparisons: <c>-n</c> (string numbers), <c>-h</c> and <c>-M</c> (<c>-g</c> is in
+/// LineComparer.General.cs).</summary>
 internal readonly partial struct LineComparer
 {
     /// <summary>GNU's <c>-n</c>: leading blanks, an optional '-', digits, an optional '.' and digits; anything
@@ -222,107 +221,5 @@ internal readonly partial struct LineComparer
 
             fraction = s[f..end];
         }
-    }
-
-    /// <summary>GNU's <c>-g</c>: non-numbers first, then NaN, then numbers by value.</summary>
-    private static int GeneralCompare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        int classA = General(a, out double x), classB = General(b, out double y);
-        if (classA != classB)
-        {
-            return classA < classB ? -1 : 1;
-        }
-
-        return classA == 2 ? x.CompareTo(y) : 0;
-    }
-
-    private static int General(ReadOnlySpan<byte> s, out double value)
-    {
-        value = 0;
-        int i = 0;
-        while (i < s.Length && (Blanks[s[i]] || s[i] is (byte)'\v' or (byte)'\f' or (byte)'\r'))
-        {
-            i++;
-        }
-
-        // The longest prefix that strtod would take: sign, digits, fraction, exponent, or inf/nan.
-        int start = i;
-        if (i < s.Length && s[i] is (byte)'+' or (byte)'-')
-        {
-            i++;
-        }
-
-        int signEnd = i;
-        if (i + 2 < s.Length && s[i] == '0' && s[i + 1] is (byte)'x' or (byte)'X' && char.IsAsciiHexDigit((char)s[i + 2]))
-        {
-            // strtold reads hexadecimal too.
-            double hex = 0;
-            for (i += 2; i < s.Length && char.IsAsciiHexDigit((char)s[i]); i++)
-            {
-                hex = (hex * 16) + (s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
-            }
-
-            value = s[start] == '-' ? -hex : hex;
-            return 2;
-        }
-
-        int digits = 0;
-        while (i < s.Length && char.IsAsciiDigit((char)s[i]))
-        {
-            i++;
-            digits++;
-        }
-
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            while (i < s.Length && char.IsAsciiDigit((char)s[i]))
-            {
-                i++;
-                digits++;
-            }
-        }
-
-        if (digits == 0)
-        {
-            string word = System.Text.Encoding.Latin1.GetString(s[signEnd..Math.Min(s.Length, signEnd + 3)]).ToLowerInvariant();
-            bool minus = start < s.Length && s[start] == '-';
-            if (word.StartsWith("nan", StringComparison.Ordinal))
-            {
-                return 1;
-            }
-
-            if (word.StartsWith("inf", StringComparison.Ordinal))
-            {
-                value = minus ? double.NegativeInfinity : double.PositiveInfinity;
-                return 2;
-            }
-
-            return 0;
-        }
-
-        int mantissaEnd = i;
-        if (i < s.Length && s[i] is (byte)'e' or (byte)'E')
-        {
-            int e = i + 1;
-            if (e < s.Length && s[e] is (byte)'+' or (byte)'-')
-            {
-                e++;
-            }
-
-            int expDigits = e;
-            while (e < s.Length && char.IsAsciiDigit((char)s[e]))
-            {
-                e++;
-            }
-
-            if (e > expDigits)
-            {
-                mantissaEnd = e;
-            }
-        }
-
-        value = double.Parse(s[start..mantissaEnd], NumberStyles.Float, CultureInfo.InvariantCulture);
-        return 2;
     }
 }
