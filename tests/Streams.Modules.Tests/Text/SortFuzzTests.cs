@@ -21,8 +21,8 @@ namespace Streams.Modules.Tests.Text;
 /// generated.</para></remarks>
 public sealed class SortFuzzTests
 {
-    /// <summary>Separators for -t: plain, regex-ish (as a character they mean nothing special), blank and tab.</summary>
-    private static readonly string[] Separators = [":", ",", ".", "*", "|", "[", "\\", " ", "\t", "a"];
+    /// <summary>Separators for -t: plain, regex-ish (as a character they mean nothing special), blank, tab and NUL.</summary>
+    private static readonly string[] Separators = [":", ",", ".", "*", "|", "[", "\\", " ", "\t", "a", "\\0"];
 
     /// <summary>Field contents, biased towards numbers: signs, leading blanks, decimals, -0, +1, 1e3, 1,000.</summary>
     private static readonly string[] Pieces =
@@ -33,7 +33,7 @@ public sealed class SortFuzzTests
         "\xc3\xa9", "", "", "_", "z9", "Z",
         "-00", "0.0", "-0.0", "00.50", "1.2e+3", "+.5", "1e", "e5", "1.5k", "2k", "1\x80000", "12345678901234567890",
         "12345678901234567891", "-99999999999999999999", "1e400", "1e-400", "0.1000000000000000001", "0x1p3", "0x1.8p1",
-        " dec", "Jan", "MARCH", "1.2.3~rc1", "file10.txt", "file9.txt", "\x7f", "\x01", "~", "a-1", "+", "--1",
+        " dec", "Jan", "MARCH", "1.2.3~rc1", "file10.txt", "file9.txt", "\x7f", "\x01", "~", "a-1", "+", "--1", "a\0b", "\0",
     ];
 
     /// <summary>Arguments GNU refuses with status 2: bad KEYDEFs, bad or conflicting separators, a missing
@@ -187,9 +187,9 @@ public sealed class SortFuzzTests
             var files = new List<(string Name, byte[] Content)>();
             foreach ((string name, byte[] content) in test.Files)
             {
-                // -m's inputs are sorted first, by GNU with the case's ordering options.
-                CommandOutcome sorted = await StageHarness.RunReferenceAsync("sort", test.Ordering, content, null, TimeSpan.FromSeconds(20));
-                files.Add((name, sorted.ExitStatus == 0 ? sorted.Stdout : content));
+                // -m's inputs are sorted first, by GNU with the case's ordering options; other files are not.
+                CommandOutcome? sorted = test.Ordering is null ? null : await StageHarness.RunReferenceAsync("sort", test.Ordering, content, null, TimeSpan.FromSeconds(20));
+                files.Add((name, sorted is { ExitStatus: 0 } ? sorted.Stdout : content));
             }
 
             (string? difference, CommandOutcome gnu) = await Differential.CompareInDirectoriesAsync("sort", test.Args, test.Input, files, test.OutputFile);
@@ -209,9 +209,10 @@ public sealed class SortFuzzTests
     private static int EnvInt(string name, int fallback)
         => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : fallback;
 
-    /// <summary>One random case: sort's arguments (ordering options, then the rest), its stdin, the files it
-    /// reads (for -m), the file it writes (for -o), and uniq's arguments when its output goes on to uniq.</summary>
-    private sealed record Case(string[] Args, string[] Ordering, byte[] Input, List<(string Name, byte[] Content)> Files, string? OutputFile, string[]? Uniq)
+    /// <summary>One random case: sort's arguments (ordering options, then the rest), the ordering options that
+    /// pre-sort its files (null to leave them as they are), its stdin, the files it reads, the file it writes
+    /// (for -o), and uniq's arguments when its output goes on to uniq.</summary>
+    private sealed record Case(string[] Args, string[]? Ordering, byte[] Input, List<(string Name, byte[] Content)> Files, string? OutputFile, string[]? Uniq)
     {
         public static Case Make(Random random)
         {
@@ -251,7 +252,8 @@ public sealed class SortFuzzTests
             var files = new List<(string, byte[])>();
             string? outputFile = null;
             string[]? uniq = null;
-            switch (random.Next(12))
+            bool raw = false;
+            switch (random.Next(13))
             {
                 case 0:
                     args.Add(spellLong ? random.Next(2) == 0 ? "--check" : "--check=diagnose-first" : "-c");
@@ -278,6 +280,24 @@ public sealed class SortFuzzTests
                 case 3:
                     args.AddRange(spellLong ? ["--output=out"] : random.Next(2) == 0 ? ["-o", "out"] : ["-oout"]);
                     outputFile = "out";
+                    if (random.Next(3) == 0)
+                    {
+                        // Sorting a file onto itself, after standard input.
+                        files.Add(("out", Differential.Bytes(Lines(random, separator, pieces, random.Next(0, 8)))));
+                        args.AddRange(["-", "out"]);
+                        raw = true;
+                    }
+
+                    break;
+                case 10:
+                    // Files to sort (not merge), with standard input among them.
+                    for (int f = 0; f < 2; f++)
+                    {
+                        files.Add(("f" + f, Differential.Bytes(Lines(random, separator, pieces, random.Next(0, 8)))));
+                    }
+
+                    args.AddRange(["f0", "-", "f1"]);
+                    raw = true;
                     break;
                 case 4:
                     // NUL-terminated lines: the newlines and CRs become bytes of the lines.
@@ -294,7 +314,7 @@ public sealed class SortFuzzTests
             }
 
             string[] presort = [.. ordering.Where(a => a is not "-u" and not "-s" and not "--unique" and not "--stable")];
-            return new Case([.. args], presort, input, files, outputFile, uniq);
+            return new Case([.. args], raw ? null : presort, input, files, outputFile, uniq);
         }
 
         /// <summary>The long spelling of the ordering letter <paramref name="c"/>: its own name, or for the numeric,
@@ -394,6 +414,8 @@ public sealed class SortFuzzTests
         /// lines empty, some ending in CRLF; a fifth of inputs have no final newline.</summary>
         private static string Lines(Random random, string? separator, string[] pieces, int count)
         {
+            // -t '\0' is the NUL byte.
+            separator = separator == "\\0" ? "\0" : separator;
             var text = new StringBuilder();
             var seen = new List<string>();
             for (int i = 0; i < count; i++)
