@@ -42,10 +42,12 @@ internal sealed partial class SortCommand : PipelineStage
           -m, --merge               merge already sorted files; do not sort
           -o, --output=FILE         write result to FILE instead of standard output
           -s, --stable              stabilize sort by disabling last-resort comparison
+          -S, --buffer-size=SIZE    use SIZE for main memory buffer
           -t, --field-separator=SEP  use SEP instead of non-blank to blank transition
           -T, --temporary-directory=DIR  use DIR for temporaries, not $TMPDIR or /tmp
           -u, --unique              output only the first of an equal run
           -z, --zero-terminated     line delimiter is NUL, not newline
+              --parallel=N          change the number of sorts run concurrently to N
               --help        display this help and exit
 
         KEYDEF is F[.C][OPTS][,F[.C][OPTS]] for start and stop position, where F is a
@@ -65,12 +67,15 @@ internal sealed partial class SortCommand : PipelineStage
         new("random-sort", false, 'R'), new("random-source", true, '\u0003'),
         new("reverse", false, 'r'), new("check", false, CheckKey, OptionalArgument: true), new("key", true, 'k'), new("output", true, 'o'),
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
-        new("zero-terminated", false, 'z'), new("buffer-size", true, 'S'), new("temporary-directory", true, 'T'),
+        new("zero-terminated", false, 'z'), new("buffer-size", true, BufferSizeKey), new("temporary-directory", true, 'T'),
         new("parallel", true, '\u0002'), new("merge", false, 'm'), new("sort", true, SortKeyWord),
     ];
 
     /// <summary>The key GnuArgs reports for <c>--check[=WORD]</c>.</summary>
     private const char CheckKey = '\u0004';
+
+    /// <summary>The key GnuArgs reports for <c>--buffer-size=SIZE</c> (-S's messages name the option as given).</summary>
+    private const char BufferSizeKey = '\u0006';
 
     /// <summary>The key GnuArgs reports for <c>--sort=WORD</c>.</summary>
     private const char SortKeyWord = '\u0005';
@@ -185,7 +190,15 @@ internal sealed partial class SortCommand : PipelineStage
                     break;
                 case 'm': merge = true; break;
                 case 'T': temporary = value; break;
-                case 'S' or '\u0002': break;
+                case 'S' or BufferSizeKey or '\u0002':
+                    // Only checked: runs are sized by RunSize, and the sort uses every core.
+                    string? invalid = option == '\u0002' ? SortSizes.ParallelError(value!) : SortSizes.BufferSizeError(value!, option == 'S' ? "-S" : "--buffer-size");
+                    if (invalid != null)
+                    {
+                        return await CommandIO.FailAsync(context, Name, invalid, 2).ConfigureAwait(false);
+                    }
+
+                    break;
                 case '\u0003': randomSource = value; break;
                 default:
                     global.Apply(option, end: false);

@@ -36,13 +36,14 @@ public sealed class SortFuzzTests
         " dec", "Jan", "MARCH", "1.2.3~rc1", "file10.txt", "file9.txt", "\x7f", "\x01", "~", "a-1", "+", "--1", "a\0b", "\0",
     ];
 
-    /// <summary>Arguments GNU refuses with status 2: bad KEYDEFs, bad or conflicting separators, a missing
-    /// argument, an unknown option, -c with -o or with a second file.</summary>
+    /// <summary>Odd arguments, most of which GNU refuses with status 2: bad KEYDEFs, bad or conflicting separators,
+    /// a missing argument, an unknown option, -c with -o or with a second file, bad -S and --parallel values.</summary>
     private static readonly string[][] UsageErrors =
     [
         ["-k0"], ["-k1.0"], ["-k1,0"], ["-k1x"], ["-k", ""], ["-k", ",2"], ["-k1,"], ["-k1.", "-n"], ["-t", "ab"], ["-t", ""], ["-t:", "-t,"],
         ["-t:", "-t:"], ["-c", "-o", "out"], ["-C", "-", "-"], ["-x"], ["--nosuch"], ["-k"], ["--key"], ["-o"], ["--check=sometimes"],
         ["--sort=alphabetic"], ["-k2,1.2.3"], ["-k+1"], ["-k-1"], ["-k1,2,3"], ["-k99999999999999999999"],
+        ["-S", "abc"], ["-S", "10x"], ["-S", "-1"], ["-S1M"], ["--buffer-size=1b"], ["--parallel=0"], ["--parallel=2x"], ["--parallel=1"],
     ];
 
     private static readonly string[][] UniqModes =

@@ -202,6 +202,36 @@ public class SortTests
     public async Task Sort_BadArguments_FailWithStatusTwo(params string[] args)
         => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n");
 
+    /// <summary>-S and --parallel are checked as GNU's xstrtoumax reads them (KiB by default, b, %, K…Q suffixes,
+    /// a lone suffix meaning 1 of it; --parallel nonzero), with its messages. (A huge --parallel makes GNU allocate
+    /// that many threads' worth and fail with "memory exhausted": we accept it.)</summary>
+    [Theory]
+    [InlineData("-S", "abc")]
+    [InlineData("-S", "10x")]
+    [InlineData("-S", "1M")]
+    [InlineData("-S10%")]
+    [InlineData("-S", "1")]
+    [InlineData("-S", "0")]
+    [InlineData("-S", "1b")]
+    [InlineData("-S", "M")]
+    [InlineData("-S", "b")]
+    [InlineData("-S", "1MM")]
+    [InlineData("-S", "1Z")]
+    [InlineData("-S", "16E")]
+    [InlineData("-S", "18014398509481984")]
+    [InlineData("-S", "99999999999999999999")]
+    [InlineData("-S", "-1")]
+    [InlineData("-S", "")]
+    [InlineData("-S", " +5k")]
+    [InlineData("--buffer-size=2x")]
+    [InlineData("--buffer-size=2G")]
+    [InlineData("--parallel=0")]
+    [InlineData("--parallel=x")]
+    [InlineData("--parallel=2k")]
+    [InlineData("--parallel=2")]
+    public async Task Sort_SizeArguments_CheckedAsGnu(params string[] args)
+        => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n", compareErrors: true);
+
     [Fact]
     public async Task Sort_FilesWithoutFinalNewline_JoinsEachAsALine()
     {
