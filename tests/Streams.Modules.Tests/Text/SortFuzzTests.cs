@@ -47,7 +47,9 @@ public sealed class SortFuzzTests
     ];
 
     private static readonly string[][] UniqModes =
-        [[], ["-c"], ["-d"], ["-u"], ["-i"], ["-f", "1"], ["-s", "2"], ["-w", "2"], ["-ci"], ["-d", "-f", "1"], ["-u", "-s", "1", "-w", "3"]];
+        [[], ["-c"], ["-d"], ["-u"], ["-i"], ["-f", "1"], ["-s", "2"], ["-w", "2"], ["-ci"], ["-d", "-f", "1"], ["-u", "-s", "1", "-w", "3"],
+        ["-du"], ["-w", "0"], ["-f", "3", "-s", "1"], ["-c", "-w", "1"], ["-i", "-f", "1", "-u"], ["-s", "99"], ["-cd", "-i", "-s", "1"],
+        ["--count", "--ignore-case", "--skip-fields=2"], ["--repeated", "--check-chars=2"], ["-f", "-1"], ["-w", "x"]];
 
     /// <summary>Differences the fuzzer found and that were fixed, each a command line and its input.</summary>
     public static TheoryData<string[], string> FoundCases() => new()
@@ -248,7 +250,7 @@ public sealed class SortFuzzTests
             string[] pieces = ordering.Any(a => a.Contains('g', StringComparison.Ordinal))
                 ? [.. Pieces.Where(p => p != "nan")]
                 : Pieces;
-            byte[] input = Differential.Bytes(Lines(random, separator, pieces, random.Next(0, 16)));
+            byte[] input = Differential.Bytes(Lines(random, separator, pieces, random.Next(0, random.Next(4) == 0 ? 60 : 16)));
             var args = new List<string>(ordering);
             var files = new List<(string, byte[])>();
             string? outputFile = null;
