@@ -5,10 +5,11 @@ using Streams.Testing;
 namespace Streams.Modules.Tests.Text;
 
 /// <summary>A seeded differential fuzzer for sort's option combinations, and for uniq fed by sort, against GNU
-/// (LC_ALL=C): global orderings (-n -r -u -s -f -b -g -h -M -V -d -i), -t with plain, regex-ish, blank and tab
-/// separators, one to three -k KEYDEFs with field and character positions and per-key flags, -o FILE, -c and -C,
-/// -m over pre-sorted files, on random lines biased towards numbers, repeated keys, mixed case, blanks, empty
-/// lines and fields, CRLF, bytes above 0x7f and a missing final newline.</summary>
+/// (LC_ALL=C): global orderings (-n -r -u -s -f -b -g -h -M -V -d -i), -t with plain, regex-ish, blank, tab and
+/// NUL separators, one to three -k KEYDEFs with field and character positions and per-key flags, -o FILE (also
+/// onto an input), -c and -C, -m over pre-sorted files, -z, long spellings (--key=, --sort=WORD, --check=WORD …)
+/// and arguments GNU refuses, on random lines biased towards numbers, repeated keys, mixed case, blanks, empty
+/// lines and fields, CRLF, NUL and bytes above 0x7f, long fields and a missing final newline.</summary>
 /// <remarks>Each case compares stdout, the exit status and, for -o, the file written (each side runs in a
 /// directory of its own); -c's message on stderr is not compared. Where sort's output matches, uniq with random
 /// options is run on it. The files of -m are first sorted by GNU sort with the case's ordering options.
@@ -17,8 +18,11 @@ namespace Streams.Modules.Tests.Text;
 /// <para>Left out on purpose: NaN under -g. GNU orders NaNs by memcmp of the whole 16-byte long double, of which
 /// only 10 bytes are the value and the rest whatever was on the stack: two "nan" lines are never equal for -gu
 /// (both are kept) and "-nan" sorts after "nan"; we rank every NaN alike, after the non-numbers and before the
-/// numbers, and do not mimic the padding bytes. uniq's -D, --group and -z, which our uniq does not have, are not
-/// generated.</para></remarks>
+/// numbers, and do not mimic the padding bytes. A huge --parallel, with which GNU fails allocating ("memory
+/// exhausted"), is not generated either.</para>
+/// <para>Not generated, as outside what ours does: -R and --random-source (random by design; GNU hashes keys with
+/// MD5, we with XxHash3; SortTests checks the grouping of equal keys), --debug, --files0-from,
+/// --compress-program and --batch-size (ours refuses them), and uniq's -D, --group and -z.</para></remarks>
 public sealed class SortFuzzTests
 {
     /// <summary>Separators for -t: plain, regex-ish (as a character they mean nothing special), blank, tab and NUL.</summary>
