@@ -202,6 +202,24 @@ public class SortTests
     public async Task Sort_BadArguments_FailWithStatusTwo(params string[] args)
         => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n");
 
+    /// <summary>-g on numbers of thousands of digits, and past the 12,000 read exactly (the rest only count as
+    /// zero or not): the same order as GNU's, in reasonable time.</summary>
+    [Fact]
+    public async Task Sort_GeneralNumbersOfManyDigits_MatchesGnu()
+    {
+        string ones = new('1', 12_100), nines = new('9', 4_000);
+        string[] lines =
+        [
+            ones, ones + "2", "0." + ones, "0." + ones[..^1] + "2", ones + "e-12100", "1.1111111111111111111", nines, "1" + new string('0', 4_000),
+            "0x" + new string('f', 12_100), "0x1" + new string('0', 12_100), "0." + new string('0', 12_100) + "1", "-" + ones, "2",
+            "0.1" + new string('0', 12_100) + "1", "0.1" + new string('0', 12_100),
+        ];
+        string input = string.Join('\n', lines) + "\n";
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-g"], input);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-gu"], input);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-gsr"], input);
+    }
+
     /// <summary>-S and --parallel are checked as GNU's xstrtoumax reads them (KiB by default, b, %, K…Q suffixes,
     /// a lone suffix meaning 1 of it; --parallel nonzero), with its messages. (A huge --parallel makes GNU allocate
     /// that many threads' worth and fail with "memory exhausted": we accept it.)</summary>

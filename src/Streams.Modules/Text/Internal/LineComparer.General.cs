@@ -57,6 +57,16 @@ internal readonly partial struct LineComparer
         /// significand (the least is 1, that is 2^-16445).</summary>
         private const int MinExponent = -16382;
 
+        /// <summary>At most this many significant digits are read exactly; the rest count only as zero or not (a
+        /// 1 after the kept ones). That rounds as all the digits would: a tie between two long doubles has at most
+        /// about 11,500 significant digits (64 + 0.7 × 16,446 for the smallest subnormals), so the kept digits and
+        /// the whole number lie on the same side of each.</summary>
+        private const int MaxDigits = 12_000;
+
+        private static readonly BigInteger Ten15 = BigInteger.Pow(10, 15);
+
+        private static readonly BigInteger Sixteen15 = BigInteger.Pow(16, 15);
+
         private GeneralNumber(int @class, bool negative, bool simple, double value, int start, int end, bool hex, bool infinite)
         {
             Class = @class;
@@ -191,59 +201,30 @@ internal readonly partial struct LineComparer
                 return (sign, int.MaxValue, 0);
             }
 
-            // The digits as one integer, and the power of the base (10, or 2 for hexadecimal) that scales it.
-            var digits = BigInteger.Zero;
-            int count = 0;
-            int scale = 0;
-            bool point = false;
-            int radix = Hex ? 16 : 10;
-            int at = Start;
-            for (; at < End; at++)
-            {
-                byte c = s[at];
-                if (c == '.')
-                {
-                    point = true;
-                    continue;
-                }
-
-                if (!(Hex ? char.IsAsciiHexDigit((char)c) : char.IsAsciiDigit((char)c)))
-                {
-                    break;
-                }
-
-                int digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-                if (digits.IsZero && digit == 0)
-                {
-                    scale -= point ? (Hex ? 4 : 1) : 0;
-                    continue;
-                }
-
-                digits = (digits * radix) + digit;
-                count++;
-                scale -= point ? (Hex ? 4 : 1) : 0;
-            }
-
-            if (digits.IsZero)
+            // First only count the digits: a number out of range whatever they are needs no big integers.
+            Digits(s, accumulate: false, out _, out int count, out int scale, out int at);
+            if (count == 0)
             {
                 return (0, 0, 0);
             }
 
-            int exponent = Exponent(s, at);
-            scale += exponent;
+            scale += Exponent(s, at);
 
-            // Out of range whatever the digits: skip the big powers.
-            long magnitude = Hex ? (long)digits.GetBitLength() + scale : count + (long)scale;
-            if (Hex ? magnitude - 1 > MaxExponent + 1 : magnitude - 1 > 4933)
+            // The value lies in [10^(count - 1 + scale), 10^(count + scale)), or for hexadecimal (scale in bits)
+            // in [2^(4 (count - 1) + scale), 2^(4 count + scale)).
+            long low = Hex ? (4L * (count - 1)) + scale : count - 1L + scale;
+            long high = Hex ? (4L * count) + scale : count + (long)scale;
+            if (Hex ? low > MaxExponent + 1 : low > 4933)
             {
                 return (sign, int.MaxValue, 0);
             }
 
-            if (Hex ? magnitude < MinExponent - 64 : magnitude < -4952)
+            if (Hex ? high < MinExponent - 64 : high < -4952)
             {
                 return (0, 0, 0);
             }
 
+            Digits(s, accumulate: true, out BigInteger digits, out _, out _, out _);
             BigInteger numerator = digits, denominator = BigInteger.One;
             if (Hex)
             {
@@ -259,6 +240,99 @@ internal readonly partial struct LineComparer
 
             (int binary, ulong significand) = Round(numerator, denominator);
             return significand == 0 ? (0, 0, 0) : binary > MaxExponent ? (sign, int.MaxValue, 0) : (sign, binary, significand);
+        }
+
+        /// <summary>Reads the significant digits (at most <see cref="MaxDigits"/>, then one 1 for any nonzero digit
+        /// dropped) as one integer when <paramref name="accumulate"/>, 15 at a time; <paramref name="count"/> is how
+        /// many, <paramref name="scale"/> the power of the base (10, or 2 for hexadecimal) that scales them, and
+        /// <paramref name="at"/> where the mantissa ends.</summary>
+        private void Digits(ReadOnlySpan<byte> s, bool accumulate, out BigInteger digits, out int count, out int scale, out int at)
+        {
+            digits = BigInteger.Zero;
+            List<ulong> chunks = accumulate ? [] : null!;
+            ulong chunk = 0;
+            int inChunk = 0;
+            count = 0;
+            scale = 0;
+            bool point = false;
+            bool sticky = false;
+            int radix = Hex ? 16 : 10;
+            int step = Hex ? 4 : 1;
+            for (at = Start; at < End; at++)
+            {
+                byte c = s[at];
+                if (c == '.')
+                {
+                    point = true;
+                    continue;
+                }
+
+                if (!(Hex ? char.IsAsciiHexDigit((char)c) : char.IsAsciiDigit((char)c)))
+                {
+                    break;
+                }
+
+                int digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+                if (count == 0 && digit == 0)
+                {
+                    scale -= point ? step : 0;
+                    continue;
+                }
+
+                if (count == MaxDigits)
+                {
+                    scale += point ? 0 : step;
+                    sticky |= digit != 0;
+                    continue;
+                }
+
+                if (accumulate)
+                {
+                    chunk = (chunk * (ulong)radix) + (ulong)digit;
+                    if (++inChunk == 15)
+                    {
+                        chunks.Add(chunk);
+                        (chunk, inChunk) = (0, 0);
+                    }
+                }
+
+                count++;
+                scale -= point ? step : 0;
+            }
+
+            if (sticky)
+            {
+                // A last nonzero digit below the ones kept: rounds as the dropped ones would (but for a tie).
+                chunk = (chunk * (ulong)radix) + 1;
+                inChunk++;
+                count++;
+                scale -= step;
+            }
+
+            if (accumulate)
+            {
+                digits = (Combine(chunks, 0, chunks.Count, Hex ? Sixteen15 : Ten15) * BigInteger.Pow(radix, inChunk)) + chunk;
+            }
+        }
+
+        /// <summary>The number whose digits in base <paramref name="chunkBase"/> are <paramref name="chunks"/>
+        /// [<paramref name="from"/>, <paramref name="to"/>), most significant first: halves joined by one
+        /// multiplication, so that thousands of digits cost far less than one multiplication per chunk.</summary>
+        private static BigInteger Combine(List<ulong> chunks, int from, int to, BigInteger chunkBase)
+        {
+            if (to - from <= 8)
+            {
+                var value = BigInteger.Zero;
+                for (int i = from; i < to; i++)
+                {
+                    value = (value * chunkBase) + chunks[i];
+                }
+
+                return value;
+            }
+
+            int middle = from + ((to - from) / 2);
+            return (Combine(chunks, from, middle, chunkBase) * BigInteger.Pow(chunkBase, to - middle)) + Combine(chunks, middle, to, chunkBase);
         }
 
         /// <summary>The exponent after the mantissa (which ends at <paramref name="at"/>), or 0.</summary>
