@@ -43,7 +43,9 @@ public static class ShellRunner
     public static Task<ShellOutcome> RunBashAsync(string line, string stdin = "", string? workingDirectory = null)
         => RunProcessAsync("/bin/bash", ["-c", line], stdin, workingDirectory, null);
 
-    public static async Task<ShellOutcome> RunProcessAsync(string program, string[] args, string stdin, string? workingDirectory, TimeSpan? timeout)
+    /// <summary>Runs <paramref name="program"/> under <c>LC_ALL=C</c>, with <paramref name="environment"/>'s
+    /// variables set (or removed, where the value is null).</summary>
+    public static async Task<ShellOutcome> RunProcessAsync(string program, string[] args, string stdin, string? workingDirectory, TimeSpan? timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -59,6 +61,18 @@ public static class ShellRunner
         }
 
         start.Environment["LC_ALL"] = "C";
+        foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         using var process = Process.Start(start)!;
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         Task<byte[]> stdout = ReadAllAsync(process.StandardOutput.BaseStream);

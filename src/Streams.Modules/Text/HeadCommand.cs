@@ -79,6 +79,20 @@ internal sealed class HeadCommand : PipelineStage
         bool first = true;
         foreach (string file in files)
         {
+            if (file != "-" && Directory.Exists(context.ResolvePath(file)))
+            {
+                // GNU opens a directory and fails to read it: header first, then "error reading".
+                if (showHeaders)
+                {
+                    context.Output.WriteUtf8($"{(first ? "" : "\n")}==> {file} <==\n");
+                }
+
+                first = false;
+                await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+                status = await CommandIO.FailAsync(context, Name, $"error reading '{file}': Is a directory").ConfigureAwait(false);
+                continue;
+            }
+
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file, "cannot open '{0}' for reading").ConfigureAwait(false);
             if (reader == null)
             {

@@ -102,6 +102,19 @@ internal sealed class TailCommand : PipelineStage
         var followed = new List<(string Name, string Path, long Offset)>();
         foreach (string file in files)
         {
+            if (file != "-" && Directory.Exists(context.ResolvePath(file)))
+            {
+                // GNU opens a directory and fails to read it: header first, then "error reading".
+                if (showHeaders)
+                {
+                    WriteHeader(context.Output, file);
+                }
+
+                await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+                status = await CommandIO.FailAsync(context, Name, $"error reading '{file}': Is a directory").ConfigureAwait(false);
+                continue;
+            }
+
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file, "cannot open '{0}' for reading").ConfigureAwait(false);
             if (reader == null)
             {

@@ -8,6 +8,9 @@ namespace Streams.Modules.Text;
 /// <summary><c>wc [-lwcmL] [FILE]...</c>: counts newlines, words and bytes, laid out as GNU wc does.</summary>
 internal sealed class WcCommand : PipelineStage
 {
+    /// <summary>EISDIR: what reading a directory fails with (the shell's stdin for <c>wc &lt; DIR</c>).</summary>
+    private const int IsADirectory = 21;
+
     internal const string HelpText = """
         Usage: wc [OPTION]... [FILE]...
         Print newline, word, and byte counts for each FILE, and a total line if
@@ -98,6 +101,12 @@ internal sealed class WcCommand : PipelineStage
                     try
                     {
                         counts = await CountAsync(reader, words, longest, context.CancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException ex) when (ex.HResult == IsADirectory)
+                    {
+                        // stdin a directory (wc < DIR): GNU reports it and still prints the counts.
+                        await context.WriteErrorLineAsync($"wc: {(file == "-" ? "'standard input'" : file)}: {CommandIO.Reason(ex)}").ConfigureAwait(false);
+                        status = 1;
                     }
                     finally
                     {

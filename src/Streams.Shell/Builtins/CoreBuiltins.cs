@@ -29,7 +29,8 @@ internal static class CoreBuiltins
         string? target = context.Arguments.Count > 0 ? context.Arguments[0] : session.GetVariable("HOME");
         if (context.Arguments.Count > 1)
         {
-            return ValueTask.FromResult(context.Usage("cd", "too many arguments"));
+            // Status 1, as in bash (not a usage error's 2).
+            return ValueTask.FromResult(context.Usage("cd", "too many arguments") - 1);
         }
 
         if (string.IsNullOrEmpty(target))

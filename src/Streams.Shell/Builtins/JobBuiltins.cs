@@ -12,7 +12,7 @@ internal static class JobBuiltins
         table.Add(new Builtin("fg", "fg [%N]", "wait for a job in the foreground",
             "fg [%N]\n  Wait for job N (default: the last one) in the foreground; Ctrl-C cancels it. The status is the job's.\n", Fg));
         table.Add(new Builtin("wait", "wait [%N...]", "wait for background jobs",
-            "wait [%N...]\n  Wait for the given jobs (default: all); the status is that of the last one named, 0 with no operand.\n", Wait));
+            "wait [%N...]\n  Wait for the given jobs; the status is that of the last one waited for. Without operands, wait for\n  all of them; the status is then 0, as in sh.\n", Wait));
         table.Add(new Builtin("kill", "kill [-SIGNAL] %N|PID...", "stop a job or signal a process",
             "kill [-SIGNAL] %N...\n  Stop background job N ($! names the last one); its status becomes 128 + the signal (143 for the\n  default SIGTERM, 137 for -9).\nkill [-s SIGNAL | -n NUMBER | -SIGNAL] PID...\n  Send a signal to a process (runs the system's kill).\nkill -l [SIGNAL]\n  List the signal names.\n", Kill));
     }
@@ -97,7 +97,7 @@ internal static class JobBuiltins
         int status = 0;
         if (context.Arguments.Count == 0)
         {
-            // As in bash and POSIX: waiting for every job gives 0, whatever their statuses.
+            // POSIX: without operands the status is 0, whatever the jobs' statuses (bash's too).
             foreach (Job job in context.Session.Jobs.Snapshot())
             {
                 await WaitForAsync(job, context).ConfigureAwait(false);

@@ -89,7 +89,9 @@ internal sealed class FdTable
                         }
 
                         string path = session.ResolvePath(target);
-                        var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                        Stream read = Directory.Exists(path)
+                            ? new DirectoryInputStream()
+                            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                         PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
                         _fileReaders.Add(reader);
                         Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path));

@@ -161,6 +161,7 @@ internal sealed class Lexer
             ('&', '>') => (TokenKind.AndGreat, 2),
             ('&', _) => (TokenKind.Ampersand, 1),
             (';', ';') => (TokenKind.DoubleSemicolon, 2),
+            (';', '&') => (TokenKind.SemicolonAnd, 2),
             (';', _) => (TokenKind.Semicolon, 1),
             ('>', '>') => (TokenKind.DoubleGreat, 2),
             ('>', '&') => (TokenKind.GreatAnd, 2),
@@ -265,6 +266,12 @@ internal sealed class Lexer
             }
             else if (c == '"')
             {
+                DoubleQuoted(parts, literal, ref literalQuoted, Flush);
+            }
+            else if (c == '$' && Peek(1) == '"')
+            {
+                // bash's $"…" (translated by the locale): in the C locale, the same as "…".
+                _pos++;
                 DoubleQuoted(parts, literal, ref literalQuoted, Flush);
             }
             else if (c == '$')

@@ -92,10 +92,18 @@ internal sealed class Parser
     {
         // "! ! cmd" negates twice, as in bash.
         bool negated = false;
+        bool bang = false;
         while (Current.Kind == TokenKind.Word && Current.Word!.IsPlain("!"))
         {
             negated = !negated;
+            bang = true;
             Advance();
+        }
+
+        if (bang && Current.Kind is TokenKind.Semicolon or TokenKind.Newline or TokenKind.EndOfFile)
+        {
+            // bash: a '!' that ends the list negates an empty command ('!' alone has status 1).
+            return new PipelineNode(negated, [new CommandNode([], [], [], Current.Line, Current.Column)]);
         }
 
         var commands = new List<CommandNode> { Command() };
@@ -103,6 +111,12 @@ internal sealed class Parser
         {
             Advance();
             SkipNewlines();
+            if (Current.Kind == TokenKind.Word && Current.Word!.IsPlain("!"))
+            {
+                // "a | ! b": '!' only starts a pipeline, as in bash.
+                throw Unexpected(Current);
+            }
+
             commands.Add(Command());
         }
 
@@ -127,7 +141,7 @@ internal sealed class Parser
                 }
                 else
                 {
-                    words.Add(token.Word!);
+                    words.Add(words.Count > 0 ? WithAssignmentTilde(token.Word!) : token.Word!);
                 }
             }
             else if (token.IsRedirection)
@@ -175,6 +189,18 @@ internal sealed class Parser
             _ => (0, RedirectionKind.Duplicate),
         };
         return new RedirectionNode(op.IoNumber >= 0 ? op.IoNumber : defaultFd, kind, target);
+    }
+
+    /// <summary>An argument shaped like an assignment (<c>echo a=~/x</c>) gets the tilde after its <c>=</c>
+    /// expanded, as bash does outside its POSIX mode.</summary>
+    private static WordNode WithAssignmentTilde(WordNode word)
+    {
+        if (AsAssignment(word) is not { } assignment || assignment.Value.Parts.Count == 0 || assignment.Value.Parts[0] is not TildePart)
+        {
+            return word;
+        }
+
+        return word with { Parts = [new LiteralPart(assignment.Name + "=", false), .. assignment.Value.Parts] };
     }
 
     private static AssignmentNode? AsAssignment(WordNode word)

@@ -13,6 +13,9 @@ internal enum TokenKind
     OrIf,
     Semicolon,
     DoubleSemicolon,
+
+    /// <summary><c>;&amp;</c>, a case terminator in bash: never valid here, as <c>;;</c> is not.</summary>
+    SemicolonAnd,
     Ampersand,
     Less,
     Great,
