@@ -210,6 +210,8 @@ public class ParserTests
     [InlineData("! | a", 1, 3, "unexpected '|'", false)]
     [InlineData("! && a", 1, 3, "unexpected '&&'", false)]
     [InlineData("a ;& b", 1, 3, "unexpected ';&'", false)]
+    [InlineData("echo `a`", 1, 6, "unsupported command substitution '`'", false)]
+    [InlineData("echo \"x`a`\"", 1, 8, "unsupported command substitution '`'", false)]
     [InlineData("echo 'abc", 1, 6, "unterminated quote \"'\"", true)]
     [InlineData("echo x \"abc\n", 1, 8, "unterminated quote '\"'", true)]
     [InlineData("echo ${x", 1, 6, "unterminated '${'", true)]

@@ -193,7 +193,7 @@ public class ShellBehaviourTests
     public async Task Jobs_KillAndWait()
     {
         ShellOutcome o = await ShellRunner.RunAsync("sleep 5 & jobs; kill %1; wait %1; echo $?; jobs; kill %9");
-        Assert.Equal("[1]  Running   sleep 5\n143\n", o.Out);
+        Assert.Equal("[1]+  Running                 sleep 5 &\n143\n", o.Out);
         Assert.Equal("streams: kill: %9: no such job\n", o.Err);
     }
 

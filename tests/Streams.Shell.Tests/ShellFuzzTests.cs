@@ -37,7 +37,9 @@ public sealed class ShellFuzzTests
     /// negates an empty command; <c>cd</c> with two operands has status 1; a directory opens as an input (only a
     /// read fails: <c>echo a &lt; dir</c> runs, <c>cat &lt; dir</c> and <c>wc -l &lt; dir</c> report it as GNU
     /// does, and head and tail say <c>error reading 'dir'</c>); <c>;&amp;</c> is a syntax error; <c>$"…"</c> is
-    /// <c>"…"</c>; a tilde after the <c>=</c> of an assignment-shaped argument expands.</summary>
+    /// <c>"…"</c>; a tilde after the <c>=</c> of an assignment-shaped argument expands; <c>&lt;&gt;</c> opens a file
+/// read-write (it was a syntax error); <c>jobs</c> lists as bash does (<c>[1]+  Running …  sleep 1 &amp;</c>).
+/// Backquotes are now refused as <c>$(</c> is (they were plain characters), which is outside what is compared.</summary>
     public static TheoryData<string> FoundCases() => new()
     {
         "false & wait; echo $?",
@@ -50,6 +52,8 @@ public sealed class ShellFuzzTests
         "echo a ;& echo b",
         "X=1; echo $\"a  $X\"x",
         "echo a=~ a=~/x b=x~ \"a=~\"",
+        "echo x 1<>a.txt; cat <>o1 a.txt; echo $?; cat 0<>dir; echo $?",
+        "sleep 1 & jobs; jobs %1; wait; jobs",
     };
 
     [Theory]

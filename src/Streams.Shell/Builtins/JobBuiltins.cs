@@ -19,6 +19,16 @@ internal static class JobBuiltins
 
     private static string State(Job job) => !job.IsDone ? "Running" : job.Status == 0 ? "Done" : $"Exit {job.Status}";
 
+    /// <summary>One job as bash lists it: <c>[N]+  Running                 TEXT &amp;</c>, the mark <c>+</c> on the
+    /// current job (the last started of <paramref name="all"/>), <c>-</c> on the one before, the state in 24
+    /// columns, and <c>&amp;</c> after a job still running.</summary>
+    public static string Describe(Job job, IReadOnlyCollection<Job> all)
+    {
+        int[] latest = all.Select(j => j.Id).OrderDescending().Take(2).ToArray();
+        char mark = latest.Length > 0 && job.Id == latest[0] ? '+' : latest.Length > 1 && job.Id == latest[1] ? '-' : ' ';
+        return $"[{job.Id}]{mark}  {State(job),-24}{job.Text}{(job.IsDone ? "" : " &")}\n";
+    }
+
     private static ValueTask<int> Jobs(BuiltinContext context)
     {
         var text = new StringBuilder();
@@ -42,9 +52,10 @@ internal static class JobBuiltins
             }
         }
 
+        IReadOnlyList<Job> all = context.Session.Jobs.Snapshot();
         foreach (Job job in shown)
         {
-            text.Append('[').Append(job.Id).Append("]  ").Append(State(job).PadRight(10)).Append(job.Text).Append('\n');
+            text.Append(Describe(job, [.. all, job]));
         }
 
         context.Write(text.ToString());

@@ -111,7 +111,10 @@ internal sealed class FdTable
                             break;
                         }
 
-                        Set(redirection.Fd, OpenWrite(session.ResolvePath(target), redirection.Kind == RedirectionKind.Append));
+                        Set(redirection.Fd, OpenWrite(session.ResolvePath(target), redirection.Kind == RedirectionKind.Append ? FileMode.Append : FileMode.Create));
+                        break;
+                    case RedirectionKind.ReadWrite:
+                        OpenReadWrite(redirection.Fd, session.ResolvePath(target));
                         break;
                     case RedirectionKind.Duplicate:
                         if (Duplicate(redirection.Fd, target, session) is { } error)
@@ -161,7 +164,7 @@ internal sealed class FdTable
             }
 
             // ">&file": stdout and stderr to the file.
-            Fd file = OpenWrite(session.ResolvePath(target), append: false);
+            Fd file = OpenWrite(session.ResolvePath(target), FileMode.Create);
             Output = file;
             Error = file;
             return null;
@@ -189,9 +192,25 @@ internal sealed class FdTable
         _ => -1,
     };
 
-    private Fd OpenWrite(string path, bool append)
+    /// <summary><c>N&lt;&gt;FILE</c>: the file opened read-write (created when missing, not truncated), as stdin
+    /// for 0 and as an output written from its start for 1 and 2, the one direction each descriptor has here.</summary>
+    private void OpenReadWrite(int fd, string path)
     {
-        var file = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+        if (fd != 0)
+        {
+            Set(fd, OpenWrite(path, FileMode.OpenOrCreate));
+            return;
+        }
+
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+        PipeReader reader = PipeReader.Create(file, new StreamPipeReaderOptions(bufferSize: 65536));
+        _fileReaders.Add(reader);
+        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path));
+    }
+
+    private Fd OpenWrite(string path, FileMode mode)
+    {
+        var file = new FileStream(path, mode, mode == FileMode.OpenOrCreate ? FileAccess.ReadWrite : FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
         PipeWriter writer = ShellStdio.CreateWriter(new LockedStream(file, file: true), leaveOpen: false);
         _fileWriters.Add(writer);
         return new Fd(FdKind.File, Writer: writer);

@@ -1,4 +1,5 @@
 using System.Text;
+using Streams.Shell.Builtins;
 using Streams.Shell.Execution;
 using Streams.Shell.Syntax;
 
@@ -95,10 +96,11 @@ internal sealed class Repl
 
     private void ReportFinishedJobs()
     {
-        foreach (Job job in _session.Jobs.TakeFinished())
+        IReadOnlyList<Job> finished = _session.Jobs.TakeFinished();
+        List<Job> all = [.. _session.Jobs.Snapshot(), .. finished];
+        foreach (Job job in finished)
         {
-            string state = job.Status == 0 ? "Done" : $"Exit {job.Status}";
-            _session.Stdio.WriteError($"[{job.Id}]  {state.PadRight(10)}{job.Text}\n");
+            _session.Stdio.WriteError(JobBuiltins.Describe(job, all));
         }
     }
 }

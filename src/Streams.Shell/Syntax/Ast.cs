@@ -44,6 +44,10 @@ internal enum RedirectionKind
     /// <summary><c>N&gt;&gt;file</c>: create or append.</summary>
     Append,
 
+    /// <summary><c>N&lt;&gt;file</c> (N defaults to 0): open for reading and writing, created when missing, never
+    /// truncated.</summary>
+    ReadWrite,
+
     /// <summary><c>N&gt;&amp;M</c> or <c>N&lt;&amp;M</c>: make N a copy of M.</summary>
     Duplicate,
 }

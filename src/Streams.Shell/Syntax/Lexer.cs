@@ -168,6 +168,7 @@ internal sealed class Lexer
             ('>', '|') => (TokenKind.Great, 2),
             ('>', _) => (TokenKind.Great, 1),
             ('<', '&') => (TokenKind.LessAnd, 2),
+            ('<', '>') => (TokenKind.LessGreat, 2),
             ('<', _) => (TokenKind.Less, 1),
             ('(', _) => (TokenKind.LeftParen, 1),
             _ => (TokenKind.RightParen, 1),
@@ -268,6 +269,10 @@ internal sealed class Lexer
             {
                 DoubleQuoted(parts, literal, ref literalQuoted, Flush);
             }
+            else if (c == '`')
+            {
+                throw Backquote();
+            }
             else if (c == '$' && Peek(1) == '"')
             {
                 // bash's $"…" (translated by the locale): in the C locale, the same as "…".
@@ -298,6 +303,10 @@ internal sealed class Lexer
         var word = new WordNode(parts, _text[start.._pos], line, column);
         return new Token(TokenKind.Word, word.Raw, start, line, column, word);
     }
+
+    /// <summary>A backquote starts a command substitution in sh: refused as <c>$(</c> is, rather than taken as a
+    /// plain character (which would run something other than what was meant).</summary>
+    private SyntaxException Backquote() => Error("unsupported command substitution '`'", _pos, _line, Column, 1, incomplete: false);
 
     private void DoubleQuoted(List<WordPart> parts, StringBuilder literal, ref bool literalQuoted, Action flush)
     {
@@ -354,6 +363,11 @@ internal sealed class Lexer
                 literal.Append('\n');
                 any = true;
                 continue;
+            }
+
+            if (c == '`')
+            {
+                throw Backquote();
             }
 
             literal.Append(c);

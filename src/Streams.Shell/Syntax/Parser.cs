@@ -186,6 +186,7 @@ internal sealed class Parser
             TokenKind.Great => (1, RedirectionKind.Output),
             TokenKind.DoubleGreat => (1, RedirectionKind.Append),
             TokenKind.GreatAnd => (1, RedirectionKind.Duplicate),
+            TokenKind.LessGreat => (0, RedirectionKind.ReadWrite),
             _ => (0, RedirectionKind.Duplicate),
         };
         return new RedirectionNode(op.IoNumber >= 0 ? op.IoNumber : defaultFd, kind, target);

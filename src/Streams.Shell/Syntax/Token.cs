@@ -22,6 +22,9 @@ internal enum TokenKind
     DoubleGreat,
     GreatAnd,
     LessAnd,
+
+    /// <summary><c>&lt;&gt;</c>: open read-write, created when missing.</summary>
+    LessGreat,
     AndGreat,
     AndDoubleGreat,
     LeftParen,
@@ -41,5 +44,5 @@ internal sealed record Token(TokenKind Kind, string Text, int Offset, int Line, 
         _ => Text,
     };
 
-    public bool IsRedirection => Kind is TokenKind.Less or TokenKind.Great or TokenKind.DoubleGreat or TokenKind.GreatAnd or TokenKind.LessAnd or TokenKind.AndGreat or TokenKind.AndDoubleGreat;
+    public bool IsRedirection => Kind is TokenKind.Less or TokenKind.Great or TokenKind.DoubleGreat or TokenKind.GreatAnd or TokenKind.LessAnd or TokenKind.LessGreat or TokenKind.AndGreat or TokenKind.AndDoubleGreat;
 }
