@@ -39,6 +39,9 @@ public sealed class ShellFuzzTests
     /// does, and head and tail say <c>error reading 'dir'</c>); <c>;&amp;</c> is a syntax error; <c>$"…"</c> is
     /// <c>"…"</c>; a tilde after the <c>=</c> of an assignment-shaped argument expands; <c>&lt;&gt;</c> opens a file
 /// read-write (it was a syntax error); <c>jobs</c> lists as bash does (<c>[1]+  Running …  sleep 1 &amp;</c>).
+/// Quoted <c>!</c>, <c>^</c> and <c>-</c> in brackets are literal (<c>[\!a]</c> negated); a glob keeps the slashes
+/// as written (<c>dir//*</c> gave <c>dir/x.txt</c>); a command's assignments see those before them
+/// (<c>X=1 Y=$X cmd</c> gave Y the old X).
 /// Backquotes are now refused as <c>$(</c> is (they were plain characters), which is outside what is compared.</summary>
     public static TheoryData<string> FoundCases() => new()
     {
@@ -54,6 +57,9 @@ public sealed class ShellFuzzTests
         "echo a=~ a=~/x b=x~ \"a=~\"",
         "echo x 1<>a.txt; cat <>o1 a.txt; echo $?; cat 0<>dir; echo $?",
         "sleep 1 & jobs; jobs %1; wait; jobs",
+        "echo [\\!a]* [\"!\"a]* [a\"-\"c]* [\\^a]*",
+        "echo dir//* dir//?.txt d*// .//*/",
+        "X=1 Y=$X sh -c 'echo \"[$X$Y]\"'; echo \"[$X$Y]\"; X=2 Y=$X; echo $Y",
     };
 
     [Theory]

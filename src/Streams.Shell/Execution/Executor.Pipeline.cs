@@ -94,15 +94,47 @@ internal sealed partial class Executor
         return 0;
     }
 
+    /// <summary>The environment of a command: the exported variables and its own assignments, expanded from left
+    /// to right so that each sees those before it (<c>X=1 Y=$X cmd</c> gives Y 1, as in sh); the shell's variables
+    /// are as they were afterwards.</summary>
+    private static Dictionary<string, string> CommandEnvironment(CommandNode command, ShellSession session)
+    {
+        Dictionary<string, string> environment = session.ExportedEnvironment();
+        var before = new List<(string Name, string? Value)>();
+        try
+        {
+            foreach (AssignmentNode assignment in command.Assignments)
+            {
+                string value = Expander.ExpandSingle(assignment.Value, session);
+                environment[assignment.Name] = value;
+                before.Add((assignment.Name, session.GetVariable(assignment.Name)));
+                session.Variables[assignment.Name] = value;
+            }
+        }
+        finally
+        {
+            for (int i = before.Count - 1; i >= 0; i--)
+            {
+                (string name, string? value) = before[i];
+                if (value is null)
+                {
+                    session.Variables.Remove(name);
+                }
+                else
+                {
+                    session.Variables[name] = value;
+                }
+            }
+        }
+
+        return environment;
+    }
+
     private StageStart PrepareStage(CommandNode command, int index, Pipe[] pipes, bool subshell, bool background, ShellSession session, Func<PipeReader> shellInput)
     {
         int count = pipes.Length + 1;
         List<string> words = Expander.ExpandWords(command.Words, session);
-        Dictionary<string, string> environment = session.ExportedEnvironment();
-        foreach (AssignmentNode assignment in command.Assignments)
-        {
-            environment[assignment.Name] = Expander.ExpandSingle(assignment.Value, session);
-        }
+        Dictionary<string, string> environment = CommandEnvironment(command, session);
 
         var fds = new FdTable(background, index > 0 ? pipes[index - 1].Reader : null, index < count - 1 ? pipes[index].Writer : null);
         string? redirectionError = fds.Apply(command.Redirections, session);

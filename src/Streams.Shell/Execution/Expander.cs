@@ -124,7 +124,8 @@ internal static class Expander
 
     private static void AppendLiteral(StringBuilder pattern, char c)
     {
-        if (c is '*' or '?' or '[' or ']' or '\\')
+        // '!', '^' and '-' too: quoted, they neither negate nor make a range inside brackets ([\!a], ["a-c"]).
+        if (c is '*' or '?' or '[' or ']' or '\\' or '!' or '^' or '-')
         {
             pattern.Append('\\');
         }

@@ -11,16 +11,19 @@ internal static class Glob
     /// <paramref name="workingDirectory"/> but returned relative), or an empty list.</summary>
     public static List<string> Expand(string pattern, string workingDirectory)
     {
-        var segments = SplitSegments(pattern);
-        bool absolute = pattern.StartsWith('/');
+        // The slashes are kept as written ("dir//*" gives "dir//x"), as in bash.
+        (string leading, List<(string Segment, string Slashes)> segments) = SplitSegments(pattern);
 
         // "*/" matches directories only, and keeps the slash (bash).
         bool directoriesOnly = pattern.EndsWith('/') && !pattern.EndsWith("\\/", StringComparison.Ordinal);
-        var current = new List<string> { absolute ? "/" : "" };
+        var current = new List<string> { leading };
         for (int s = 0; s < segments.Count; s++)
         {
-            string segment = segments[s];
+            (string segment, string slashes) = segments[s];
             bool last = s == segments.Count - 1 && !directoriesOnly;
+
+            // A trailing run of slashes ("d*//") leaves one, as in bash.
+            slashes = s == segments.Count - 1 ? "/" : slashes;
             var next = new List<string>();
             foreach (string prefix in current)
             {
@@ -31,7 +34,7 @@ internal static class Glob
                     string full = Path.Combine(workingDirectory, candidate.Length == 0 ? "." : candidate);
                     if (last ? Path.Exists(full) : Directory.Exists(full))
                     {
-                        next.Add(last ? candidate : candidate + "/");
+                        next.Add(last ? candidate : candidate + slashes);
                     }
 
                     continue;
@@ -70,7 +73,7 @@ internal static class Glob
                         }
                         else if (Directory.Exists(Path.Combine(workingDirectory, candidate)))
                         {
-                            next.Add(candidate + "/");
+                            next.Add(candidate + slashes);
                         }
                     }
                 }
@@ -87,11 +90,19 @@ internal static class Glob
         return current;
     }
 
-    private static List<string> SplitSegments(string pattern)
+    /// <summary>The slashes that start <paramref name="pattern"/> (an absolute one), then each segment with the
+    /// slashes that follow it (empty after the last, unless the pattern ends in a slash).</summary>
+    private static (string Leading, List<(string Segment, string Slashes)> Segments) SplitSegments(string pattern)
     {
-        var segments = new List<string>();
         int start = 0;
-        for (int i = 0; i < pattern.Length; i++)
+        while (start < pattern.Length && pattern[start] == '/')
+        {
+            start++;
+        }
+
+        string leading = pattern[..start];
+        var segments = new List<(string, string)>();
+        for (int i = start; i < pattern.Length; i++)
         {
             if (pattern[i] == '\\')
             {
@@ -101,21 +112,23 @@ internal static class Glob
 
             if (pattern[i] == '/')
             {
-                if (i > start)
+                int end = i;
+                while (i + 1 < pattern.Length && pattern[i + 1] == '/')
                 {
-                    segments.Add(pattern[start..i]);
+                    i++;
                 }
 
+                segments.Add((pattern[start..end], pattern[end..(i + 1)]));
                 start = i + 1;
             }
         }
 
         if (start < pattern.Length)
         {
-            segments.Add(pattern[start..]);
+            segments.Add((pattern[start..], ""));
         }
 
-        return segments;
+        return (leading, segments);
     }
 
     private static bool HasWildcard(string segment)
