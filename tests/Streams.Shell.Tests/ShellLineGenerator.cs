@@ -13,14 +13,15 @@ internal sealed class ShellLineGenerator(Random random)
     private static readonly string[] Globs =
     [
         "*.txt", "*.log", "?.txt", "[ab].*", "*a*", "sp*", "d*/", "dir/*", "[!a]*.*", "*.none", "[[:alpha:]].txt",
-        "\\*.txt", "\"*\".txt", "*'.txt'", "dir/?.txt", "[b-z]*", "*[.]log",
+        "\\*.txt", "\"*\".txt", "*'.txt'", "dir/?.txt", "[b-d]*", "*[.]log", "[\\!a]*", "[\"!\"b]*", "dir//*",
+        "[a\"-\"c]*", "./*.log", "d*//",
     ];
 
     private static readonly string[] InitialFiles = ["a.txt", "b.log", "'sp ace'", "\"sp ace\"", "sp\\ ace", "dir/x.txt"];
 
     private static readonly string[] OutputFiles = ["o1", "o2", "e1", "'o2'", "\"e\"1"];
 
-    private static readonly string[] Literals = ["a", "b1", "x.y", "-", "=", "%", "a=b", "~", "~/x", "a,b", "@", "+1", "0"];
+    private static readonly string[] Literals = ["a", "b1", "x.y", "-", "=", "%", "a=b", "~", "~/x", "a,b", "@", "+1", "0", "a=~", "b=~/x"];
 
     private static readonly string[] Names = ["X", "Y"];
 
@@ -115,6 +116,7 @@ internal sealed class ShellLineGenerator(Random random)
         3 => "exit" + Pick(["", " 0", " 1", " 3", " 256", " $?"]),
         4 when allowCd => Pick(["cd nodir", "cd dir nodir", "cd a.txt"]),
         5 => Pick(Names) + "=" + Pick(Values) + " " + Command(first: true, last: true),
+        6 => "X=" + Pick(Values) + " Y=$X " + Pick(["sh -c 'echo \"[$X][$Y]\"'", "echo \"[$X][$Y]\""]),
         _ => Command(first: true, last: true),
     };
 
@@ -292,7 +294,10 @@ internal sealed class ShellLineGenerator(Random random)
         switch (random.Next(10))
         {
             case 0 or 1 when canWrite && WriteTarget() is { } file:
-                return Pick([">", ">>", "1>", "&>"]) + space + file;
+                return Pick([">", ">>", "1>", "&>", ">|"]) + space + file;
+            case 8 when !_multiStage && WriteTarget() is { } file:
+                // Read-write: it creates a missing file, so never in a pipeline of several (see the globs).
+                return Pick(["<>", "1<>", "0<>"]) + space + file;
             case 2 when canWrite && WriteTarget() is { } file:
                 return Pick(["2>", "2>>"]) + space + file;
             case 3 or 4 when canRead:

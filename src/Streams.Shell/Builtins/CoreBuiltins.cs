@@ -33,6 +33,12 @@ internal static class CoreBuiltins
             return ValueTask.FromResult(context.Usage("cd", "too many arguments") - 1);
         }
 
+        if (context.Arguments.Count == 1 && target == "")
+        {
+            // bash: an empty operand stays where it is.
+            return ValueTask.FromResult(0);
+        }
+
         if (string.IsNullOrEmpty(target))
         {
             return ValueTask.FromResult(context.Usage("cd", "HOME not set") - 1);
@@ -71,15 +77,17 @@ internal static class CoreBuiltins
 
     private static ValueTask<int> Exit(BuiltinContext context)
     {
-        int status = context.Session.LastStatus;
+        long status = context.Session.LastStatus;
         if (context.Arguments.Count > 1)
         {
-            return ValueTask.FromResult(context.Usage("exit", "too many arguments") - 1);
+            // bash still leaves, with status 1.
+            status = context.Usage("exit", "too many arguments") - 1;
         }
-
-        if (context.Arguments.Count == 1)
+        else if (context.Arguments.Count == 1)
         {
-            if (!int.TryParse(context.Arguments[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out status))
+            // As bash reads it: an intmax_t, blanks around it allowed.
+            const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite;
+            if (!long.TryParse(context.Arguments[0], style, CultureInfo.InvariantCulture, out status))
             {
                 context.Usage("exit", $"{context.Arguments[0]}: numeric argument required");
                 status = 2;
@@ -87,8 +95,8 @@ internal static class CoreBuiltins
         }
 
         status &= 0xFF;
-        context.Session.ExitRequested = status;
-        return ValueTask.FromResult(status);
+        context.Session.ExitRequested = (int)status;
+        return ValueTask.FromResult((int)status);
     }
 
     private static ValueTask<int> Set(BuiltinContext context)
