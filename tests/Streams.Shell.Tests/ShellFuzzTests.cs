@@ -48,7 +48,8 @@ public sealed class ShellFuzzTests
 /// Quoted <c>!</c>, <c>^</c> and <c>-</c> in brackets are literal (<c>[\!a]</c> negated); a glob keeps the slashes
 /// as written (<c>dir//*</c> gave <c>dir/x.txt</c>); a command's assignments see those before them
 /// (<c>X=1 Y=$X cmd</c> gave Y the old X); <c>exit 1 2</c> leaves with status 1 (it went on), <c>exit</c> reads
-/// its number as bash does (blanks around it, 64 bits); <c>cd ""</c> stays, with status 0.
+/// its number as bash does (blanks around it, 64 bits); <c>cd ""</c> stays, with status 0; a carriage return is
+/// part of a word, not a blank.
 /// Backquotes are now refused as <c>$(</c> is (they were plain characters), which is outside what is compared.</summary>
     public static TheoryData<string> FoundCases() => new()
     {
@@ -71,6 +72,7 @@ public sealed class ShellFuzzTests
         "exit \" 3 \"",
         "exit 4294967297",
         "cd \"\"; echo $?; cd \"\" dir; echo $?",
+        "echo a\r b\r | od -c",
     };
 
     [Theory]

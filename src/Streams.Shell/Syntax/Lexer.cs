@@ -80,7 +80,8 @@ internal sealed class Lexer
         while (!AtEnd())
         {
             char c = Peek();
-            if (c is ' ' or '\t' or '\r')
+            // Blanks are space and tab only: a carriage return is part of a word, as in sh (echo a\r prints it).
+            if (c is ' ' or '\t')
             {
                 _pos++;
             }
@@ -146,7 +147,7 @@ internal sealed class Lexer
 
     private static bool IsOperatorStart(char c) => c is '|' or '&' or ';' or '<' or '>' or '(' or ')';
 
-    private static bool IsMeta(char c) => c is ' ' or '\t' or '\n' or '\r' || IsOperatorStart(c);
+    private static bool IsMeta(char c) => c is ' ' or '\t' or '\n' || IsOperatorStart(c);
 
     private Token Operator(int start, int line, int column)
     {
