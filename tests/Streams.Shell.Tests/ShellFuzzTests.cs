@@ -49,7 +49,8 @@ public sealed class ShellFuzzTests
 /// as written (<c>dir//*</c> gave <c>dir/x.txt</c>); a command's assignments see those before them
 /// (<c>X=1 Y=$X cmd</c> gave Y the old X); <c>exit 1 2</c> leaves with status 1 (it went on), <c>exit</c> reads
 /// its number as bash does (blanks around it, 64 bits); <c>cd ""</c> stays, with status 0; a carriage return is
-/// part of a word, not a blank.
+/// part of a word, not a blank; a tilde before a colon expands (<c>~:x</c>), and in an assignment also after one
+/// (<c>X=~/a:~/b</c>).
 /// Backquotes are now refused as <c>$(</c> is (they were plain characters), which is outside what is compared.</summary>
     public static TheoryData<string> FoundCases() => new()
     {
@@ -73,6 +74,7 @@ public sealed class ShellFuzzTests
         "exit 4294967297",
         "cd \"\"; echo $?; cd \"\" dir; echo $?",
         "echo a\r b\r | od -c",
+        "echo ~:x a=~:~/x; X=~:~/a:b~:~; echo $X; X=\"~\":~:~x; echo $X",
     };
 
     [Theory]

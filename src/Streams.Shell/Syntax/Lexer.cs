@@ -204,7 +204,8 @@ internal sealed class Lexer
             literal.Append(c);
         }
 
-        if (Peek() == '~' && (AtEnd(1) || Peek(1) == '/' || IsMeta(Peek(1))))
+        // "~:" too, as bash expands it (its tilde prefix also ends at a colon).
+        if (Peek() == '~' && (AtEnd(1) || Peek(1) is '/' or ':' || IsMeta(Peek(1))))
         {
             parts.Add(new TildePart());
             _pos++;

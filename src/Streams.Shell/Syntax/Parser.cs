@@ -196,7 +196,7 @@ internal sealed class Parser
     /// expanded, as bash does outside its POSIX mode.</summary>
     private static WordNode WithAssignmentTilde(WordNode word)
     {
-        if (AsAssignment(word) is not { } assignment || assignment.Value.Parts.Count == 0 || assignment.Value.Parts[0] is not TildePart)
+        if (AsAssignment(word) is not { } assignment || !assignment.Value.Parts.Any(p => p is TildePart))
         {
             return word;
         }
@@ -219,19 +219,49 @@ internal sealed class Parser
 
         var valueParts = new List<WordPart>();
         string rest = first.Text[(eq + 1)..];
-        if (rest.StartsWith('~') && (rest.Length == 1 || rest[1] == '/') && (rest.Length > 1 || word.Parts.Count == 1))
+        AddWithTildes(valueParts, rest, atStart: true, last: word.Parts.Count == 1);
+        for (int i = 1; i < word.Parts.Count; i++)
         {
-            // A tilde right after '=' is expanded too, as in sh (X=~/bin).
-            valueParts.Add(new TildePart());
-            rest = rest[1..];
+            if (word.Parts[i] is LiteralPart { Quoted: false } literal)
+            {
+                AddWithTildes(valueParts, literal.Text, atStart: false, last: i == word.Parts.Count - 1);
+            }
+            else
+            {
+                valueParts.Add(word.Parts[i]);
+            }
         }
 
-        if (rest.Length > 0)
-        {
-            valueParts.Add(new LiteralPart(rest, false));
-        }
-
-        valueParts.AddRange(word.Parts.Skip(1));
         return new AssignmentNode(first.Text[..eq], new WordNode(valueParts, word.Raw[(eq + 1)..], word.Line, word.Column + eq + 1));
+    }
+
+    /// <summary>Adds unquoted text of an assignment's value, with a <see cref="TildePart"/> for each tilde at the
+    /// value's start or after a colon that a slash, a colon or the end of the value follows, as in sh
+    /// (<c>X=~/bin</c>, <c>PATH=~/a:~/b</c>).</summary>
+    private static void AddWithTildes(List<WordPart> parts, string text, bool atStart, bool last)
+    {
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            bool after = i == 0 ? atStart : text[i - 1] == ':';
+            bool ends = i + 1 == text.Length ? last : text[i + 1] is '/' or ':';
+            if (text[i] != '~' || !after || !ends)
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                parts.Add(new LiteralPart(text[start..i], false));
+            }
+
+            parts.Add(new TildePart());
+            start = i + 1;
+        }
+
+        if (start < text.Length)
+        {
+            parts.Add(new LiteralPart(text[start..], false));
+        }
     }
 }
