@@ -59,6 +59,23 @@ public sealed class CatKernelCopyTests : IDisposable
         Assert.Equal("", o.Err);
     }
 
+    [Fact]
+    public async Task InputFileIsOutputFile_IsRefusedAsGnuDoes_InsteadOfGrowingForEver()
+    {
+        // Through the shell's own stdout (fd 1 in append mode) and through files the shell opened itself; an empty
+        // file has nothing left to read and is no error.
+        File.WriteAllText(Path.Combine(_dir, "small.txt"), "small\n");
+        File.WriteAllText(Path.Combine(_dir, "other.txt"), "other\n");
+        File.WriteAllText(Path.Combine(_dir, "empty.txt"), "");
+        ShellOutcome o = await Sh(
+            $"{Streams} -c 'cat small.txt' >> small.txt; echo $?; "
+            + $"{Streams} -c 'cat other.txt small.txt >> small.txt; echo $?; cat - < small.txt 1<> small.txt; echo $?; cat empty.txt >> empty.txt; echo $?'");
+        Assert.Equal("1\n1\n1\n0\n", o.Out);
+        Assert.Equal("cat: small.txt: input file is output file\ncat: small.txt: input file is output file\ncat: -: input file is output file\n", o.Err);
+        Assert.Equal("small\nother\n", File.ReadAllText(Path.Combine(_dir, "small.txt")));
+        Assert.Equal("", File.ReadAllText(Path.Combine(_dir, "empty.txt")));
+    }
+
     private static string Streams => $"dotnet '{ShellRunner.ProgramPath}'";
 
     private Task<ShellOutcome> Sh(string script) => ShellRunner.RunProcessAsync("/bin/sh", ["-c", script], "", _dir, TimeSpan.FromSeconds(60));

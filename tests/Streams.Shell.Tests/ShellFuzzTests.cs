@@ -33,9 +33,9 @@ namespace Streams.Shell.Tests;
 /// the assignment), <c>PATH=</c> before a component (components are not looked up in <c>PATH</c>), <c>fg</c>
 /// (bash has no job control in <c>-c</c>), <c>jobs</c> after jobs ended (bash drops them from the table at times
 /// of its own), and the builtins the subset does not have (<c>.</c>, <c>readonly</c>, <c>set -e</c>, <c>export -n</c>).</para>
-/// <para>Known and not fixed yet, so no command here reads a file it writes: <c>cat a.txt &gt;&gt; a.txt</c> copies
-/// for ever where GNU cat stops with <c>input file is output file</c> (status 1); the component does not know which
-/// file the shell opened for its stdout. GNU printf's <c>%q</c> is missing from ours as well.</para>
+/// <para>No command here reads a file it writes: <c>cat a.txt &gt;&gt; a.txt</c> is refused as GNU cat refuses it
+/// (<c>input file is output file</c>, status 1: CatKernelCopyTests), but other commands would grow the file while
+/// they read it, in bash too. GNU printf's <c>%q</c> is missing from ours.</para>
 /// <para>Also left out: descriptors duplicated across directions (<c>0&gt;&amp;1</c>, <c>1&lt;&amp;0</c>): ours
 /// keeps 0 for reading and 1 and 2 for writing, where bash's outcome depends on how its descriptors were
 /// opened (a terminal is both).</para></remarks>

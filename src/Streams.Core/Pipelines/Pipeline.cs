@@ -129,6 +129,8 @@ public static class Pipeline
                 InputLength = start.Input is null ? null : start.InputLength,
                 InputDescriptor = start.Input is null ? null : start.InputDescriptor,
                 OutputDescriptor = start.Output is null ? null : start.OutputDescriptor,
+                InputPath = start.Input is null ? null : start.InputPath,
+                OutputPath = start.Output is null ? null : start.OutputPath,
             };
             tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], (owned[i, 0] && owned[i - 1, 1]) || (i > 0 && stages[i - 1].StopsWithNext) ? readerGone[i - 1] : null, inline: stages.Count == 1);
         }

@@ -61,6 +61,15 @@ public sealed class StageContext
     /// with EPIPE must end the stage with a <see cref="BrokenPipeException"/>.</summary>
     public int? OutputDescriptor { get; init; }
 
+    /// <summary>The path of the file behind <see cref="Input"/> when the shell opened it (<c>&lt; FILE</c>); null
+    /// otherwise. Read-only information: the stage still reads <see cref="Input"/>.</summary>
+    public string? InputPath { get; init; }
+
+    /// <summary>The path of the file behind <see cref="Output"/> when the shell opened it (<c>&gt; FILE</c>,
+    /// <c>&gt;&gt; FILE</c>); null otherwise. Read-only information: the stage still writes <see cref="Output"/>.
+    /// <c>cat</c> uses it, with <see cref="OutputDescriptor"/>, to refuse to copy a file into itself.</summary>
+    public string? OutputPath { get; init; }
+
     /// <summary>Signalled when the pipeline is cancelled (Ctrl-C) or stopped.</summary>
     public CancellationToken CancellationToken { get; }
 

@@ -41,6 +41,14 @@ public sealed class StageStart
     /// (<see cref="StageContext.OutputDescriptor"/>); null otherwise.</summary>
     public int? OutputDescriptor { get; init; }
 
+    /// <summary>The file <see cref="Input"/> reads, when the stage's stdin was opened from a path
+    /// (<see cref="StageContext.InputPath"/>); null otherwise.</summary>
+    public string? InputPath { get; init; }
+
+    /// <summary>The file <see cref="Output"/> writes, when the stage's stdout was opened on a path
+    /// (<see cref="StageContext.OutputPath"/>); null otherwise.</summary>
+    public string? OutputPath { get; init; }
+
     /// <summary>A redirected stderr, or null for the pipeline's.</summary>
     public PipeWriter? Error { get; init; }
 

@@ -75,6 +75,13 @@ internal sealed class CatCommand : PipelineStage
         bool plain = !_number && !_ends && !_tabs && !_nonPrinting && !_squeeze;
         foreach (string file in files)
         {
+            if (IsOutputFile(context, file))
+            {
+                await context.WriteErrorLineAsync($"cat: {file}: input file is output file").ConfigureAwait(false);
+                status = 1;
+                continue;
+            }
+
             PipeReader? reader = null;
             if (plain && context.OutputDescriptor is int output)
             {
@@ -118,6 +125,45 @@ internal sealed class CatCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
+    }
+
+    /// <summary>Whether <paramref name="file"/> is the regular file the output goes to and has bytes left to read:
+    /// GNU cat refuses it ("input file is output file"), as copying it would grow the file for ever.</summary>
+    private static bool IsOutputFile(StageContext context, string file)
+    {
+        (ulong, ulong) output;
+        if (!(context.OutputDescriptor is int fd && FileKinds.OfDescriptor(fd, out output, out _) == FileKind.Regular)
+            && !(context.OutputPath is string outputPath && FileKinds.Of(outputPath, followLinks: true, out output) == FileKind.Regular))
+        {
+            return false;
+        }
+
+        (ulong, ulong) input;
+        long size;
+        long offset = 0;
+        FileKind kind;
+        if (file == "-" || StandardNames.IsInput(file))
+        {
+            if (context.InputDescriptor is int descriptor)
+            {
+                kind = FileKinds.OfDescriptor(descriptor, out input, out size);
+                offset = KernelCopy.Offset(descriptor);
+            }
+            else if (context.InputPath is string inputPath)
+            {
+                kind = FileKinds.Of(inputPath, followLinks: true, out input, out size);
+            }
+            else
+            {
+                return false;
+            }
+        }
+        else
+        {
+            kind = FileKinds.Of(context.ResolvePath(file), followLinks: true, out input, out size);
+        }
+
+        return kind == FileKind.Regular && input == output && offset >= 0 && offset < size;
     }
 
     // True when the kernel copied it all; else the reader to go on with (null: open the file the ordinary way).

@@ -160,6 +160,8 @@ internal sealed partial class Executor
             InputLength = fds.InputLength(session.Stdio),
             InputDescriptor = session.Stdio.RealDescriptors && fds.Input.Kind == FdKind.ShellInput && !session.Stdio.InputIsTerminal && !session.Stdio.Input.HasPending ? 0 : null,
             OutputDescriptor = session.Stdio.RealDescriptors && fds.Output.Kind == FdKind.ShellOutput ? 1 : null,
+            InputPath = fds.Input.Kind == FdKind.File ? fds.Input.Path : null,
+            OutputPath = fds.Output.Kind == FdKind.File ? fds.Output.Path : null,
             Output = output,
 
             // A command that writes the pipe to the next stage stops when that stage ends, as SIGPIPE stops it in

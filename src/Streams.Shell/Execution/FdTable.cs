@@ -28,8 +28,8 @@ internal enum FdKind
 }
 
 /// <summary>One descriptor: its kind and, for pipes and files, the reader or writer; for an input file that is a
-/// regular file, its size.</summary>
-internal readonly record struct Fd(FdKind Kind, PipeReader? Reader = null, PipeWriter? Writer = null, long? Length = null);
+/// regular file, its size; for a file, its path.</summary>
+internal readonly record struct Fd(FdKind Kind, PipeReader? Reader = null, PipeWriter? Writer = null, long? Length = null, string? Path = null);
 
 /// <summary>The descriptors 0, 1 and 2 of one command, changed by its redirections from left to right, then
 /// turned into the readers and writers of its stage.</summary>
@@ -94,7 +94,7 @@ internal sealed class FdTable
                             : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
                         PipeReader reader = PipeReader.Create(read, new StreamPipeReaderOptions(bufferSize: 65536));
                         _fileReaders.Add(reader);
-                        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path));
+                        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path), Path: path);
                         break;
                     case RedirectionKind.Output:
                     case RedirectionKind.Append:
@@ -205,7 +205,7 @@ internal sealed class FdTable
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
         PipeReader reader = PipeReader.Create(file, new StreamPipeReaderOptions(bufferSize: 65536));
         _fileReaders.Add(reader);
-        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path));
+        Input = new Fd(FdKind.File, reader, Length: FileTransport.RegularFileLength(path), Path: path);
     }
 
     private Fd OpenWrite(string path, FileMode mode)
@@ -213,7 +213,7 @@ internal sealed class FdTable
         var file = new FileStream(path, mode, mode == FileMode.OpenOrCreate ? FileAccess.ReadWrite : FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
         PipeWriter writer = ShellStdio.CreateWriter(new LockedStream(file, file: true), leaveOpen: false);
         _fileWriters.Add(writer);
-        return new Fd(FdKind.File, Writer: writer);
+        return new Fd(FdKind.File, Writer: writer, Path: path);
     }
 
     private void Set(int fd, Fd value)

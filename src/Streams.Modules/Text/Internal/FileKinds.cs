@@ -31,13 +31,21 @@ internal static partial class FileKinds
     private const uint StatxType = 0x1;
     private const uint StatxIno = 0x100;
 
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxSize = 0x200;
+
     /// <summary>The kind of <paramref name="path"/>, and its device and inode (to find directory loops).</summary>
     public static FileKind Of(string path, bool followLinks, out (ulong Device, ulong Inode) identity)
+        => Of(path, followLinks, out identity, out _);
+
+    /// <summary>The kind of <paramref name="path"/>, its device and inode, and its size.</summary>
+    public static FileKind Of(string path, bool followLinks, out (ulong Device, ulong Inode) identity, out long size)
     {
-        identity = default;
         if (!OperatingSystem.IsLinux())
         {
+            identity = default;
             FileSystemInfo info = new FileInfo(path);
+            size = info is FileInfo { Exists: true } file ? file.Length : 0;
             if (!info.Exists)
             {
                 info = new DirectoryInfo(path);
@@ -48,16 +56,33 @@ internal static partial class FileKinds
                 : info is DirectoryInfo ? FileKind.Directory : FileKind.Regular;
         }
 
+        return Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, out identity, out size);
+    }
+
+    /// <summary>The kind, device and inode, and size of what descriptor <paramref name="fd"/> is open on
+    /// (<see cref="FileKind.Missing"/> off Linux).</summary>
+    public static FileKind OfDescriptor(int fd, out (ulong Device, ulong Inode) identity, out long size)
+    {
+        identity = default;
+        size = 0;
+        return OperatingSystem.IsLinux() ? Statx(fd, "", AtEmptyPath, out identity, out size) : FileKind.Missing;
+    }
+
+    private static FileKind Statx(int dirfd, string path, int flags, out (ulong Device, ulong Inode) identity, out long size)
+    {
+        identity = default;
+        size = 0;
         Span<byte> buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxType | StatxIno, buffer) != 0)
+        if (Statx(dirfd, path, flags, StatxType | StatxIno | StatxSize, buffer) != 0)
         {
             return FileKind.Missing;
         }
 
-        // struct statx, in the machine's byte order: stx_mode u16 at 28, stx_ino u64 at 32, stx_dev_major and
-        // stx_dev_minor u32 at 136 and 140.
+        // struct statx, in the machine's byte order: stx_mode u16 at 28, stx_ino u64 at 32, stx_size u64 at 40,
+        // stx_dev_major and stx_dev_minor u32 at 136 and 140.
         ushort mode = MemoryMarshal.Read<ushort>(buffer[28..]);
         ulong inode = MemoryMarshal.Read<ulong>(buffer[32..]);
+        size = (long)MemoryMarshal.Read<ulong>(buffer[40..]);
         ulong device = ((ulong)MemoryMarshal.Read<uint>(buffer[136..]) << 32) | MemoryMarshal.Read<uint>(buffer[140..]);
         identity = (device, inode);
         return (mode & 0xF000) switch
