@@ -147,7 +147,7 @@ internal sealed class CatCommand : PipelineStage
             if (context.InputDescriptor is int descriptor)
             {
                 kind = FileKinds.OfDescriptor(descriptor, out input, out size);
-                offset = KernelCopy.Offset(descriptor);
+                offset = FileParts.Offset(descriptor);
             }
             else if (context.InputPath is string inputPath)
             {

@@ -403,16 +403,16 @@ internal sealed class GrepOptions
         if (name == "binary-files")
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
-            BinaryFiles = value switch
+            GrepBinaryFiles? type = value switch
             {
-                null => BinaryFiles,
                 "binary" => GrepBinaryFiles.Binary,
                 "text" => GrepBinaryFiles.Text,
                 "without-match" => GrepBinaryFiles.WithoutMatch,
-                _ => (GrepBinaryFiles)(-1),
+                _ => null,
             };
+            BinaryFiles = type ?? BinaryFiles;
             return value is null ? "grep: option '--binary-files' requires an argument"
-                : (int)BinaryFiles < 0 ? "grep: unknown binary-files type" : null;
+                : type is null ? "grep: unknown binary-files type" : null;
         }
 
         if (name == "help")

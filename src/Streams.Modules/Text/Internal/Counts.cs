@@ -68,30 +68,47 @@ internal static class Counts
     }
 
     /// <summary>The number at the start of <paramref name="text"/> after C blanks and an optional '+' (null
-    /// without digits), capped past 2^64 so that the caller can tell an overflow; <paramref name="end"/> is
+    /// without digits), 2^64 when past 2^64-1 so that the caller can tell an overflow; <paramref name="end"/> is
     /// where the digits end.</summary>
     private static decimal? Digits(string text, out int end)
     {
-        int i = 0;
-        while (i < text.Length && text[i] is ' ' or (>= '\t' and <= '\r'))
+        end = 0;
+        return TryReadUnsigned(text, ref end, out ulong value, out bool overflow) ? overflow ? (decimal)ulong.MaxValue + 1 : value : null;
+    }
+
+    /// <summary>The digits of gnulib's xstrtoumax (base 10) from <paramref name="i"/>: C blanks, one optional '+'
+    /// (a '-' is no number), then decimal digits, read up to 2^64-1 (<paramref name="overflow"/> past it, with
+    /// <paramref name="value"/> the largest). False when there is no digit, leaving <paramref name="i"/> as it
+    /// was; else <paramref name="i"/> is where the digits end (a suffix, if any, is the caller's).</summary>
+    public static bool TryReadUnsigned(string text, ref int i, out ulong value, out bool overflow)
+    {
+        value = 0;
+        overflow = false;
+        int at = i;
+        while (at < text.Length && text[at] is ' ' or (>= '\t' and <= '\r'))
         {
-            i++;
+            at++;
         }
 
-        if (i < text.Length && text[i] == '+')
+        if (at < text.Length && text[at] == '+')
         {
-            i++;
+            at++;
         }
 
-        int start = i;
-        decimal number = 0;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        int start = at;
+        for (; at < text.Length && char.IsAsciiDigit(text[at]); at++)
         {
-            number = Math.Min(number * 10 + (text[i] - '0'), (decimal)ulong.MaxValue + 1);
-            i++;
+            ulong digit = (ulong)(text[at] - '0');
+            overflow |= value > (ulong.MaxValue - digit) / 10;
+            value = overflow ? ulong.MaxValue : (value * 10) + digit;
         }
 
-        end = i;
-        return i == start ? null : number;
+        if (at == start)
+        {
+            return false;
+        }
+
+        i = at;
+        return true;
     }
 }

@@ -147,9 +147,6 @@ internal static partial class KernelCopy
         }
     }
 
-    /// <summary>The offset of descriptor <paramref name="fd"/> (-1 when it has none: a pipe).</summary>
-    public static long Offset(int fd) => LSeek(fd, 0, SeekCur);
-
     [LibraryImport("libc.so.6", EntryPoint = "lseek", SetLastError = true)]
     private static partial long LSeek(int fd, long offset, int whence);
 

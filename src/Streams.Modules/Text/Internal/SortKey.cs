@@ -211,31 +211,8 @@ internal sealed class SortKey
     /// On failure <paramref name="i"/> stays where the count was to start, which the message quotes from.</summary>
     private static bool Number(string s, ref int i, out long value)
     {
-        value = 0;
-        int at = i;
-        while (at < s.Length && s[at] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
-        {
-            at++;
-        }
-
-        if (at < s.Length && s[at] == '+')
-        {
-            at++;
-        }
-
-        int start = at;
-        while (at < s.Length && char.IsAsciiDigit(s[at]))
-        {
-            value = Math.Min(value * 10 + (s[at] - '0'), int.MaxValue);
-            at++;
-        }
-
-        if (at == start)
-        {
-            return false;
-        }
-
-        i = at;
-        return true;
+        bool read = Counts.TryReadUnsigned(s, ref i, out ulong number, out _);
+        value = (long)Math.Min(number, int.MaxValue);
+        return read;
     }
 }

@@ -70,38 +70,9 @@ internal static class SortSizes
     private static (Status Status, ulong Value, int End) Parse(string s, string suffixes)
     {
         int i = 0;
-        while (i < s.Length && s[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
-        {
-            i++;
-        }
-
-        if (i < s.Length && s[i] == '-')
-        {
-            return (Status.Invalid, 0, 0);
-        }
-
-        if (i < s.Length && s[i] == '+')
-        {
-            i++;
-        }
-
-        int digits = i;
-        ulong value = 0;
-        Status status = Status.Ok;
-        for (; i < s.Length && char.IsAsciiDigit(s[i]); i++)
-        {
-            if (value > (ulong.MaxValue - (ulong)(s[i] - '0')) / 10)
-            {
-                status = Status.Overflow;
-                value = ulong.MaxValue;
-            }
-            else if (status == Status.Ok)
-            {
-                value = (value * 10) + (ulong)(s[i] - '0');
-            }
-        }
-
-        if (i == digits)
+        bool read = Counts.TryReadUnsigned(s, ref i, out ulong value, out bool overflow);
+        Status status = overflow ? Status.Overflow : Status.Ok;
+        if (!read)
         {
             // No number: a valid suffix alone stands for 1 of it.
             if (s.Length > 0 && suffixes.Contains(s[0], StringComparison.Ordinal))
