@@ -7,15 +7,16 @@ namespace Streams.Modules.Text;
 
 internal sealed partial class SortCommand
 {
-    /// <summary>Sorts in parallel for large inputs: chunks sorted on the thread pool, then merged pairwise.
-    /// The comparer's position tie-break makes the result identical to a single stable sort.</summary>
+    /// <summary>Sorts in parallel for large inputs: chunks sorted on the thread pool, then merged pairwise. The
+    /// sort and the merges are stable, so the result is that of one stable sort.</summary>
     private static LineSpan[] Sort(LineSpan[] lines, LineComparer comparer)
     {
         const int MinChunk = 64 * 1024;
+        var scratch = new LineSpan[lines.Length];
         int chunks = Math.Min(Environment.ProcessorCount, lines.Length / MinChunk);
         if (chunks < 2)
         {
-            lines.AsSpan().Sort(comparer);
+            LineSort.Sort(lines, scratch, comparer);
             return lines;
         }
 
@@ -26,8 +27,7 @@ internal sealed partial class SortCommand
             bounds.Add((start, Math.Min(lines.Length, start + size)));
         }
 
-        Parallel.ForEach(bounds, b => lines.AsSpan(b.Start, b.End - b.Start).Sort(comparer));
-        var scratch = new LineSpan[lines.Length];
+        Parallel.ForEach(bounds, b => LineSort.Sort(lines.AsSpan(b.Start, b.End - b.Start), scratch.AsSpan(b.Start, b.End - b.Start), comparer));
         LineSpan[] source = lines, target = scratch;
         while (bounds.Count > 1)
         {
@@ -48,31 +48,16 @@ internal sealed partial class SortCommand
             }
 
             LineSpan[] from = source, to = target;
-            Parallel.ForEach(pairs, p => Merge(from, p.Left, p.Right, to, comparer));
+            Parallel.ForEach(pairs, p => LineSort.Merge(
+                from.AsSpan(p.Left.Start, p.Left.End - p.Left.Start),
+                from.AsSpan(p.Right.Start, p.Right.End - p.Right.Start),
+                to.AsSpan(p.Left.Start, p.Right.End - p.Left.Start),
+                comparer));
             (source, target) = (target, source);
             bounds = merged;
         }
 
         return source;
-    }
-
-    private static void Merge(LineSpan[] from, (int Start, int End) left, (int Start, int End) right, LineSpan[] to, LineComparer comparer)
-    {
-        int i = left.Start, j = right.Start, k = left.Start;
-        while (i < left.End && j < right.End)
-        {
-            to[k++] = comparer.Compare(from[i], from[j]) <= 0 ? from[i++] : from[j++];
-        }
-
-        while (i < left.End)
-        {
-            to[k++] = from[i++];
-        }
-
-        while (j < right.End)
-        {
-            to[k++] = from[j++];
-        }
     }
 
     /// <summary>At most this many bytes of input are held in one array (.NET's largest byte array): past it,

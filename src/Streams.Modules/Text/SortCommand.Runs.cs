@@ -25,16 +25,26 @@ internal sealed partial class SortCommand
         return context.Environment.TryGetValue("TMPDIR", out string? tmp) && !string.IsNullOrEmpty(tmp) ? context.ResolvePath(tmp) : "/tmp";
     }
 
-    /// <summary>Fills in the first keys of <paramref name="lines"/> (when there are keys) and sorts them.</summary>
-    private static LineSpan[] KeyAndSort(LineSpan[] lines, LineComparer comparer, bool keyed)
+    /// <summary>Fills in the first keys of <paramref name="lines"/> (their first bytes when there are no keys) and
+    /// sorts them.</summary>
+    private static LineSpan[] KeyAndSort(LineSpan[] lines, LineComparer comparer)
     {
-        AddKeys(lines, comparer, keyed);
+        AddKeys(lines, comparer);
         return Sort(lines, comparer);
     }
 
-    private static void AddKeys(LineSpan[] lines, LineComparer comparer, bool keyed)
+    /// <summary>Fills in what <see cref="LineComparer.WithKey(LineSpan)"/> computes once per line: the first key,
+    /// or the first eight bytes of a line for a comparer without keys.</summary>
+    private static void AddKeys(LineSpan[] lines, LineComparer comparer)
     {
-        if (keyed && lines.Length > 0)
+        if (!comparer.Keyed)
+        {
+            for (int i = 0; i < lines.Length; i++)
+            {
+                lines[i] = comparer.WithKey(lines[i]);
+            }
+        }
+        else if (lines.Length > 0)
         {
             Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, lines.Length, 16 * 1024), range =>
             {

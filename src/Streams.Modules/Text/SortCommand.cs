@@ -195,7 +195,7 @@ internal sealed partial class SortCommand : PipelineStage
         Func<byte[], int, bool>? spill = merge || check != '\0' ? null : (data, length) =>
         {
             var runComparer = new LineComparer(data, keyArray, tab, lastResort, global.Reverse);
-            LineSpan[] run = KeyAndSort(InputBuffer.Split(data, length, delimiter), runComparer, keyArray.Length > 0);
+            LineSpan[] run = KeyAndSort(InputBuffer.Split(data, length, delimiter), runComparer);
             return runs.TryWrite(data, run, runComparer, unique, delimiter);
         };
         var input = new InputBuffer(MemoryLimit, RunSize, spill);
@@ -238,7 +238,7 @@ internal sealed partial class SortCommand : PipelineStage
         var comparer = new LineComparer(input.Data, keyArray, tab, lastResort, global.Reverse);
         if (check != '\0')
         {
-            AddKeys(lines, comparer, keyArray.Length > 0);
+            AddKeys(lines, comparer);
             return await CheckAsync(context, input.Data, lines, comparer, unique, check == 'c', files[0]).ConfigureAwait(false);
         }
 
@@ -247,12 +247,12 @@ internal sealed partial class SortCommand : PipelineStage
         {
             if (merge)
             {
-                AddKeys(lines, comparer, keyArray.Length > 0);
+                AddKeys(lines, comparer);
                 sources = FileSources(input.Data, lines, fileEnds);
             }
             else
             {
-                lines = KeyAndSort(lines, comparer, keyArray.Length > 0);
+                lines = KeyAndSort(lines, comparer);
                 if (runs.Count > 0)
                 {
                     // The runs come first in the input, so they go first among equals: the last run is the buffer.

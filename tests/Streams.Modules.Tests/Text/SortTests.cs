@@ -284,6 +284,43 @@ public class SortTests
         }
     }
 
+    /// <summary>A sort without keys compares the first eight bytes of lines as one number (zeros past a line's end)
+    /// and the rest only when those are equal: lines of 0–12 bytes from a tiny alphabet with NUL, a high byte and
+    /// a blank share prefixes of every length, so every branch (shorter line, equal line, rest decides) is
+    /// taken. Property test against GNU over several seeds, small inputs and one past the parallel threshold.</summary>
+    [Theory]
+    [InlineData(1, 1500)]
+    [InlineData(2, 1500)]
+    [InlineData(3, 1500)]
+    [InlineData(4, 200_000)]
+    public async Task Sort_WholeLinesSharingPrefixes_SameAsGnu(int seed, int count)
+    {
+        var random = new Random(seed);
+        const string alphabet = "ab\0\u0001\u00ff ";
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            int length = random.Next(13);
+            for (int j = 0; j < length; j++)
+            {
+                text.Append(alphabet[random.Next(alphabet.Length)]);
+            }
+
+            text.Append('\n');
+        }
+
+        string input = text.ToString();
+        foreach (string[] args in new[] { Array.Empty<string>(), ["-u"], ["-s"], ["-z"], ["-uz"] })
+        {
+            await Gnu.SameAsync(() => new SortCommand(), "sort", args, input);
+        }
+
+        // Already sorted, and sorted backwards: the merge's in-order shortcut and its opposite.
+        string sorted = string.Concat(input.Split('\n', StringSplitOptions.None)[..^1].Order(StringComparer.Ordinal).Select(line => line + "\n"));
+        await Gnu.SameAsync(() => new SortCommand(), "sort", [], sorted);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", [], string.Concat(sorted.Split('\n')[..^1].Reverse().Select(line => line + "\n")));
+    }
+
     [Fact]
     public async Task Sort_LargeInput_SortsInParallelLikeGnu()
     {

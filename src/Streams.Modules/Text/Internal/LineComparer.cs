@@ -1,10 +1,13 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Streams.Modules.Text.Internal;
 
 /// <summary>A line of sort's input: an offset and a length into the one array that holds all input, and where
 /// the first key lies in it (computed once per line, as GNU does, rather than on every comparison) — or, for a
-/// numeric first key that is a plain integer of at most 18 digits, its value (<see cref="HasInteger"/>).</summary>
+/// numeric first key that is a plain integer of at most 18 digits, its value (<see cref="HasInteger"/>); for a sort
+/// without keys, the line's first eight bytes (<see cref="Prefix"/>).</summary>
 /// <remarks>16 bytes, as sorting moves these around: the integer takes the place of the key's bounds and the top
 /// bit of the length says which is there (a 32-byte layout made plain sorts 30 % slower).</remarks>
 internal readonly struct LineSpan
@@ -46,11 +49,18 @@ internal readonly struct LineSpan
     public LineSpan WithKey(int keyStart, int keyLength) => new(_start, Length, keyStart, keyLength);
 
     public LineSpan WithInteger(long value) => new(_start, Length | int.MinValue, (int)(value >> 32), (int)value);
+
+    /// <summary>For a comparer without keys, where <see cref="HasInteger"/> says the slot is filled: the line's first
+    /// eight bytes as a big-endian number, zeros past its end, so that most comparisons are one of two numbers.</summary>
+    public ulong Prefix => (ulong)Integer;
+
+    public LineSpan WithPrefix(ulong prefix) => WithInteger((long)prefix);
 }
 
 /// <summary>GNU sort's comparison in the C locale: the keys in order, then (unless <c>-s</c> or <c>-u</c>) the
-/// whole line byte by byte; equal lines keep their input order.</summary>
-internal readonly partial struct LineComparer : IComparer<LineSpan>
+/// whole line byte by byte. Equal lines keep their input order because the sort (<see cref="LineSort"/>) and the
+/// merges are stable.</summary>
+internal readonly partial struct LineComparer
 {
     private static readonly bool[] Blanks = Table(c => c is ' ' or '\t' or '\n');
 
@@ -75,22 +85,39 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
         _reverse = reverse;
     }
 
-    /// <summary>Orders two lines, breaking ties by input position so that the order is total and stable.</summary>
-    public int Compare(LineSpan x, LineSpan y)
-    {
-        int diff = CompareContent(x, y);
-        return diff != 0 ? diff : x.Start.CompareTo(y.Start);
-    }
+    /// <summary>Whether there are keys (else lines compare as wholes, and <see cref="WithKey(LineSpan)"/> fills
+    /// in their first bytes).</summary>
+    public bool Keyed => _keys.Length > 0;
 
-    /// <summary>Orders two lines without the position tie-break (what <c>-u</c> uses for equality).</summary>
-    public int CompareContent(LineSpan x, LineSpan y) =>
-        CompareContent(_data.AsSpan(x.Start, x.Length), x, _data.AsSpan(y.Start, y.Length), y);
+    /// <summary>Orders two lines of the comparer's data (zero for equal lines: what <c>-u</c> uses for
+    /// equality).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int CompareContent(LineSpan x, LineSpan y)
+    {
+        if (_keys.Length == 0 && x.HasInteger && y.HasInteger && x.Prefix != y.Prefix)
+        {
+            // Whole lines that differ in their first eight bytes: the common case of a plain sort.
+            return (x.Prefix < y.Prefix) != _reverse ? -1 : 1;
+        }
+
+        return CompareContent(_data.AsSpan(x.Start, x.Length), x, _data.AsSpan(y.Start, y.Length), y);
+    }
 
     /// <summary>Orders two lines held anywhere (<paramref name="a"/> and <paramref name="b"/> are their bytes;
     /// <paramref name="x"/> and <paramref name="y"/> only give their first keys, relative to the line), without
     /// a tie-break: what the merge of sorted runs uses, as its lines lie in different buffers.</summary>
     public int CompareContent(ReadOnlySpan<byte> a, LineSpan x, ReadOnlySpan<byte> b, LineSpan y)
     {
+        if (_keys.Length == 0 && x.HasInteger && y.HasInteger)
+        {
+            // Both first eight bytes known (zeros past a line's end): when they are equal and a line is no longer
+            // than that, it is the start of the other line, and the shorter one goes first.
+            int byBytes = x.Prefix != y.Prefix ? (x.Prefix < y.Prefix ? -1 : 1)
+                : Math.Min(a.Length, b.Length) <= sizeof(ulong) ? a.Length.CompareTo(b.Length)
+                : a[sizeof(ulong)..].SequenceCompareTo(b[sizeof(ulong)..]);
+            return _reverse ? -byBytes : byBytes;
+        }
+
         if (x.HasInteger && y.HasInteger && _keys.Length == 1)
         {
             // sort -n on plain integers (the common case): one comparison of the values read once.
@@ -120,6 +147,11 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
     /// line's bytes) filled in.</summary>
     public LineSpan WithKey(ReadOnlySpan<byte> text, LineSpan line)
     {
+        if (_keys.Length == 0)
+        {
+            return line.WithPrefix(PrefixOf(text));
+        }
+
         (int begin, int end) = Bounds(text, _keys[0]);
         if (_keys[0].Numeric && PlainInteger(text[begin..end], out long value))
         {
@@ -127,6 +159,23 @@ internal readonly partial struct LineComparer : IComparer<LineSpan>
         }
 
         return line.WithKey(begin, end - begin);
+    }
+
+    // The first eight bytes of a line as a big-endian number, zeros past its end.
+    private static ulong PrefixOf(ReadOnlySpan<byte> text)
+    {
+        if (text.Length >= sizeof(ulong))
+        {
+            return BinaryPrimitives.ReadUInt64BigEndian(text);
+        }
+
+        ulong prefix = 0;
+        for (int i = 0; i < sizeof(ulong); i++)
+        {
+            prefix = (prefix << 8) | (i < text.Length ? text[i] : 0u);
+        }
+
+        return prefix;
     }
 
     private int CompareKeys(LineSpan x, LineSpan y, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
