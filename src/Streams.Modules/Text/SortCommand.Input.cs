@@ -12,11 +12,11 @@ internal sealed partial class SortCommand
     private static LineSpan[] Sort(LineSpan[] lines, LineComparer comparer)
     {
         const int MinChunk = 64 * 1024;
-        var scratch = new LineSpan[lines.Length];
+        LineSpan[] scratch = LargeArrays.Allocate<LineSpan>(lines.Length);
         int chunks = Math.Min(Environment.ProcessorCount, lines.Length / MinChunk);
         if (chunks < 2)
         {
-            LineSort.Sort(lines, scratch, comparer);
+            SortChunk(lines, scratch, comparer);
             return lines;
         }
 
@@ -27,7 +27,7 @@ internal sealed partial class SortCommand
             bounds.Add((start, Math.Min(lines.Length, start + size)));
         }
 
-        Parallel.ForEach(bounds, b => LineSort.Sort(lines.AsSpan(b.Start, b.End - b.Start), scratch.AsSpan(b.Start, b.End - b.Start), comparer));
+        Parallel.ForEach(bounds, b => SortChunk(lines.AsSpan(b.Start, b.End - b.Start), scratch.AsSpan(b.Start, b.End - b.Start), comparer));
         LineSpan[] source = lines, target = scratch;
         while (bounds.Count > 1)
         {
@@ -58,6 +58,19 @@ internal sealed partial class SortCommand
         }
 
         return source;
+    }
+
+    // Whole lines by radix, anything else by merge sort; both stable.
+    private static void SortChunk(Span<LineSpan> lines, Span<LineSpan> scratch, in LineComparer comparer)
+    {
+        if (comparer.WholeLines)
+        {
+            LineRadix.Sort(lines, scratch, comparer, comparer.Data);
+        }
+        else
+        {
+            LineSort.Sort(lines, scratch, comparer);
+        }
     }
 
     /// <summary>At most this many bytes of input are held in one array (.NET's largest byte array): past it,
@@ -137,7 +150,7 @@ internal sealed partial class SortCommand
         public static LineSpan[] Split(byte[] data, int length, byte delimiter)
         {
             ReadOnlySpan<byte> all = data.AsSpan(0, length);
-            var lines = new LineSpan[all.Count(delimiter)];
+            LineSpan[] lines = LargeArrays.Allocate<LineSpan>(all.Count(delimiter));
             int start = 0;
             for (int n = 0; n < lines.Length; n++)
             {
@@ -216,7 +229,9 @@ internal sealed partial class SortCommand
 
                 try
                 {
-                    Array.Resize(ref _data, (int)Math.Min(wanted, Limit));
+                    byte[] larger = LargeArrays.Allocate<byte>((int)Math.Min(wanted, Limit));
+                    _data.AsSpan(0, _length).CopyTo(larger);
+                    _data = larger;
                 }
                 catch (OutOfMemoryException)
                 {

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Streams.Modules.Text.Internal;
 using Streams.Pipelines;
 
@@ -297,8 +300,34 @@ internal sealed partial class SortCommand : PipelineStage
 
     private static async ValueTask WriteAsync(PipeWriter writer, byte[] data, LineSpan[] lines, LineComparer comparer, bool unique, byte delimiter, CancellationToken cancellationToken)
     {
-        for (int i = 0; i < lines.Length; i++)
+        for (int next = 0; next < lines.Length;)
         {
+            next = WriteSome(writer, data, lines, next, comparer, unique, delimiter);
+            await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the sorted lines from <paramref name="next"/> on until a batch is buffered; returns the first
+    /// line not written.</summary>
+    /// <remarks>In sorted order the lines are scattered over the input, so each is a cache miss: the bytes of a
+    /// line some way ahead are fetched while this one is copied, and lines are copied into one span per batch
+    /// rather than through the writer one at a time (on 570 000 short lines the copying was a quarter of sort's
+    /// time).</remarks>
+    private static int WriteSome(PipeWriter writer, byte[] data, LineSpan[] lines, int next, LineComparer comparer, bool unique, byte delimiter)
+    {
+        const int Ahead = 16;
+        Span<byte> span = writer.GetSpan(StageIO.BatchSize);
+        int used = 0;
+        int i = next;
+        for (; i < lines.Length; i++)
+        {
+            if (i + Ahead < lines.Length)
+            {
+                Prefetch(data, lines[i + Ahead].Start);
+            }
+
             if (unique && i > 0 && comparer.CompareContent(lines[i - 1], lines[i]) == 0)
             {
                 // Keep lines[i - 1] as the run's representative: compare later lines with the first of the run.
@@ -306,14 +335,36 @@ internal sealed partial class SortCommand : PipelineStage
                 continue;
             }
 
-            CommandIO.WriteLine(writer, data.AsSpan(lines[i].Start, lines[i].Length), delimiter);
-            if (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= StageIO.BatchSize)
+            LineSpan line = lines[i];
+            if (used + line.Length + 1 > span.Length)
             {
-                await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+                if (used > 0)
+                {
+                    // Line i was compared with the one before, which has not changed: the next call finds the same.
+                    break;
+                }
+
+                span = writer.GetSpan(line.Length + 1);
             }
+
+            data.AsSpan(line.Start, line.Length).CopyTo(span[used..]);
+            used += line.Length;
+            span[used++] = delimiter;
         }
 
-        await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
+        writer.Advance(used);
+        return i;
+    }
+
+    // Asks the processor to bring the bytes at `offset` into its cache (a hint: it never faults, even on an address
+    // the collector has since moved).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(byte[] data, int offset)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), offset)));
+        }
     }
 
     private static async ValueTask<int> CheckAsync(StageContext context, byte[] data, LineSpan[] lines, LineComparer comparer, bool unique, bool report, string file)

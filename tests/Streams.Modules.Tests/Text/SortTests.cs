@@ -288,18 +288,29 @@ public class SortTests
     /// and the rest only when those are equal: lines of 0–12 bytes from a tiny alphabet with NUL, a high byte and
     /// a blank share prefixes of every length, so every branch (shorter line, equal line, rest decides) is
     /// taken. Property test against GNU over several seeds, small inputs and one past the parallel threshold.</summary>
+    /// <remarks>The radix sort of whole lines (LineRadix) takes eight bytes per round: with
+    /// <paramref name="shared"/>, lines start with one of a few long common starts (7 to 41 bytes), so runs of
+    /// equal bytes go through several rounds and past the last one.</remarks>
     [Theory]
-    [InlineData(1, 1500)]
-    [InlineData(2, 1500)]
-    [InlineData(3, 1500)]
-    [InlineData(4, 200_000)]
-    public async Task Sort_WholeLinesSharingPrefixes_SameAsGnu(int seed, int count)
+    [InlineData(1, 1500, false)]
+    [InlineData(2, 1500, false)]
+    [InlineData(3, 1500, false)]
+    [InlineData(4, 200_000, false)]
+    [InlineData(5, 3000, true)]
+    [InlineData(6, 150_000, true)]
+    public async Task Sort_WholeLinesSharingPrefixes_SameAsGnu(int seed, int count, bool shared)
     {
         var random = new Random(seed);
         const string alphabet = "ab\0\u0001\u00ff ";
+        string[] starts = [.. new[] { 0, 7, 8, 9, 16, 17, 24, 31, 32, 33, 41 }.Select(n => new string('k', n - (n / 3)) + new string('\u00ff', n / 3))];
         var text = new System.Text.StringBuilder();
         for (int i = 0; i < count; i++)
         {
+            if (shared)
+            {
+                text.Append(starts[random.Next(starts.Length)]);
+            }
+
             int length = random.Next(13);
             for (int j = 0; j < length; j++)
             {

@@ -89,15 +89,25 @@ internal readonly partial struct LineComparer
     /// in their first bytes).</summary>
     public bool Keyed => _keys.Length > 0;
 
+    /// <summary>Whether lines compare as wholes in byte order (no keys, no <c>-r</c>): what <see cref="LineRadix"/>
+    /// sorts.</summary>
+    public bool WholeLines => _keys.Length == 0 && !_reverse;
+
+    /// <summary>The bytes the lines given to <see cref="CompareContent(LineSpan, LineSpan)"/> lie in.</summary>
+    public ReadOnlySpan<byte> Data => _data;
+
     /// <summary>Orders two lines of the comparer's data (zero for equal lines: what <c>-u</c> uses for
     /// equality).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int CompareContent(LineSpan x, LineSpan y)
     {
-        if (_keys.Length == 0 && x.HasInteger && y.HasInteger && x.Prefix != y.Prefix)
+        if (x.HasInteger && y.HasInteger && _keys.Length <= 1 && x.Integer != y.Integer)
         {
-            // Whole lines that differ in their first eight bytes: the common case of a plain sort.
-            return (x.Prefix < y.Prefix) != _reverse ? -1 : 1;
+            // Whole lines that differ in their first eight bytes (the common case of a plain sort), or one numeric
+            // key read once as a plain integer (of sort -n): one comparison of two numbers.
+            return _keys.Length == 0
+                ? (x.Prefix < y.Prefix) != _reverse ? -1 : 1
+                : (x.Integer < y.Integer) != _keys[0].Reverse ? -1 : 1;
         }
 
         return CompareContent(_data.AsSpan(x.Start, x.Length), x, _data.AsSpan(y.Start, y.Length), y);
