@@ -60,14 +60,14 @@ internal sealed partial class SortCommand
         return source;
     }
 
-    // Whole lines by radix, anything else by merge sort; both stable.
+    // Whole lines, or plain integer keys, by radix; anything else by merge sort; all stable.
     private static void SortChunk(Span<LineSpan> lines, Span<LineSpan> scratch, in LineComparer comparer)
     {
         if (comparer.WholeLines)
         {
             LineRadix.Sort(lines, scratch, comparer, comparer.Data);
         }
-        else
+        else if (!LineRadix.TrySortByInteger(lines, scratch, comparer))
         {
             LineSort.Sort(lines, scratch, comparer);
         }

@@ -332,6 +332,53 @@ public class SortTests
         await Gnu.SameAsync(() => new SortCommand(), "sort", [], string.Concat(sorted.Split('\n')[..^1].Reverse().Select(line => line + "\n")));
     }
 
+    /// <summary>sort -n on keys that are all plain integers goes by a radix sort on their values, then orders equal
+    /// values by the whole line (unless -s or -u): negative and 18-digit values, leading zeros and text after the
+    /// number make equal values with different lines; with <paramref name="mixed"/> some keys are not plain
+    /// integers (decimals, blanks, nothing), which takes the comparison sort instead. Against GNU.</summary>
+    [Theory]
+    [InlineData(1, 2000, false)]
+    [InlineData(2, 2000, true)]
+    [InlineData(3, 150_000, false)]
+    public async Task Sort_IntegerKeys_SameAsGnu(int seed, int count, bool mixed)
+    {
+        var random = new Random(seed);
+        string[] tails = ["", "", "", " x", " a", " 0"];
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            long value = random.Next(4) switch
+            {
+                0 => random.Next(-50, 50),
+                1 => random.Next(2000),
+                2 => random.NextInt64(-999_999_999_999_999_999, 999_999_999_999_999_999),
+                _ => random.Next(70_000) * 1_000_000L,
+            };
+            string number = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (random.Next(8) == 0 && value >= 0)
+            {
+                number = "00" + number;
+            }
+
+            if (mixed && random.Next(10) == 0)
+            {
+                number = random.Next(3) switch { 0 => value + ".5", 1 => " " + number, _ => string.Empty };
+            }
+
+            text.Append(i % 3 == 0 ? "k," : "j,").Append(number).Append(tails[random.Next(tails.Length)]).Append('\n');
+        }
+
+        string keyed = text.ToString();
+        string bare = string.Concat(keyed.Split('\n')[..^1].Select(line => line[2..] + "\n"));
+        foreach (string[] args in new string[][] { ["-n"], ["-ns"], ["-nu"], ["-rn"], ["-n", "-r", "-s"] })
+        {
+            await Gnu.SameAsync(() => new SortCommand(), "sort", args, bare);
+        }
+
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-t", ",", "-k2,2n"], keyed);
+        await Gnu.SameAsync(() => new SortCommand(), "sort", ["-t", ",", "-k2n", "-u"], keyed);
+    }
+
     [Fact]
     public async Task Sort_LargeInput_SortsInParallelLikeGnu()
     {

@@ -93,6 +93,11 @@ internal readonly partial struct LineComparer
     /// sorts.</summary>
     public bool WholeLines => _keys.Length == 0 && !_reverse;
 
+    /// <summary>Whether the only key is numeric and ascending (<c>sort -n</c>, <c>-k2,2n</c>; not <c>-r</c>), so that
+    /// lines whose keys are plain integers order by those first: what <see cref="LineRadix.TrySortByInteger"/>
+    /// sorts.</summary>
+    public bool AscendingIntegerKey => _keys.Length == 1 && _keys[0].Numeric && !_keys[0].Reverse && !_reverse;
+
     /// <summary>The bytes the lines given to <see cref="CompareContent(LineSpan, LineSpan)"/> lie in.</summary>
     public ReadOnlySpan<byte> Data => _data;
 

@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>The sort of whole lines by their bytes (<c>sort</c> with no keys and no <c>-r</c>): a radix sort on
-/// eight bytes of the lines at a time, stable, so that equal lines keep their input order as GNU's do.</summary>
+/// <summary>Radix sorts of <c>sort</c>'s line table, stable, so that equal lines keep their input order as GNU's
+/// do: of whole lines by their bytes (<c>sort</c> with no keys and no <c>-r</c>), eight bytes at a time, and of
+/// lines by a plain integer key (<c>sort -n</c>, <see cref="TrySortByInteger"/>).</summary>
 /// <remarks>
 /// <para>Each round orders a run of lines by the eight bytes at its depth (zeros past a line's end) and, among
 /// equal bytes, by how many of them the line has (a line that ends there is the start of the longer one, so it goes
@@ -61,13 +62,90 @@ internal static class LineRadix
             inScratch = true;
         }
 
-        Span<LineSpan> from = inScratch ? scratch : lines, to = inScratch ? lines : scratch;
-        Span<ulong> fromKeys = keys, toKeys = keyScratch;
+        Span<LineSpan> from = inScratch ? scratch : lines;
         for (int i = 0; i < n; i++)
         {
-            fromKeys[i] = Chunk(data, from[i], offset);
+            keys[i] = Chunk(data, from[i], offset);
         }
 
+        Span<ulong> sortedKeys = ByKeys(from, inScratch ? lines : scratch, keys, keyScratch, lines);
+
+        // Lines with the same bytes here that go on past them: the next eight bytes decide.
+        for (int i = 0; i < n;)
+        {
+            int j = i + 1;
+            while (j < n && sortedKeys[j] == sortedKeys[i] && Class(lines[j], offset) == Class(lines[i], offset))
+            {
+                j++;
+            }
+
+            if (j - i > 1 && Class(lines[i], offset) == 9)
+            {
+                // sortedKeys[i..j] is not read again: the next round may use it.
+                SortRun(lines[i..j], scratch[i..j], keys[i..j], keyScratch[i..j], depth + 1, comparer, data);
+            }
+
+            i = j;
+        }
+    }
+
+    /// <summary>Sorts lines with one numeric key that every line holds as a plain integer (<c>sort -n</c> on
+    /// numbers, <see cref="LineSpan.HasInteger"/>), not reversed: a radix sort on the values (two passes for
+    /// values below 65 536), then, among equal values, the rest of the comparison (the whole line, unless
+    /// <c>-s</c> or <c>-u</c>) for the runs it does not find in order already. False, with nothing moved, when
+    /// the lines are not all such.</summary>
+    public static bool TrySortByInteger(Span<LineSpan> lines, Span<LineSpan> scratch, in LineComparer comparer)
+    {
+        if (!comparer.AscendingIntegerKey || lines.Length < SmallRun)
+        {
+            return false;
+        }
+
+        foreach (LineSpan line in lines)
+        {
+            if (!line.HasInteger)
+            {
+                return false;
+            }
+        }
+
+        int n = lines.Length;
+        ulong[] keys = LargeArrays.Allocate<ulong>(n);
+        ulong[] keyScratch = LargeArrays.Allocate<ulong>(n);
+        for (int i = 0; i < n; i++)
+        {
+            // The sign bit flipped: signed order as unsigned.
+            keys[i] = (ulong)lines[i].Integer ^ (1UL << 63);
+        }
+
+        Span<ulong> sortedKeys = ByKeys(lines, scratch[..n], keys, keyScratch, lines);
+        for (int i = 0; i < n;)
+        {
+            int j = i + 1;
+            bool ordered = true;
+            while (j < n && sortedKeys[j] == sortedKeys[i])
+            {
+                ordered = ordered && comparer.CompareContent(lines[j - 1], lines[j]) <= 0;
+                j++;
+            }
+
+            if (!ordered)
+            {
+                LineSort.Sort(lines[i..j], scratch[i..j], comparer);
+            }
+
+            i = j;
+        }
+
+        return true;
+    }
+
+    // One stable pass per byte of the keys that is not the same in every key, least significant first, moving the
+    // lines and their keys between the two pairs of tables; the sorted lines end in `result` (one of the two line
+    // tables), and the sorted keys are returned.
+    private static Span<ulong> ByKeys(Span<LineSpan> from, Span<LineSpan> to, Span<ulong> fromKeys, Span<ulong> toKeys, Span<LineSpan> result)
+    {
+        int n = from.Length;
         Span<int> histograms = stackalloc int[8 * 256];
         histograms.Clear();
         foreach (ulong key in fromKeys)
@@ -104,28 +182,12 @@ internal static class LineRadix
             toKeys = swapKeys;
         }
 
-        if (from != lines)
+        if (from != result)
         {
-            from.CopyTo(lines);
+            from.CopyTo(result);
         }
 
-        // Lines with the same bytes here that go on past them: the next eight bytes decide.
-        for (int i = 0; i < n;)
-        {
-            int j = i + 1;
-            while (j < n && fromKeys[j] == fromKeys[i] && Class(lines[j], offset) == Class(lines[i], offset))
-            {
-                j++;
-            }
-
-            if (j - i > 1 && Class(lines[i], offset) == 9)
-            {
-                // fromKeys[i..j] is not read again: the next round may use it.
-                SortRun(lines[i..j], scratch[i..j], keys[i..j], keyScratch[i..j], depth + 1, comparer, data);
-            }
-
-            i = j;
-        }
+        return fromKeys;
     }
 
     // How many bytes the line has from `offset`: 0-8, or 9 when it goes on past the eight bytes there.
