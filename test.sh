@@ -55,6 +55,16 @@ if [ "$files" -lt "${#projects[@]}" ]; then
   failed=$((failed + ${#projects[@]} - files))
 fi
 
+# The installed program: scripts/install.sh (Native AOT when clang is there) and command lines through the binary.
+echo "test.sh: the installed program…"
+if tests/installed.sh >"$results/installed.log" 2>&1; then
+  passed=$((passed + 1))
+  tail -n 1 "$results/installed.log"
+else
+  tail -n 30 "$results/installed.log"
+  failed=$((failed + 1))
+fi
+
 # The benchmark smoke test: every benchmark runs once, quickly, so none rots.
 if [ -x benchmarks/smoke.sh ]; then
   echo "test.sh: benchmark smoke test…"

@@ -17,11 +17,13 @@ artifacts="$root/.build/shell-artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p "$out"
 
-# Newer sources than the binary (the binary's own test, SourceCheck.cs, repeated under the lock).
+# Newer sources than the binary (the binary's own test, SourceCheck.cs, repeated under the lock; obj/ and bin/, which
+# `dotnet build` rewrites, are not sources).
 stale() {
   [ -x "$bin" ] || return 0
   [ -e "$out/.checks-sources" ] || return 0   # built before the binary checked its sources itself
   [ -n "$(find "$root/src" "$root/Directory.Build.props" "$root/Directory.Packages.props" \
+      \( -name obj -o -name bin \) -prune -o \
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -newer "$bin" -print -quit 2>/dev/null)" ]
 }
 
