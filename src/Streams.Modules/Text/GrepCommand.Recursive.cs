@@ -14,20 +14,31 @@ internal sealed partial class GrepCommand
     /// <remarks>As GNU (fts, no sorting): a directory's entries in the order the file system lists them, each
     /// subdirectory walked where it is met; <c>-r</c> follows a symbolic link only when it is an operand and skips
     /// the ones it meets, <c>-R</c> follows all (and warns of a directory loop); FIFOs, sockets and devices met in
-    /// the walk are skipped. With no operand, <c>-r</c> walks <c>.</c> and prints names without <c>./</c>.</remarks>
+    /// the walk are skipped. With no operand, <c>-r</c> walks <c>.</c> and prints names without <c>./</c>.
+    /// <c>--include</c>, <c>--exclude</c> and <c>--exclude-dir</c> skip what they match, operands included
+    /// (<see cref="GrepOptions.IsExcludedFile"/>).</remarks>
     private IEnumerable<GrepInput> Inputs(StageContext context, List<string> operands)
     {
         bool implicitDot = operands.Count == 0 && _options.Recursive != GrepRecursion.None;
         foreach (string operand in implicitDot ? ["."] : operands.Count == 0 ? ["-"] : operands)
         {
-            if (_options.Recursive == GrepRecursion.None || operand == "-" || StandardNames.IsInput(operand))
+            if (operand == "-" || StandardNames.IsInput(operand)
+                || (_options.Recursive == GrepRecursion.None && _options.FileFilters.Count == 0 && _options.ExcludedDirectories.Count == 0))
             {
                 yield return new GrepInput(operand, operand, false);
                 continue;
             }
 
             string path = context.ResolvePath(operand);
-            if (FileKinds.Of(path, followLinks: true, out (ulong, ulong) identity) != FileKind.Directory)
+            bool directory = FileKinds.Of(path, followLinks: true, out (ulong, ulong) identity) == FileKind.Directory;
+
+            // --include, --exclude and --exclude-dir apply to operands too (not to the '.' of a bare -r).
+            if (directory ? !implicitDot && _options.IsExcludedDirectory(operand, operand: true) : _options.IsExcludedFile(operand, operand: true))
+            {
+                continue;
+            }
+
+            if (!directory || _options.Recursive == GrepRecursion.None)
             {
                 yield return new GrepInput(operand, operand, false);
                 continue;
@@ -73,6 +84,11 @@ internal sealed partial class GrepCommand
             // GNU's fts drops an operand's trailing slashes ("sub//" lists "sub/b").
             string childName = name.Length == 0 ? leaf : name.TrimEnd('/') + "/" + leaf;
             FileKind kind = FileKinds.Of(entry, follow, out (ulong, ulong) identity);
+            if (kind == FileKind.Directory ? _options.IsExcludedDirectory(leaf, operand: false) : _options.IsExcludedFile(leaf, operand: false))
+            {
+                continue;
+            }
+
             switch (kind)
             {
                 case FileKind.Regular:

@@ -60,6 +60,9 @@ internal sealed partial class GrepCommand : PipelineStage
           -U, --binary              do not strip CR characters at EOL (no effect here)
           -r, --recursive           search the files under directory operands (. when none)
           -R, --dereference-recursive  likewise, but follow all symlinks
+              --include=GLOB        search only files that match GLOB (a file pattern)
+              --exclude=GLOB        skip files that match GLOB
+              --exclude-dir=GLOB    skip directories that match GLOB
 
         Context control:
           -B, --before-context=NUM  print NUM lines of leading context

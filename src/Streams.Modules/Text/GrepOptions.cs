@@ -88,6 +88,60 @@ internal sealed class GrepOptions
     /// <summary>-r or -R.</summary>
     public GrepRecursion Recursive { get; set; }
 
+    /// <summary>--include (true) and --exclude (false) patterns, in the order given.</summary>
+    public List<(string Glob, bool Include)> FileFilters { get; } = [];
+
+    /// <summary>--exclude-dir patterns.</summary>
+    public List<string> ExcludedDirectories { get; } = [];
+
+    /// <summary>Whether --include and --exclude skip the file <paramref name="name"/>: as GNU's, the last pattern
+    /// that matches decides, and when none does a file is skipped only if the first pattern is an --include.
+    /// A file met in a directory is matched by its base name; an operand by its whole name or any part of it that
+    /// follows a <c>/</c>.</summary>
+    public bool IsExcludedFile(string name, bool operand)
+    {
+        if (FileFilters.Count == 0)
+        {
+            return false;
+        }
+
+        bool excluded = FileFilters[0].Include;
+        foreach ((string glob, bool include) in FileFilters)
+        {
+            if (Matches(glob, name, operand))
+            {
+                excluded = !include;
+            }
+        }
+
+        return excluded;
+    }
+
+    /// <summary>Whether --exclude-dir skips the directory <paramref name="name"/> (matched as
+    /// <see cref="IsExcludedFile"/> matches).</summary>
+    public bool IsExcludedDirectory(string name, bool operand) => ExcludedDirectories.Exists(glob => Matches(glob, name, operand));
+
+    private static bool Matches(string glob, string name, bool operand)
+    {
+        if (Wildcard.IsMatch(glob, name))
+        {
+            return true;
+        }
+
+        if (operand)
+        {
+            for (int slash = name.IndexOf('/'); slash >= 0; slash = name.IndexOf('/', slash + 1))
+            {
+                if (slash + 1 < name.Length && name[slash + 1] != '/' && Wildcard.IsMatch(glob, name[(slash + 1)..]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>-m: stop after this many selected lines (-1: no limit).</summary>
     public long MaxCount { get; set; } = -1;
 
@@ -391,6 +445,26 @@ internal sealed class GrepOptions
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
             return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
+        }
+
+        if (name is "include" or "exclude" or "exclude-dir")
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            if (value is null)
+            {
+                return $"grep: option '--{name}' requires an argument";
+            }
+
+            if (name == "exclude-dir")
+            {
+                ExcludedDirectories.Add(value);
+            }
+            else
+            {
+                FileFilters.Add((value, name == "include"));
+            }
+
+            return null;
         }
 
         if (name == "label")

@@ -34,6 +34,20 @@ public sealed class GrepRecursiveTests : IDisposable
         new[] { "-rq", "foo" }, new[] { "-rv", "foo", "sub" }, new[] { "--recursive", "-o", "o*", "sub" }, new[] { "foo", "sub" },
         new[] { "-R", "foo" }, new[] { "-Rc", "foo", "dlink" }, new[] { "-Rl", "foo", "." }, new[] { "--dereference-recursive", "-n", "foo", "sub" },
         new[] { "-rs", "foo", "nofile", "sub" },
+
+        // --include, --exclude, --exclude-dir: base names in the walk, any '/'-suffix of an operand, the last
+        // matching file pattern decides, none matching skips only when the first is an --include.
+        new[] { "-r", "--include=b", "foo" }, new[] { "-r", "--include=[ab]", "foo" }, new[] { "-r", "--exclude=a", "foo" },
+        new[] { "-r", "--exclude=b*", "foo" }, new[] { "-r", "--include=*", "--exclude=a", "foo" },
+        new[] { "-r", "--exclude=a", "--include=a", "foo" }, new[] { "-r", "--exclude=x", "--include=c", "foo" },
+        new[] { "-r", "--include=c", "--exclude=x", "foo" }, new[] { "-r", "--exclude-dir=deep", "foo" },
+        new[] { "-r", "--exclude-dir=sub", "foo", "sub" }, new[] { "-r", "--exclude-dir=s*", "foo", "." },
+        new[] { "-r", "--exclude-dir=.", "foo", "." }, new[] { "-r", "--exclude-dir=.", "foo" },
+        new[] { "--exclude=a", "foo", "a", "sub/b" }, new[] { "--exclude=b", "foo", "a", "sub/b" },
+        new[] { "--exclude=sub/b", "foo", "a", "sub/b" }, new[] { "-r", "--exclude=sub/b", "foo" },
+        new[] { "--exclude-dir=sub", "foo", "sub" }, new[] { "--exclude=sub", "foo", "sub" },
+        new[] { "-rc", "--include", "c", "--exclude-dir", "deep", "foo" }, new[] { "-R", "--exclude-dir=up", "foo", "sub" },
+        new[] { "-r", "--include", "*", "--exclude=*", "foo", "-" }, new[] { "-r", "foo", "--include" },
     };
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -164,7 +163,7 @@ internal readonly partial struct LineComparer
     {
         if (_keys.Length == 0)
         {
-            return line.WithPrefix(PrefixOf(text));
+            return line.WithPrefix(LineRadix.Leading(text));
         }
 
         (int begin, int end) = Bounds(text, _keys[0]);
@@ -174,23 +173,6 @@ internal readonly partial struct LineComparer
         }
 
         return line.WithKey(begin, end - begin);
-    }
-
-    // The first eight bytes of a line as a big-endian number, zeros past its end.
-    private static ulong PrefixOf(ReadOnlySpan<byte> text)
-    {
-        if (text.Length >= sizeof(ulong))
-        {
-            return BinaryPrimitives.ReadUInt64BigEndian(text);
-        }
-
-        ulong prefix = 0;
-        for (int i = 0; i < sizeof(ulong); i++)
-        {
-            prefix = (prefix << 8) | (i < text.Length ? text[i] : 0u);
-        }
-
-        return prefix;
     }
 
     private int CompareKeys(LineSpan x, LineSpan y, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

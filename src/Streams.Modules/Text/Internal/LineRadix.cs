@@ -194,18 +194,22 @@ internal static class LineRadix
     private static int Class(LineSpan line, int offset) => Math.Min(line.Length - offset, 9);
 
     // The eight bytes of the line from `offset` as a big-endian number, zeros past its end.
-    private static ulong Chunk(ReadOnlySpan<byte> data, LineSpan line, int offset)
+    private static ulong Chunk(ReadOnlySpan<byte> data, LineSpan line, int offset) =>
+        Leading(data.Slice(line.Start + offset, line.Length - offset));
+
+    /// <summary>The first eight bytes of <paramref name="bytes"/> as a big-endian number, zeros past its end: equal
+    /// numbers for equal starts, and their order the bytes' order.</summary>
+    public static ulong Leading(ReadOnlySpan<byte> bytes)
     {
-        int left = line.Length - offset;
-        if (left >= sizeof(ulong))
+        if (bytes.Length >= sizeof(ulong))
         {
-            return BinaryPrimitives.ReadUInt64BigEndian(data.Slice(line.Start + offset, sizeof(ulong)));
+            return BinaryPrimitives.ReadUInt64BigEndian(bytes);
         }
 
         ulong chunk = 0;
         for (int i = 0; i < sizeof(ulong); i++)
         {
-            chunk = (chunk << 8) | (i < left ? data[line.Start + offset + i] : 0u);
+            chunk = (chunk << 8) | (i < bytes.Length ? bytes[i] : 0u);
         }
 
         return chunk;
