@@ -5,7 +5,12 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>uniq [-cdui] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]</c>: collapses runs of equal lines.</summary>
+/// <summary><c>uniq [-cdDuiz] [--group[=METHOD]] [-f N] [-s N] [-w N] [INPUT [OUTPUT]]</c>: collapses runs of equal
+/// lines.</summary>
+/// <remarks>Which lines of a run are written follows GNU's <c>writeline</c>: a line alone in its run is written
+/// unless <c>-d</c> or <c>-D</c>; the last line of a longer run unless <c>-u</c>; with <c>-D</c> every earlier line of
+/// a run too (so <c>-D -u</c> writes all but the last, as GNU's does). <c>-D=prepend|separate</c> and <c>--group</c>
+/// put an empty line (a NUL with <c>-z</c>) between runs.</remarks>
 internal sealed class UniqCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -17,11 +22,18 @@ internal sealed class UniqCommand : PipelineStage
 
           -c, --count           prefix lines by the number of occurrences
           -d, --repeated        only print duplicate lines, one for each group
+          -D                    print all duplicate lines
+              --all-repeated[=METHOD]  like -D, but allow separating groups
+                                         with an empty line;
+                                         METHOD={none(default),prepend,separate}
           -f, --skip-fields=N   avoid comparing the first N fields
           -i, --ignore-case     ignore differences in case when comparing
           -s, --skip-chars=N    avoid comparing the first N characters
           -u, --unique          only print unique lines
+              --group[=METHOD]  show all items, separating groups with an empty line;
+                                  METHOD={separate(default),prepend,append,both}
           -w, --check-chars=N   compare no more than N characters in lines
+          -z, --zero-terminated     line delimiter is NUL, not newline
               --help        display this help and exit
 
         A field is a run of blanks (usually spaces and/or TABs), then non-blank
@@ -32,9 +44,19 @@ internal sealed class UniqCommand : PipelineStage
     [
         new("count", false, 'c'), new("repeated", false, 'd'), new("skip-fields", true, 'f'), new("ignore-case", false, 'i'),
         new("skip-chars", true, 's'), new("unique", false, 'u'), new("check-chars", true, 'w'),
+        new("all-repeated", true, 'D', OptionalArgument: true), new("group", true, '\u0002', OptionalArgument: true),
+        new("zero-terminated", false, 'z'),
     ];
 
-    private bool _count, _repeated, _unique, _ignoreCase;
+    private static readonly string[] DelimitMethods = ["none", "prepend", "separate"];
+    private static readonly string[] GroupMethods = ["prepend", "append", "separate", "both"];
+
+    // GNU's three switches of which lines of a run are written, and its separators.
+    private bool _outputUnique = true, _outputFirstRepeated = true, _outputLaterRepeated;
+    private bool _count, _ignoreCase, _optionUsed;
+    private string _delimit = "none";
+    private string? _grouping;
+    private byte _delimiter = (byte)'\n';
     private long _skipFields, _skipChars, _checkChars = long.MaxValue;
 
     /// <inheritdoc />
@@ -44,7 +66,7 @@ internal sealed class UniqCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "cdf:is:uw:", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "cdDf:is:uw:z", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -59,10 +81,31 @@ internal sealed class UniqCommand : PipelineStage
         {
             switch (key)
             {
-                case 'c': _count = true; break;
-                case 'd': _repeated = true; break;
-                case 'u': _unique = true; break;
+                case 'c': _count = true; _optionUsed = true; break;
+                case 'd': _outputUnique = false; _optionUsed = true; break;
+                case 'u': _outputFirstRepeated = false; _optionUsed = true; break;
                 case 'i': _ignoreCase = true; break;
+                case 'z': _delimiter = 0; break;
+                case 'D':
+                    _outputUnique = false;
+                    _outputLaterRepeated = true;
+                    _optionUsed = true;
+                    string? delimit = value is null ? "none" : Method(value, DelimitMethods);
+                    if (delimit is null)
+                    {
+                        return await InvalidMethodAsync(context, value!, "--all-repeated", DelimitMethods).ConfigureAwait(false);
+                    }
+
+                    _delimit = delimit;
+                    break;
+                case '\u0002':
+                    _grouping = value is null ? "separate" : Method(value, GroupMethods);
+                    if (_grouping is null)
+                    {
+                        return await InvalidMethodAsync(context, value!, "--group", GroupMethods).ConfigureAwait(false);
+                    }
+
+                    break;
                 default:
                     if (!Counts.TryParseCount(value!, out long n))
                     {
@@ -85,6 +128,16 @@ internal sealed class UniqCommand : PipelineStage
 
                     break;
             }
+        }
+
+        if (_grouping is not null && _optionUsed)
+        {
+            return await CommandIO.UsageAsync(context, Name, "--group is mutually exclusive with -c/-d/-D/-u").ConfigureAwait(false);
+        }
+
+        if (_count && _outputLaterRepeated)
+        {
+            return await CommandIO.UsageAsync(context, Name, "printing all duplicated lines and repeat counts is meaningless").ConfigureAwait(false);
         }
 
         if (args.Operands.Count > 2)
@@ -130,24 +183,76 @@ internal sealed class UniqCommand : PipelineStage
         return 0;
     }
 
+    /// <summary>GNU's argmatch: the method <paramref name="value"/> names, exactly or as an unambiguous
+    /// prefix; null otherwise.</summary>
+    private static string? Method(string value, string[] methods)
+    {
+        if (Array.IndexOf(methods, value) >= 0)
+        {
+            return value;
+        }
+
+        string[] prefixed = [.. methods.Where(m => m.StartsWith(value, StringComparison.Ordinal))];
+        return value.Length > 0 && prefixed.Length == 1 ? prefixed[0] : null;
+    }
+
+    private static async ValueTask<int> InvalidMethodAsync(StageContext context, string value, string option, string[] methods)
+    {
+        await context.WriteErrorLineAsync($"uniq: invalid argument '{value}' for '{option}'").ConfigureAwait(false);
+        await context.WriteErrorLineAsync("Valid arguments are:").ConfigureAwait(false);
+        foreach (string method in methods)
+        {
+            await context.WriteErrorLineAsync($"  - '{method}'").ConfigureAwait(false);
+        }
+
+        await context.WriteErrorLineAsync("Try 'uniq --help' for more information.").ConfigureAwait(false);
+        return 1;
+    }
+
     private async ValueTask RunCoreAsync(PipeReader reader, PipeWriter output, CancellationToken cancellationToken)
     {
-        var lines = new LineReader(reader, flushWhenIdle: output);
+        var lines = new LineReader(reader, _delimiter, flushWhenIdle: output);
         byte[] previous = new byte[256];
         int previousLength = -1;
-        long count = 0;
+        long matches = 0;
+        bool firstDelimiter = true, anyGroup = false;
         while (await lines.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
             ReadOnlySpan<byte> line = lines.Current;
-            if (previousLength >= 0 && Same(previous.AsSpan(0, previousLength), line))
+            bool match = previousLength >= 0 && Same(previous.AsSpan(0, previousLength), line);
+            if (_grouping is not null)
             {
-                count++;
-                continue;
-            }
+                // --group: every line, an empty line before each run but the first (and first or last as asked).
+                if (!match && (_grouping is "prepend" or "both" || anyGroup))
+                {
+                    output.Write([_delimiter]);
+                }
 
-            if (previousLength >= 0)
+                CommandIO.WriteLine(output, line, _delimiter);
+                anyGroup = true;
+            }
+            else if (previousLength >= 0)
             {
-                Emit(output, previous.AsSpan(0, previousLength), count);
+                matches += match ? 1 : 0;
+                if (_delimit != "none")
+                {
+                    if (!match)
+                    {
+                        firstDelimiter &= matches == 0;
+                    }
+                    else if (matches == 1 && (_delimit == "prepend" || !firstDelimiter))
+                    {
+                        output.Write([_delimiter]);
+                    }
+                }
+
+                if (match && !_outputLaterRepeated)
+                {
+                    continue;
+                }
+
+                Emit(output, previous.AsSpan(0, previousLength), match, matches);
+                matches = match ? matches : 0;
             }
 
             if (previous.Length < line.Length)
@@ -157,32 +262,40 @@ internal sealed class UniqCommand : PipelineStage
 
             line.CopyTo(previous);
             previousLength = line.Length;
-            count = 1;
             await output.MaybeFlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (previousLength >= 0)
+        if (_grouping is not null)
         {
-            Emit(output, previous.AsSpan(0, previousLength), count);
+            if (anyGroup && _grouping is "append" or "both")
+            {
+                output.Write([_delimiter]);
+            }
+        }
+        else if (previousLength >= 0)
+        {
+            Emit(output, previous.AsSpan(0, previousLength), false, matches);
         }
 
         await output.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Emit(PipeWriter output, ReadOnlySpan<byte> line, long count)
+    // GNU's writeline: `matches` is how many lines of the run came after its first so far; `match` whether the line
+    // read after this one is of the same run.
+    private void Emit(PipeWriter output, ReadOnlySpan<byte> line, bool match, long matches)
     {
-        if ((_repeated && count < 2) || (_unique && count != 1))
+        if (!(matches == 0 ? _outputUnique : !match ? _outputFirstRepeated : _outputLaterRepeated))
         {
             return;
         }
 
         if (_count)
         {
-            CommandIO.WriteNumber(output, count, 7);
+            CommandIO.WriteNumber(output, matches + 1, 7);
             output.Write(" "u8);
         }
 
-        CommandIO.WriteLine(output, line);
+        CommandIO.WriteLine(output, line, _delimiter);
     }
 
     private bool Same(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

@@ -22,7 +22,7 @@ namespace Streams.Modules.Tests.Text;
 /// exhausted"), is not generated either.</para>
 /// <para>Not generated, as outside what ours does: -R and --random-source (random by design; GNU hashes keys with
 /// MD5, we with XxHash3; SortTests checks the grouping of equal keys), --debug, --files0-from,
-/// --compress-program and --batch-size (ours refuses them), and uniq's -D, --group and -z.</para></remarks>
+/// --compress-program and --batch-size (ours refuses them), and uniq's -z (sort's -z output is not generated).</para></remarks>
 public sealed class SortFuzzTests
 {
     /// <summary>Separators for -t: plain, regex-ish (as a character they mean nothing special), blank, tab and NUL.</summary>
@@ -53,7 +53,9 @@ public sealed class SortFuzzTests
     private static readonly string[][] UniqModes =
         [[], ["-c"], ["-d"], ["-u"], ["-i"], ["-f", "1"], ["-s", "2"], ["-w", "2"], ["-ci"], ["-d", "-f", "1"], ["-u", "-s", "1", "-w", "3"],
         ["-du"], ["-w", "0"], ["-f", "3", "-s", "1"], ["-c", "-w", "1"], ["-i", "-f", "1", "-u"], ["-s", "99"], ["-cd", "-i", "-s", "1"],
-        ["--count", "--ignore-case", "--skip-fields=2"], ["--repeated", "--check-chars=2"], ["-f", "-1"], ["-w", "x"]];
+        ["--count", "--ignore-case", "--skip-fields=2"], ["--repeated", "--check-chars=2"], ["-f", "-1"], ["-w", "x"],
+        ["-D"], ["-D", "-u", "-i"], ["--all-repeated=separate", "-f", "1"], ["--all-repeated=prepend", "-w", "2"],
+        ["--group"], ["--group=both", "-s", "1"], ["--group=prepend", "-i"], ["--group", "-c"], ["-Dc"]];
 
     /// <summary>Differences the fuzzer found and that were fixed, each a command line and its input.</summary>
     public static TheoryData<string[], string> FoundCases() => new()
