@@ -6,7 +6,7 @@ using Streams.Pipelines;
 namespace Streams.Modules.Text;
 
 /// <summary><c>cut -b LIST | -c LIST | -f LIST [-d DELIM] [-s] [--complement] [--output-delimiter=STR]
-/// [FILE]...</c>: prints selected parts of lines.</summary>
+/// [-z] [FILE]...</c>: prints selected parts of lines.</summary>
 internal sealed class CutCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -26,6 +26,7 @@ internal sealed class CutCommand : PipelineStage
           -s, --only-delimited    do not print lines not containing delimiters
               --output-delimiter=STRING  use STRING as the output delimiter
                                     the default is to use the input delimiter
+          -z, --zero-terminated   line delimiter is NUL, not newline
               --help        display this help and exit
 
         Each LIST is made up of one range, or many ranges separated by commas.
@@ -39,6 +40,7 @@ internal sealed class CutCommand : PipelineStage
     [
         new("bytes", true, 'b'), new("characters", true, 'c'), new("delimiter", true, 'd'), new("fields", true, 'f'),
         new("complement", false, ComplementKey), new("only-delimited", false, 's'), new("output-delimiter", true, OutputDelimiterKey),
+        new("zero-terminated", false, 'z'),
     ];
 
     private FieldList _list = null!;
@@ -46,6 +48,7 @@ internal sealed class CutCommand : PipelineStage
     private byte _delimiter = (byte)'\t';
     private byte[]? _outputDelimiter;
     private bool _onlyDelimited;
+    private byte _lineEnd = (byte)'\n';
 
     /// <inheritdoc />
     public override string Name => "cut";
@@ -54,7 +57,7 @@ internal sealed class CutCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "b:c:d:f:ns", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "b:c:d:f:nsz", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -92,6 +95,7 @@ internal sealed class CutCommand : PipelineStage
                     delimiterGiven = true;
                     break;
                 case 's': _onlyDelimited = true; break;
+                case 'z': _lineEnd = 0; break;
                 case OutputDelimiterKey:
                         // GNU takes an empty string as its terminating NUL: one zero byte.
                         _outputDelimiter = value!.Length == 0 ? [0] : CommandIO.ArgumentBytes(value);
@@ -133,7 +137,7 @@ internal sealed class CutCommand : PipelineStage
 
             try
             {
-                var lines = new LineReader(reader, flushWhenIdle: context.Output);
+                var lines = new LineReader(reader, _lineEnd, flushWhenIdle: context.Output);
                 while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
                 {
                     if (_fields)
@@ -178,7 +182,7 @@ internal sealed class CutCommand : PipelineStage
             printed = true;
         }
 
-        output.Write("\n"u8);
+        output.Write([_lineEnd]);
     }
 
     private void CutFields(PipeWriter output, ReadOnlySpan<byte> line)
@@ -188,7 +192,7 @@ internal sealed class CutCommand : PipelineStage
         {
             if (!_onlyDelimited)
             {
-                CommandIO.WriteLine(output, line);
+                CommandIO.WriteLine(output, line, _lineEnd);
             }
 
             return;
@@ -230,6 +234,6 @@ internal sealed class CutCommand : PipelineStage
             start = end + 1;
         }
 
-        output.Write("\n"u8);
+        output.Write([_lineEnd]);
     }
 }
