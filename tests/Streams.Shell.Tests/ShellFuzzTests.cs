@@ -35,7 +35,7 @@ namespace Streams.Shell.Tests;
 /// of its own), and the builtins the subset does not have (<c>.</c>, <c>readonly</c>, <c>set -e</c>, <c>export -n</c>).</para>
 /// <para>No command here reads a file it writes: <c>cat a.txt &gt;&gt; a.txt</c> is refused as GNU cat refuses it
 /// (<c>input file is output file</c>, status 1: CatKernelCopyTests), but other commands would grow the file while
-/// they read it, in bash too. GNU printf's <c>%q</c> is missing from ours.</para>
+/// they read it, in bash too. (bash's printf is a builtin whose <c>%q</c> quotes differently from GNU's: ours follows GNU's, PrintfTests.)</para>
 /// <para>Also left out: descriptors duplicated across directions (<c>0&gt;&amp;1</c>, <c>1&lt;&amp;0</c>): ours
 /// keeps 0 for reading and 1 and 2 for writing, where bash's outcome depends on how its descriptors were
 /// opened (a terminal is both).</para></remarks>

@@ -21,6 +21,8 @@ internal sealed class PrintfCommand : PipelineStage
           \uHHHH, \UHHHHHHHH  Unicode character (UTF-8)
           %%      a single %
           %b      ARGUMENT as a string with '\' escapes interpreted (\0NNN octal)
+          %q      ARGUMENT is printed in a format that can be reused as shell input,
+                    escaping non-printable characters with the proposed POSIX $'' syntax.
 
         and all C format specifications ending with one of diouxXfeEgGcs, with flags
         -+ #0, widths and precisions (* takes them from an ARGUMENT). Numeric
@@ -193,12 +195,20 @@ internal sealed class PrintfCommand : PipelineStage
                 }
             }
 
-            while (i < format.Length && format[i] is (byte)'l' or (byte)'h' or (byte)'j' or (byte)'z' or (byte)'t' or (byte)'L' or (byte)'q')
+            while (i < format.Length && format[i] is (byte)'l' or (byte)'h' or (byte)'j' or (byte)'z' or (byte)'t' or (byte)'L')
             {
                 i++;
             }
 
             char conversion = i < format.Length ? (char)format[i] : '\0';
+            if (conversion == 'q' && i == start + 1)
+            {
+                // %q: the argument quoted for the shell, as GNU's (which takes no flag, width, precision or length).
+                _output.AddRange(next < values.Count ? ShellQuote.Quote(values[next++]) : []);
+                i++;
+                continue;
+            }
+
             var spec = new CSpec(flags.ToString(), width, precision, conversion);
             switch (conversion)
             {

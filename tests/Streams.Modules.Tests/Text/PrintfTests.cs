@@ -62,4 +62,40 @@ public class PrintfTests
         Streams.Testing.CommandOutcome outcome = await Gnu.RunOursAsync(new PrintfCommand(), [], []);
         Assert.Equal("printf: missing operand\nTry 'printf --help' for more information.\n", outcome.ErrorText);
     }
+    /// <summary>%q quotes for the shell as GNU's printf does (gnulib's shell-escape quoting): random arguments from
+    /// letters, every shell-special character, quotes, blanks, control characters and a non-ASCII letter, at every
+    /// position (a '#' or '~' first, a brace alone), against /usr/bin/printf.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Printf_Q_QuotesLikeGnu(int seed)
+    {
+        var random = new Random(seed);
+        const string alphabet = "ab9 '\"\\$`!&()*;<=>[]^|?{}#~@%+,-./:_\t\n\x01\x7fé";
+        var args = new List<string> { "%q\n", string.Empty, "{", "}", "#", "~", "a#", "it's", "'", "''" };
+        for (int n = 0; n < 200; n++)
+        {
+            int length = random.Next(1, 7);
+            args.Add(string.Concat(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])));
+        }
+
+        await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", [.. args], "");
+    }
+
+    /// <summary>%q takes no flag, width, precision or length (GNU: "invalid conversion specification", status 1),
+    /// is a conversion of its own in "%qd", and prints nothing for a missing argument. The last case is gnulib's
+    /// second pass starting inside the $'…' segment the first ended in (an argument with a single quote that ends
+    /// in a control character).</summary>
+    [Theory]
+    [InlineData("%10q|", "a")]
+    [InlineData("%-q|", "a")]
+    [InlineData("%.1q|", "a")]
+    [InlineData("%lq|", "a")]
+    [InlineData("%qd|", "5")]
+    [InlineData("[%q]", "a b", "c")]
+    [InlineData("[%q][%q]\n")]
+    [InlineData("%q\n", "\x01'\x01", "a'\x01", "a'\x01b", "'a\x01")]
+    public async Task Printf_QForms_LikeGnu(params string[] args)
+        => await Gnu.SameAsync(() => new PrintfCommand(), "/usr/bin/printf", args, "");
 }
