@@ -5,7 +5,11 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>tac [FILE]...</c>: prints each file's lines last first.</summary>
+/// <summary><c>tac [-b] [-s SEPARATOR] [FILE]...</c>: prints each file's lines (records ended by SEPARATOR, or
+/// started by it with <c>-b</c>) last first.</summary>
+/// <remarks>A separator is found searching backwards from the end, as GNU's tac finds it, so overlapping
+/// separators (<c>-s aa</c> on <c>aaa</c>) split where GNU's do. An empty separator leaves the input whole. GNU's
+/// <c>-r</c> (a regular expression as the separator) is not there.</remarks>
 internal sealed class TacCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -14,8 +18,15 @@ internal sealed class TacCommand : PipelineStage
 
         With no FILE, or when FILE is -, read standard input.
 
+          -b, --before             attach the separator before instead of after
+          -s, --separator=STRING   use STRING as the separator instead of newline
               --help        display this help and exit
         """;
+
+    private static readonly LongOption[] Longs = [new("before", false, 'b'), new("separator", true, 's')];
+
+    private byte[] _separator = [(byte)'\n'];
+    private bool _before;
 
     /// <inheritdoc />
     public override string Name => "tac";
@@ -24,7 +35,7 @@ internal sealed class TacCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "");
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "bs:", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -33,6 +44,18 @@ internal sealed class TacCommand : PipelineStage
         if (args.Help)
         {
             return await CommandIO.HelpAsync(context, HelpText).ConfigureAwait(false);
+        }
+
+        foreach ((char key, string? value) in args.Options)
+        {
+            if (key == 'b')
+            {
+                _before = true;
+            }
+            else
+            {
+                _separator = CommandIO.ArgumentBytes(value!);
+            }
         }
 
         int status = 0;
@@ -207,9 +230,9 @@ internal sealed class TacCommand : PipelineStage
                 got += n;
             }
 
-            // Only the new block can end the carried line: without a newline in it, nothing is complete yet
-            // (and a long line is not searched again for every block).
-            if (start == 0 || buffer.AsSpan(from, size).Contains((byte)'\n'))
+            // Only a separator that starts in the new block can end the carried line: without one, nothing is
+            // complete yet (and a long line is not searched again for every block).
+            if (start == 0 || (_separator.Length > 0 && buffer.AsSpan(from, Math.Min(size + _separator.Length - 1, to - from)).IndexOf(_separator) >= 0))
             {
                 to = from + await ReverseAsync(context, buffer.AsMemory(from, to - from), atStart: start == 0).ConfigureAwait(false);
             }
@@ -218,18 +241,43 @@ internal sealed class TacCommand : PipelineStage
         }
     }
 
-    /// <summary>Writes the complete lines of <paramref name="data"/> last first and returns the length of its
-    /// first, unfinished line (0 when <paramref name="atStart"/>: the data starts the input, so it is written
-    /// too). A line is its bytes and the newline after them; the input's last line may have none.</summary>
-    private static async ValueTask<int> ReverseAsync(StageContext context, ReadOnlyMemory<byte> data, bool atStart)
+    /// <summary>Writes the complete records of <paramref name="data"/> last first and returns the length of its
+    /// first, unfinished record (0 when <paramref name="atStart"/>: the data starts the input, so it is written
+    /// too). A record is its bytes and the separator after them (before them with <c>-b</c>); the input's last
+    /// record may have none (its first, with <c>-b</c>).</summary>
+    private async ValueTask<int> ReverseAsync(StageContext context, ReadOnlyMemory<byte> data, bool atStart)
     {
+        byte[] separator = _separator;
+        if (separator.Length == 0)
+        {
+            // Nothing separates: the input is one record.
+            if (atStart)
+            {
+                context.Output.Write(data.Span);
+            }
+
+            return atStart ? 0 : data.Length;
+        }
+
         int end = data.Length;
         while (end > 0)
         {
-            int searchEnd = data.Span[end - 1] == '\n' ? end - 1 : end;
-            int start = data.Span[..searchEnd].LastIndexOf((byte)'\n') + 1;
-            if (start == 0 && !atStart)
+            int found, start;
+            if (_before)
             {
+                found = data.Span[..end].LastIndexOf(separator);
+                start = Math.Max(0, found);
+            }
+            else
+            {
+                int searchEnd = data.Span[..end].EndsWith(separator) ? end - separator.Length : end;
+                found = data.Span[..searchEnd].LastIndexOf(separator);
+                start = found < 0 ? 0 : found + separator.Length;
+            }
+
+            if (found < 0 && !atStart)
+            {
+                // The record starts before this data: it is carried to the next block.
                 return end;
             }
 
