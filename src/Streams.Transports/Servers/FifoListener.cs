@@ -7,16 +7,25 @@ namespace Streams.Transports.Servers;
 /// begins when a program opens <c>PATH.in</c> for writing and ends when the last writer closes it; what comes up
 /// the session's stream is written to <c>PATH.out</c>, opened when there is something to write and closed at the
 /// end of the session (so <c>cat PATH.out</c> ends).</summary>
-/// <remarks>open(2) of a FIFO blocks until the other end is opened, so the opens run on their own threads and
-/// are undone, when stopping, by opening the other end without blocking.</remarks>
+/// <remarks>
+/// <para>open(2) of a FIFO's write end blocks until the other end is opened, so the opens of <c>PATH.out</c> run on
+/// their own threads and are undone, when stopping, by opening the other end without blocking.</para>
+/// <para><c>PATH.in</c> is opened without blocking and polled until a writer has data or has come and gone. When a
+/// session's input ends, the next session's reader is opened before the session closes its own: a writer that
+/// connects in between (a script's next <c>echo … &gt; PATH.in</c> while the server still finishes the last
+/// session) writes into a FIFO that still has a reader, and what it wrote is the next session's input. Closing
+/// the old reader first would let the kernel drop those bytes with the last reader.</para>
+/// </remarks>
 internal sealed class FifoListener : ConnectionListener
 {
     private readonly string _in;
     private readonly string _out;
     private readonly ulong _inInode;
     private readonly ulong _outInode;
+    private readonly Lock _gate = new();
     private long _count;
     private int _disposed;
+    private int _next = -1;
 
     private FifoListener(string path, ulong inInode, ulong outInode)
     {
@@ -61,22 +70,51 @@ internal sealed class FifoListener : ConnectionListener
 
     public override async ValueTask<AcceptedConnection> AcceptAsync(CancellationToken cancellationToken)
     {
-        Task<SafeFileHandle> opening = Task.Factory.StartNew(() => File.OpenHandle(_in, FileMode.Open, FileAccess.Read), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        try
+        int fd;
+        lock (_gate)
         {
-            await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await UnblockAsync(opening, _in, write: true).ConfigureAwait(false);
-            throw;
+            (fd, _next) = (_next, -1);
         }
 
-        SafeFileHandle handle = await opening.ConfigureAwait(false);
-        var input = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (fd < 0)
+        {
+            fd = UnixFiles.OpenNonBlocking(_in, write: false, out int errno);
+            if (fd < 0)
+            {
+                throw new IOException($"{Address}: {_in} cannot be opened (errno {errno})");
+            }
+        }
+
+        // A writer with data, or one that came and went: polled on a thread of its own, a fifth of a second at a
+        // time so that a stop is seen.
+        Task<bool> waiting = Task.Factory.StartNew(
+            () =>
+            {
+                while (!UnixFiles.WaitReadable(fd, 200))
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        if (!await waiting.ConfigureAwait(false))
+        {
+            UnixFiles.CloseDescriptor(fd);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        UnixFiles.SetBlocking(fd);
+        var input = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
         string name = Address + "#" + Interlocked.Increment(ref _count).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var output = new LazyFifoWriter(_out);
-        var pipe = new Duplex(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)), output.Writer);
+        var reader = new SessionInput(input, HoldNextReader);
+        var pipe = new Duplex(PipeReader.Create(reader, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true)), output.Writer);
         return new AcceptedConnection(name, new DuplexPipeDriver(name, pipe, new DuplexPipeDriverOptions
         {
             // The session's output is over once PATH.out has had everything: a close waits for that.
@@ -84,14 +122,33 @@ internal sealed class FifoListener : ConnectionListener
             Stopped = async abort =>
             {
                 await output.StopAsync(abort).ConfigureAwait(false);
+                HoldNextReader();
                 await input.DisposeAsync().ConfigureAwait(false);
             },
         }));
     }
 
+    /// <summary>Opens the next session's reader of <c>PATH.in</c> (once), before a session closes its own.</summary>
+    private void HoldNextReader()
+    {
+        lock (_gate)
+        {
+            if (_next < 0 && Volatile.Read(ref _disposed) == 0)
+            {
+                _next = UnixFiles.OpenNonBlocking(_in, write: false, out _);
+            }
+        }
+    }
+
     public override ValueTask DisposeAsync()
     {
         RemoveFiles();
+        lock (_gate)
+        {
+            UnixFiles.CloseDescriptor(_next);
+            _next = -1;
+        }
+
         return default;
     }
 
@@ -161,6 +218,49 @@ internal sealed class FifoListener : ConnectionListener
                 throw new IOException($"{what}: {path} exists without {Path.GetFileNameWithoutExtension(path)}.in (refusing to replace it)");
             default:
                 throw new IOException($"{what}: {path} exists and is not a FIFO (refusing to replace it)");
+        }
+    }
+
+    /// <summary>A session's reader of <c>PATH.in</c> that calls <paramref name="ended"/> when a read finds the end
+    /// (every writer closed), before anything closes it.</summary>
+    private sealed class SessionInput(Stream inner, Action ended) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Ended(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Ended(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Ended(int read)
+        {
+            if (read == 0)
+            {
+                ended();
+            }
+
+            return read;
         }
     }
 

@@ -120,6 +120,26 @@ internal static partial class UnixFiles
         }
     }
 
+    /// <summary>Waits up to <paramref name="timeoutMilliseconds"/> for a FIFO's read end to have data or to have
+    /// seen a writer come and go (Linux reports that only for writers that opened after this reader did).</summary>
+    public static unsafe bool WaitReadable(int fd, int timeoutMilliseconds)
+    {
+        // struct pollfd { int fd; short events; short revents; }; POLLIN is 1.
+        long pollFd = (uint)fd | (1L << 32);
+        int ready = Poll(&pollFd, 1, timeoutMilliseconds);
+        return ready > 0;
+    }
+
+    /// <summary>Clears O_NONBLOCK on a descriptor from <see cref="OpenNonBlocking"/>.</summary>
+    public static void SetBlocking(int fd)
+    {
+        int flags = Fcntl(fd, GetFlags, 0);
+        if (flags >= 0)
+        {
+            _ = Fcntl(fd, SetFlags, flags & ~OpenNonBlock);
+        }
+    }
+
     /// <summary>Removes <paramref name="path"/> if it is still the entry of kind <paramref name="kind"/> and inode
     /// <paramref name="inode"/> that we created (someone may have replaced it since).</summary>
     public static void RemoveIfOurs(string path, UnixFileKind kind, ulong inode)
@@ -148,4 +168,13 @@ internal static partial class UnixFiles
 
     [LibraryImport("libc.so.6", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    [LibraryImport("libc.so.6", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int Poll(long* fds, nuint count, int timeout);
+
+    [LibraryImport("libc.so.6", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    private const int GetFlags = 3;
+    private const int SetFlags = 4;
 }

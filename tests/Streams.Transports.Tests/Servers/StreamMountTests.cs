@@ -111,6 +111,54 @@ public sealed class StreamMountTests
         Directory.Delete(dir, true);
     }
 
+    /// <summary>A writer that opens PATH.in while the last session has read its end but not yet closed its reader
+    /// (a script's next write racing the server): its bytes are the next session's input, not dropped by the kernel
+    /// with the old reader. Before the fix the second `cat` waited for ever (seen once in a loaded test run).</summary>
+    [Fact]
+    public async Task Fifo_WriterConnectsBeforeTheLastSessionClosed_ItsBytesAreTheNextSession()
+    {
+        string dir = TempDirectory();
+        string path = Path.Combine(dir, "f");
+        int sessions = 0;
+        var firstEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StreamMount mount = await StreamMount.StartAsync(new StreamMountOptions
+        {
+            Path = path,
+            Fifo = true,
+            RemoveOnSignals = false,
+            Handler = async (stream, ct) =>
+            {
+                int session = Interlocked.Increment(ref sessions);
+                var text = new StringBuilder();
+                await foreach (Message m in stream.ReadAllAsync(ct))
+                {
+                    text.Append(m.ToText());
+                    m.Release();
+                }
+
+                if (session == 1)
+                {
+                    // The first session has seen the end of its input and stays open until the next writer wrote.
+                    firstEnded.SetResult();
+                    await release.Task.WaitAsync(ct);
+                }
+
+                await stream.WriteAsync($"{session}:{text}", ct);
+            },
+        });
+
+        Assert.Equal(0, await ShAsync($"echo one > '{path}.in'"));
+        await firstEnded.Task.WaitAsync(Bound);
+        Assert.Equal(0, await ShAsync($"echo two > '{path}.in'"));
+        release.SetResult();
+        Assert.Equal("1:one\n", await ShOutputAsync($"cat '{path}.out'"));
+        Assert.Equal("2:two\n", await ShOutputAsync($"cat '{path}.out'"));
+
+        await mount.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(Bound);
+        Directory.Delete(dir, true);
+    }
+
     [Fact]
     public async Task Fifo_RegularFileAtIn_IsRefused()
     {
