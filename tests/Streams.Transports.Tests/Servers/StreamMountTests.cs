@@ -79,25 +79,7 @@ public sealed class StreamMountTests
     {
         string dir = TempDirectory();
         string path = Path.Combine(dir, "f");
-        int sessions = 0;
-        StreamMount mount = await StreamMount.StartAsync(new StreamMountOptions
-        {
-            Path = path,
-            Fifo = true,
-            RemoveOnSignals = false,
-            Handler = async (stream, ct) =>
-            {
-                int session = Interlocked.Increment(ref sessions);
-                var text = new StringBuilder();
-                await foreach (Message m in stream.ReadAllAsync(ct))
-                {
-                    text.Append(m.ToText());
-                    m.Release();
-                }
-
-                await stream.WriteAsync($"{session}:{text.ToString().ToUpperInvariant()}", ct);
-            },
-        });
+        StreamMount mount = await StartFifoAsync(path, (session, text, _) => Task.FromResult($"{session}:{text.ToUpperInvariant()}"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + ".in"));
 
         Assert.Equal(0, await ShAsync($"echo hi > '{path}.in'"));
@@ -119,33 +101,18 @@ public sealed class StreamMountTests
     {
         string dir = TempDirectory();
         string path = Path.Combine(dir, "f");
-        int sessions = 0;
         var firstEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        StreamMount mount = await StreamMount.StartAsync(new StreamMountOptions
+        StreamMount mount = await StartFifoAsync(path, async (session, text, ct) =>
         {
-            Path = path,
-            Fifo = true,
-            RemoveOnSignals = false,
-            Handler = async (stream, ct) =>
+            if (session == 1)
             {
-                int session = Interlocked.Increment(ref sessions);
-                var text = new StringBuilder();
-                await foreach (Message m in stream.ReadAllAsync(ct))
-                {
-                    text.Append(m.ToText());
-                    m.Release();
-                }
+                // The first session has seen the end of its input and stays open until the next writer wrote.
+                firstEnded.SetResult();
+                await release.Task.WaitAsync(ct);
+            }
 
-                if (session == 1)
-                {
-                    // The first session has seen the end of its input and stays open until the next writer wrote.
-                    firstEnded.SetResult();
-                    await release.Task.WaitAsync(ct);
-                }
-
-                await stream.WriteAsync($"{session}:{text}", ct);
-            },
+            return $"{session}:{text}";
         });
 
         Assert.Equal(0, await ShAsync($"echo one > '{path}.in'"));
@@ -171,6 +138,31 @@ public sealed class StreamMountTests
         Assert.Contains("not a FIFO", error.Message, StringComparison.Ordinal);
         Assert.False(Path.Exists(path + ".out"));
         Directory.Delete(dir, true);
+    }
+
+    // A FIFO mount whose sessions read their whole input and answer with what `answer` makes of the session's
+    // number (from 1) and its input.
+    private static Task<StreamMount> StartFifoAsync(string path, Func<int, string, CancellationToken, Task<string>> answer)
+    {
+        int sessions = 0;
+        return StreamMount.StartAsync(new StreamMountOptions
+        {
+            Path = path,
+            Fifo = true,
+            RemoveOnSignals = false,
+            Handler = async (stream, ct) =>
+            {
+                int session = Interlocked.Increment(ref sessions);
+                var text = new StringBuilder();
+                await foreach (Message m in stream.ReadAllAsync(ct))
+                {
+                    text.Append(m.ToText());
+                    m.Release();
+                }
+
+                await stream.WriteAsync(await answer(session, text.ToString(), ct), ct);
+            },
+        });
     }
 
     private static StreamMountOptions MountOptions(string path, UnixFileMode? mode = null, bool fifo = false) => new()
