@@ -9,8 +9,8 @@ namespace Streams.Modules.Text;
 /// lines.</summary>
 /// <remarks>Which lines of a run are written follows GNU's <c>writeline</c>: a line alone in its run is written
 /// unless <c>-d</c> or <c>-D</c>; the last line of a longer run unless <c>-u</c>; with <c>-D</c> every earlier line of
-/// a run too (so <c>-D -u</c> writes all but the last, as GNU's does). <c>-D=prepend|separate</c> and <c>--group</c>
-/// put an empty line (a NUL with <c>-z</c>) between runs.</remarks>
+/// a run too (so <c>-D -u</c> writes all but the last, as GNU's does). <c>--all-repeated=prepend|separate</c> and
+/// <c>--group</c> put an empty line (a NUL with <c>-z</c>) between runs.</remarks>
 internal sealed class UniqCommand : PipelineStage
 {
     internal const string HelpText = """
