@@ -88,41 +88,17 @@ internal sealed partial class SortCommand
             }
 
             _paths.Add(file.Name);
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
             try
             {
                 using (file)
                 {
-                    int used = 0;
-                    for (int i = 0; i < lines.Length; i++)
+                    var batch = new ArrayBufferWriter<byte>(StageIO.BatchSize);
+                    for (int next = 0; next < lines.Length;)
                     {
-                        if (unique && i > 0 && comparer.CompareContent(lines[i - 1], lines[i]) == 0)
-                        {
-                            // As WriteAsync: the first of equal lines stays the one later lines are compared with.
-                            lines[i] = lines[i - 1];
-                            continue;
-                        }
-
-                        ReadOnlySpan<byte> line = data.AsSpan(lines[i].Start, lines[i].Length);
-                        if (used + line.Length + 1 > buffer.Length)
-                        {
-                            file.Write(buffer, 0, used);
-                            used = 0;
-                        }
-
-                        if (line.Length + 1 > buffer.Length)
-                        {
-                            file.Write(line);
-                            file.WriteByte(delimiter);
-                            continue;
-                        }
-
-                        line.CopyTo(buffer.AsSpan(used));
-                        buffer[used + line.Length] = delimiter;
-                        used += line.Length + 1;
+                        next = WriteSome(batch, data, lines, next, comparer, unique, delimiter);
+                        file.Write(batch.WrittenSpan);
+                        batch.ResetWrittenCount();
                     }
-
-                    file.Write(buffer, 0, used);
                 }
 
                 return true;
@@ -131,10 +107,6 @@ internal sealed partial class SortCommand
             {
                 Error = $"write failed: {file.Name}: {CommandIO.Reason(ex)}";
                 return false;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
 

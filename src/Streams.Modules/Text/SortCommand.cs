@@ -309,13 +309,14 @@ internal sealed partial class SortCommand : PipelineStage
         await writer.FlushOrStopAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the sorted lines from <paramref name="next"/> on until a batch is buffered; returns the first
-    /// line not written.</summary>
+    /// <summary>Writes the sorted lines from <paramref name="next"/> on until a batch is buffered (with
+    /// <paramref name="unique"/> only the first of equal lines); returns the first line not written. The output and
+    /// the runs a large sort spills to temporary files (<see cref="RunFiles.TryWrite"/>) are written by it.</summary>
     /// <remarks>In sorted order the lines are scattered over the input, so each is a cache miss: the bytes of a
     /// line some way ahead are fetched while this one is copied, and lines are copied into one span per batch
     /// rather than through the writer one at a time (on 570 000 short lines the copying was a quarter of sort's
     /// time).</remarks>
-    private static int WriteSome(PipeWriter writer, byte[] data, LineSpan[] lines, int next, LineComparer comparer, bool unique, byte delimiter)
+    private static int WriteSome(IBufferWriter<byte> writer, byte[] data, LineSpan[] lines, int next, LineComparer comparer, bool unique, byte delimiter)
     {
         const int Ahead = 16;
         Span<byte> span = writer.GetSpan(StageIO.BatchSize);
