@@ -6,22 +6,26 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text.Internal;
 
-/// <summary>Reads a large regular file in parts that end on a newline, each part on its own processor, for the
-/// commands whose result over a file is the sum of their results over its lines (<c>wc</c>, <c>grep -c</c>).</summary>
+/// <summary>Reads a large regular file on several threads, for the commands whose result over a file is the sum of
+/// their results over its lines (<c>wc</c>, <c>grep -c</c>).</summary>
 /// <remarks>
-/// <para>A part is read with <c>pread</c> into a buffer of its own and handed to the scanner in blocks of whole
-/// lines; only the block at the very end of the file may lack its final newline. A line longer than the buffer
-/// grows it. The last part reads on until <c>pread</c> reports the end, so a file that grows while it is read is
-/// read as far as a sequential reader would have.</para>
+/// <para>The file is cut into chunks of <see cref="MinimumPart"/> bytes that the threads take one at a time from a
+/// shared counter, so that a thread that starts late or shares its processor takes fewer (with a fixed half each,
+/// the helper thread's start-up was added to the whole: <c>wc -l</c> of 60 MB took 1.7 ms longer, docs/benchmarks.md).
+/// A chunk owns the lines that start in it. It is read with <c>pread</c> into the thread's buffer and handed to the
+/// scanner in blocks of whole lines; only the block at the very end of the file may lack its final newline. A line
+/// longer than the buffer grows it. The last chunk reads on until <c>pread</c> reports the end, so a file that
+/// grows while it is read is read as far as a sequential reader would have.</para>
 /// <para>The caller owns the handle; nothing here closes it or moves its offset. Each scanner state is touched by
-/// one thread only, and the caller sees all of them once every part is done.</para>
+/// one thread only, and the caller sees all of them once every thread is done. The helpers are threads of their
+/// own, not the pool's: the pool would also start its gate thread.</para>
 /// </remarks>
 internal static partial class FileParts
 {
-    /// <summary>The least a part may hold: a smaller file is read by one thread, the caller's own way.</summary>
+    /// <summary>The size of a chunk; a file of less than two is read by one thread, the caller's own way.</summary>
     public const long MinimumPart = 4 << 20;
 
-    private const int BlockSize = 256 * 1024;
+    private const int BlockSize = 64 * 1024;
 
     /// <summary>Scans one block of whole lines (the last block of a file may lack its final newline). The block is
     /// the scanner's to change.</summary>
@@ -88,52 +92,37 @@ internal static partial class FileParts
         return true;
     }
 
-    /// <summary>Scans <paramref name="file"/> from <paramref name="start"/> to its end in parts on several threads.</summary>
+    /// <summary>Scans <paramref name="file"/> from <paramref name="start"/> to its end on several threads.</summary>
     /// <param name="file">A regular file open for reading.</param>
-    /// <param name="start">The offset to start from.</param>
-    /// <param name="states">One fresh state per part, in file order; its length is the most parts to use.</param>
-    /// <param name="scan">Called with each block of each part, on that part's thread.</param>
+    /// <param name="start">The offset to start from, taken as the start of a line.</param>
+    /// <param name="states">One fresh state per thread; its length is the most threads to use. A thread's state
+    /// receives the blocks of every chunk that thread took, in no particular order.</param>
+    /// <param name="scan">Called with each block of whole lines, on the thread that read it.</param>
     /// <param name="cancellationToken">Checked between blocks.</param>
+    /// <param name="chunk">The share of the file a thread takes at a time (tests make it small).</param>
     /// <returns>The offset just past the last byte read.</returns>
     /// <exception cref="IOException">A read failed.</exception>
-    public static long Scan<TState>(SafeFileHandle file, long start, TState[] states, Scanner<TState> scan, CancellationToken cancellationToken)
+    public static long Scan<TState>(SafeFileHandle file, long start, TState[] states, Scanner<TState> scan, CancellationToken cancellationToken, long chunk = MinimumPart)
     {
-        long length = RandomAccess.GetLength(file);
-        long[] bounds = Bounds(file, start, Math.Max(length, start), states.Length);
-        int parts = bounds.Length - 1;
-        var ends = new long[parts];
-        var others = new Task[parts - 1];
-        for (int i = 1; i < parts; i++)
+        long length = Math.Max(RandomAccess.GetLength(file), start);
+        var work = new Chunks<TState>(file, start, Math.Max(1, (length - start + chunk - 1) / chunk), chunk, states, scan, cancellationToken);
+        int threads = (int)Math.Min(states.Length, work.Count);
+        var others = new Thread[threads - 1];
+        for (int i = 0; i < others.Length; i++)
         {
-            int part = i;
-            others[i - 1] = Task.Run(() => ends[part] = ScanPart(file, bounds[part], part == parts - 1 ? long.MaxValue : bounds[part + 1], ref states[part], scan, cancellationToken), cancellationToken);
+            int worker = i + 1;
+            others[i] = new Thread(() => work.Run(worker)) { IsBackground = true, Name = "file part" };
+            others[i].UnsafeStart();
         }
 
-        Exception? failure = null;
-        try
+        work.Run(0);
+        foreach (Thread other in others)
         {
-            ends[0] = ScanPart(file, bounds[0], parts == 1 ? long.MaxValue : bounds[1], ref states[0], scan, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
+            other.Join();
         }
 
-        try
-        {
-            Task.WaitAll(others);
-        }
-        catch (AggregateException ex)
-        {
-            failure ??= ex.InnerExceptions[0];
-        }
-
-        if (failure is not null)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return ends[^1];
+        work.ThrowIfFailed();
+        return work.End;
     }
 
     /// <summary>The current offset of a descriptor (<c>lseek(fd, 0, SEEK_CUR)</c>), or -1 when it has none.</summary>
@@ -142,66 +131,67 @@ internal static partial class FileParts
     /// <summary>Moves a descriptor's offset to <paramref name="offset"/>, as reading up to there would have.</summary>
     public static void MoveTo(int descriptor, long offset) => LSeek(descriptor, offset, 0);
 
-    // The starts of the parts and, last, the nominal end: each inner bound just past the first newline at or after
-    // its even share; bounds that a long line swallows merge with the next.
-    private static long[] Bounds(SafeFileHandle file, long start, long length, int most)
+    // The chunks of one scan, taken by the threads one at a time from a shared counter, so that a thread that
+    // starts late (or shares its processor) takes fewer. Chunk i owns the lines that start in
+    // [start + i * size, start + (i + 1) * size): it begins just past the first newline at or after its first
+    // byte's predecessor and ends just past the first newline at or after its own last byte, which is where
+    // chunk i + 1 begins. The last chunk reads on to the end of the file.
+    private sealed class Chunks<TState>(SafeFileHandle file, long start, long count, long size, TState[] states, Scanner<TState> scan, CancellationToken cancellationToken)
     {
-        int parts = (int)Math.Clamp((length - start) / MinimumPart, 1, Math.Max(1, most));
-        var bounds = new List<long>(parts + 1) { start };
-        byte[] probe = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        private long _next;
+        private Exception? _failure;
+
+        public long Count => count;
+
+        /// <summary>Where the last chunk stopped reading.</summary>
+        public long End { get; private set; }
+
+        public void Run(int worker)
         {
-            for (int i = 1; i < parts; i++)
+            try
             {
-                long at = Math.Max(start + ((length - start) / parts * i), bounds[^1]);
-                long bound = NextLineStart(file, at, length, probe);
-                if (bound > bounds[^1] && bound < length)
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+                try
                 {
-                    bounds.Add(bound);
+                    for (long i = Interlocked.Increment(ref _next) - 1; i < count && Volatile.Read(ref _failure) is null; i = Interlocked.Increment(ref _next) - 1)
+                    {
+                        long from = start + (i * size);
+                        long to = i == count - 1 ? long.MaxValue : from + size;
+                        long end = ScanChunk(ref buffer, from, i == 0, to, ref states[worker]);
+                        if (i == count - 1)
+                        {
+                            End = end;
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(probe);
-        }
-
-        bounds.Add(length);
-        return [.. bounds];
-    }
-
-    // The offset just past the first newline at or after `at`, or `length` when there is none before it.
-    private static long NextLineStart(SafeFileHandle file, long at, long length, byte[] probe)
-    {
-        for (long offset = at; offset < length;)
-        {
-            int n = RandomAccess.Read(file, probe.AsSpan(0, (int)Math.Min(probe.Length, length - offset)), offset);
-            if (n == 0)
+            catch (Exception ex)
             {
-                break;
+                Interlocked.CompareExchange(ref _failure, ex, null);
             }
-
-            int newline = probe.AsSpan(0, n).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                return offset + newline + 1;
-            }
-
-            offset += n;
         }
 
-        return length;
-    }
-
-    // Reads [from, to) (to the end of the file when `to` is long.MaxValue) in blocks of whole lines; returns where
-    // it stopped.
-    private static long ScanPart<TState>(SafeFileHandle file, long from, long to, ref TState state, Scanner<TState> scan, CancellationToken cancellationToken)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-        try
+        public void ThrowIfFailed()
         {
+            if (_failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(_failure);
+            }
+        }
+
+        // Scans the lines that start in [from, to) (to the end of the file when `to` is long.MaxValue) in blocks of
+        // whole lines; returns where it stopped reading.
+        private long ScanChunk(ref byte[] buffer, long from, bool first, long to, ref TState state)
+        {
+            // Unless it is the first, the chunk reads from the byte before its own and drops everything up to and
+            // including the first newline: a line that started earlier is its predecessor's.
+            bool aligned = first;
+            long offset = first ? from : from - 1;
             int held = 0;
-            long offset = from;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -214,11 +204,13 @@ internal static partial class FileParts
                     buffer = larger;
                 }
 
-                int room = (int)Math.Min(buffer.Length - held, to - offset);
-                int n = room == 0 ? 0 : RandomAccess.Read(file, buffer.AsSpan(held, room), offset);
+                // Up to the nominal end, then a block at a time until the newline that ends the chunk.
+                long wanted = to > offset ? to - offset : BlockSize;
+                int room = (int)Math.Min(buffer.Length - held, wanted);
+                int n = RandomAccess.Read(file, buffer.AsSpan(held, room), offset);
                 if (n == 0)
                 {
-                    if (held > 0)
+                    if (aligned && held > 0)
                     {
                         scan(ref state, buffer.AsSpan(0, held));
                     }
@@ -228,20 +220,50 @@ internal static partial class FileParts
 
                 offset += n;
                 held += n;
-                int last = buffer.AsSpan(0, held).LastIndexOf((byte)'\n');
-                if (last < 0)
+                long at = offset - held; // the file offset of buffer[0]
+                if (!aligned)
+                {
+                    int newline = buffer.AsSpan(0, held).IndexOf((byte)'\n');
+                    if (newline < 0 || at + newline + 1 >= to)
+                    {
+                        // Still inside the line that started earlier; once past the end, nothing here is ours.
+                        held = 0;
+                        if (newline >= 0 || offset >= to)
+                        {
+                            return offset;
+                        }
+
+                        continue;
+                    }
+
+                    held -= newline + 1;
+                    buffer.AsSpan(newline + 1, held).CopyTo(buffer);
+                    at += newline + 1;
+                    aligned = true;
+                }
+
+                if (offset >= to)
+                {
+                    // The chunk's last line ends at the first newline at or after its last byte.
+                    int tail = (int)Math.Max(0, to - 1 - at);
+                    int last = buffer.AsSpan(tail, held - tail).IndexOf((byte)'\n');
+                    if (last >= 0)
+                    {
+                        scan(ref state, buffer.AsSpan(0, tail + last + 1));
+                        return offset;
+                    }
+                }
+
+                int whole = buffer.AsSpan(0, held).LastIndexOf((byte)'\n');
+                if (whole < 0)
                 {
                     continue;
                 }
 
-                scan(ref state, buffer.AsSpan(0, last + 1));
-                held -= last + 1;
-                buffer.AsSpan(last + 1, held).CopyTo(buffer);
+                scan(ref state, buffer.AsSpan(0, whole + 1));
+                held -= whole + 1;
+                buffer.AsSpan(whole + 1, held).CopyTo(buffer);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
