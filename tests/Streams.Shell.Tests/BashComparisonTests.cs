@@ -106,6 +106,9 @@ public class BashComparisonTests
         "seq 3 | head -n 1 /dev/stdin; echo a | cat < /dev/stdin; echo err > /dev/stderr | wc -c; echo out > /dev/stdout | wc -c",
         "echo x 2>&1 >/dev/stderr | wc -c; seq 2 | tee /dev/stderr >/dev/null | wc -c; echo y | cat - /dev/fd/0",
         "echo hi >&99999999999; echo $?; echo hi >&5; echo $?",
+
+        // grep -T aligns numbers to the digits of a regular input's size (stdin included), 19 for a pipe.
+        "/usr/bin/seq 200 > n; grep -nT 9 < n; grep -bT -e 5 - n < n; /usr/bin/cat n | grep -nbT 7; grep -cZ 1 n - < n",
     };
 
     [Theory]

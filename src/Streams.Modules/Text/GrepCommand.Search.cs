@@ -39,7 +39,7 @@ internal sealed partial class GrepCommand
     // Context (-A, -B, -C): the last line printed (-1: none yet in this file), whether anything was printed before
     // (a "--" goes between groups, also across files), the trailing lines still to print, and the copies of the
     // unprinted lines that may become leading context.
-    private readonly Queue<(long Number, byte[] Text)> _leading = new();
+    private readonly Queue<(long Number, long Offset, byte[] Text)> _leading = new();
     private long _lastPrinted = -1;
     private bool _printedAny;
     private int _trailing;
@@ -47,12 +47,17 @@ internal sealed partial class GrepCommand
     // Whether lines go out in groups with context (set once the options are parsed).
     private bool _withContext;
 
-    private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name)
+    // -T: the widths line numbers and byte offsets are right-aligned in, for the file being searched (0: none).
+    private int _numberWidth;
+    private int _offsetWidth;
+
+    // `size`: the input's size when it is a regular file (for -T's widths).
+    private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name, long? size)
     {
         var lines = new GrepSedLines(input, context.Output);
         try
         {
-            return await SearchAsync(context, lines, name).ConfigureAwait(false);
+            return await SearchAsync(context, lines, name, size).ConfigureAwait(false);
         }
         finally
         {
@@ -61,9 +66,15 @@ internal sealed partial class GrepCommand
         }
     }
 
-    private async ValueTask<FileOutcome> SearchAsync(StageContext context, GrepSedLines lines, string name)
+    private async ValueTask<FileOutcome> SearchAsync(StageContext context, GrepSedLines lines, string name, long? size)
     {
         var state = new FileState(name);
+
+        // GNU's -T aligns line numbers to the digits of the file's size plus one and byte offsets to those of its
+        // size; 19 digits (the most a 64-bit offset has) when the input has no size.
+        _numberWidth = !_options.InitialTab ? 0 : size is long s ? Digits(s + 1) : 19;
+        _offsetWidth = !_options.InitialTab ? 0 : size is long t ? Digits(t) : 19;
+        long consumed = 0;
         CancellationToken token = context.CancellationToken;
         bool stop = _options.MaxCount == 0;
         long lineNumber = 0;
@@ -77,7 +88,7 @@ internal sealed partial class GrepCommand
         // -v with a fixed string and plain output (no names, numbers, limit or -o): every line between two hits is
         // selected, so whole runs of lines go out (or are counted) at once.
         bool runs = _literal is not null && _options.Invert && !withContext && !_options.Count && !_options.Quiet && !_options.FilesWithMatches
-            && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_withName && _options.MaxCount < 0;
+            && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_options.ByteOffsets && !_withName && _options.MaxCount < 0;
         while (!stop)
         {
             (int offset, int length) = await lines.ReadBlockAsync(token).ConfigureAwait(false);
@@ -88,6 +99,10 @@ internal sealed partial class GrepCommand
 
             byte[] buffer = lines.Buffer;
             int end = offset + length;
+
+            // The input's offset of buffer[0] (-b counts from where grep started reading).
+            long at = consumed - offset;
+            consumed += length;
             if (countOnly)
             {
                 bool binary = false;
@@ -159,7 +174,7 @@ internal sealed partial class GrepCommand
                     if (state.Finishing || LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart), ref _chars) == _options.Invert)
                     {
                         pos = lineEnd + 1;
-                        if (withContext && !Unselected(context.Output, state, buffer.AsSpan(lineStart, lineEnd - lineStart), lineNumber))
+                        if (withContext && !Unselected(context.Output, state, buffer.AsSpan(lineStart, lineEnd - lineStart), lineNumber, at + lineStart))
                         {
                             stop = true;
                             break;
@@ -170,7 +185,7 @@ internal sealed partial class GrepCommand
                 }
 
                 pos = lineEnd + 1;
-                Next next = Select(context.Output, state, buffer, lineStart, lineEnd, lineNumber);
+                Next next = Select(context.Output, state, buffer, lineStart, lineEnd, lineNumber, at + lineStart);
                 if (next == Next.Quit)
                 {
                     return FileOutcome.Quit;
@@ -190,15 +205,10 @@ internal sealed partial class GrepCommand
         {
             // -q prints nothing, not even counts or names.
         }
-        else if (_options.FilesWithMatches && state.Selected > 0)
+        else if ((_options.FilesWithMatches && state.Selected > 0) || (_options.FilesWithoutMatch && state.Selected == 0))
         {
             WriteName(output, name);
-            output.Write("\n"u8);
-        }
-        else if (_options.FilesWithoutMatch && state.Selected == 0)
-        {
-            WriteName(output, name);
-            output.Write("\n"u8);
+            output.Write(_options.NullAfterName ? "\0"u8 : "\n"u8);
         }
         else if (_options.Count && !_options.FilesWithMatches && !_options.FilesWithoutMatch)
         {
@@ -250,7 +260,7 @@ internal sealed partial class GrepCommand
         }
     }
 
-    private Next Select(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber)
+    private Next Select(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber, long lineOffset)
     {
         state.Selected++;
         if (_options.Quiet)
@@ -279,25 +289,25 @@ internal sealed partial class GrepCommand
         {
             // A group that does not follow the last line printed starts with "--". With -o the context lines are
             // counted as printed but not shown, as GNU does.
-            long groupStart = _leading.TryPeek(out (long Number, byte[] Text) first) ? first.Number : lineNumber;
+            long groupStart = _leading.TryPeek(out (long Number, long Offset, byte[] Text) first) ? first.Number : lineNumber;
             if (_printedAny && groupStart != _lastPrinted + 1)
             {
                 output.Write("--\n"u8);
             }
 
             bool visible = !_options.OnlyMatching;
-            while (_leading.TryDequeue(out (long Number, byte[] Text) before))
+            while (_leading.TryDequeue(out (long Number, long Offset, byte[] Text) before))
             {
-                WriteContextLine(output, state.Name, before.Text, before.Number, (byte)'-', visible);
+                WriteContextLine(output, state.Name, before.Text, before.Number, before.Offset, (byte)'-', visible);
             }
 
             if (visible)
             {
-                WriteContextLine(output, state.Name, buffer.AsSpan(start, end - start), lineNumber, (byte)':', true);
+                WriteContextLine(output, state.Name, buffer.AsSpan(start, end - start), lineNumber, lineOffset, (byte)':', true);
             }
             else
             {
-                WriteOnlyMatching(output, state, buffer, start, end, lineNumber);
+                WriteOnlyMatching(output, state, buffer, start, end, lineNumber, lineOffset);
                 (_lastPrinted, _printedAny) = (lineNumber, true);
             }
 
@@ -311,20 +321,20 @@ internal sealed partial class GrepCommand
         }
         else if (!_options.OnlyMatching)
         {
-            WritePrefix(output, state.Name, lineNumber);
+            WritePrefix(output, state.Name, lineNumber, lineOffset, (byte)':', end - start);
             output.Write(buffer.AsSpan(start, end - start));
             output.Write("\n"u8);
         }
         else
         {
-            WriteOnlyMatching(output, state, buffer, start, end, lineNumber);
+            WriteOnlyMatching(output, state, buffer, start, end, lineNumber, lineOffset);
         }
 
         return limit ? Next.StopFile : Next.Continue;
     }
 
     // -o: each nonempty match of the line on a line of its own (none with -v).
-    private void WriteOnlyMatching(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber)
+    private void WriteOnlyMatching(PipeWriter output, FileState state, byte[] buffer, int start, int end, long lineNumber, long lineOffset)
     {
         if (!_options.Invert && _regex is not null)
         {
@@ -340,7 +350,7 @@ internal sealed partial class GrepCommand
                     continue;
                 }
 
-                WritePrefix(output, state.Name, lineNumber);
+                WritePrefix(output, state.Name, lineNumber, lineOffset + s, (byte)':', e - s);
                 output.Write(buffer.AsSpan(start + s, e - s));
                 output.Write("\n"u8);
                 pos = e;
@@ -350,7 +360,7 @@ internal sealed partial class GrepCommand
 
     // A line that is not selected, with context: trailing context, or kept as possible leading context. False when
     // -m was reached and the trailing context is done: stop reading.
-    private bool Unselected(PipeWriter output, FileState state, ReadOnlySpan<byte> line, long lineNumber)
+    private bool Unselected(PipeWriter output, FileState state, ReadOnlySpan<byte> line, long lineNumber, long lineOffset)
     {
         if (state.Binary)
         {
@@ -359,7 +369,7 @@ internal sealed partial class GrepCommand
 
         if (_trailing > 0)
         {
-            WriteContextLine(output, state.Name, line, lineNumber, (byte)'-', !_options.OnlyMatching);
+            WriteContextLine(output, state.Name, line, lineNumber, lineOffset, (byte)'-', !_options.OnlyMatching);
             _trailing--;
             return !state.Finishing || _trailing > 0;
         }
@@ -376,15 +386,15 @@ internal sealed partial class GrepCommand
                 _leading.Dequeue();
             }
 
-            _leading.Enqueue((lineNumber, line.ToArray()));
+            _leading.Enqueue((lineNumber, lineOffset, line.ToArray()));
         }
 
         return true;
     }
 
-    // One line of output with context: the name and number, each followed by SEPARATOR (':' for a selected line,
-    // '-' for context), and the text; an invisible one (-o) only counts as printed.
-    private void WriteContextLine(PipeWriter output, string name, ReadOnlySpan<byte> text, long lineNumber, byte separator, bool visible)
+    // One line of output with context: the prefixes, each followed by SEPARATOR (':' for a selected line, '-' for
+    // context), and the text; an invisible one (-o) only counts as printed.
+    private void WriteContextLine(PipeWriter output, string name, ReadOnlySpan<byte> text, long lineNumber, long lineOffset, byte separator, bool visible)
     {
         (_lastPrinted, _printedAny) = (lineNumber, true);
         if (!visible)
@@ -392,18 +402,7 @@ internal sealed partial class GrepCommand
             return;
         }
 
-        if (_withName)
-        {
-            WriteName(output, name);
-            output.Write([separator]);
-        }
-
-        if (_options.LineNumbers)
-        {
-            output.WriteUtf8(lineNumber.ToString(CultureInfo.InvariantCulture));
-            output.Write([separator]);
-        }
-
+        WritePrefix(output, name, lineNumber, lineOffset, separator, text.Length);
         output.Write(text);
         output.Write("\n"u8);
     }
@@ -413,25 +412,62 @@ internal sealed partial class GrepCommand
         if (_withName)
         {
             WriteName(output, name);
-            output.Write(":"u8);
+            output.Write(_options.NullAfterName ? "\0"u8 : ":"u8);
         }
 
         output.WriteUtf8(selected.ToString(CultureInfo.InvariantCulture) + "\n");
     }
 
-    private void WritePrefix(PipeWriter output, string name, long lineNumber)
+    // What goes before a line (or a match, with -o) of TEXT bytes, as GNU's print_line_head: the name (then NUL with
+    // -Z, else the separator), the line number and the byte offset (right-aligned with -T), each then the
+    // separator; with -T, a tab before nonempty text that has a prefix.
+    private void WritePrefix(PipeWriter output, string name, long lineNumber, long offset, byte separator, int text)
     {
         if (_withName)
         {
             WriteName(output, name);
-            output.Write(":"u8);
+            output.Write(_options.NullAfterName ? "\0"u8 : [separator]);
         }
 
         if (_options.LineNumbers)
         {
-            output.WriteUtf8(lineNumber.ToString(CultureInfo.InvariantCulture));
-            output.Write(":"u8);
+            WriteNumber(output, lineNumber, _numberWidth);
+            output.Write([separator]);
         }
+
+        if (_options.ByteOffsets)
+        {
+            WriteNumber(output, offset, _offsetWidth);
+            output.Write([separator]);
+        }
+
+        if (_options.InitialTab && text != 0 && (_withName || _options.LineNumbers || _options.ByteOffsets))
+        {
+            output.Write("\t"u8);
+        }
+    }
+
+    private static void WriteNumber(PipeWriter output, long value, int width)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        value.TryFormat(digits, out int n, default, CultureInfo.InvariantCulture);
+        for (int pad = width - n; pad > 0; pad--)
+        {
+            output.Write(" "u8);
+        }
+
+        output.Write(digits[..n]);
+    }
+
+    private static int Digits(long value)
+    {
+        int digits = 1;
+        for (; value >= 10; value /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
     }
 
     private static void WriteName(PipeWriter output, string name) => output.WriteUtf8(name);

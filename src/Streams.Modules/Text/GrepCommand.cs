@@ -40,6 +40,7 @@ internal sealed partial class GrepCommand : PipelineStage
 
         Output control:
           -m, --max-count=NUM       stop after NUM selected lines
+          -b, --byte-offset         print the byte offset with output lines
           -n, --line-number         print line number with output lines
           -H, --with-filename       print file name with output lines
           -h, --no-filename         suppress the file name prefix on output
@@ -48,6 +49,8 @@ internal sealed partial class GrepCommand : PipelineStage
           -L, --files-without-match  print only names of FILEs with no selected lines
           -l, --files-with-matches  print only names of FILEs with selected lines
           -c, --count               print only a count of selected lines per FILE
+          -T, --initial-tab         make tabs line up (if needed)
+          -Z, --null                print 0 byte after FILE name
               --label=LABEL         use LABEL as the standard input file name prefix
               --line-buffered       flush output on every line (lines already go out
                                     whenever grep waits for input)
@@ -58,6 +61,7 @@ internal sealed partial class GrepCommand : PipelineStage
               --binary-files=TYPE   assume that binary files are TYPE;
                                     TYPE is 'binary', 'text', or 'without-match'
           -U, --binary              do not strip CR characters at EOL (no effect here)
+          -u, --unix-byte-offsets   obsolete: a warning, and no effect
           -r, --recursive           search the files under directory operands (. when none)
           -R, --dereference-recursive  likewise, but follow all symlinks
               --include=GLOB        search only files that match GLOB (a file pattern)
@@ -100,6 +104,11 @@ internal sealed partial class GrepCommand : PipelineStage
     {
         ArgumentNullException.ThrowIfNull(context);
         string? error = GrepOptions.Parse(context.Arguments, context.ResolvePath, out _options);
+        if (_options.UnixByteOffsets)
+        {
+            await context.WriteErrorLineAsync("grep: warning: --unix-byte-offsets (-u) is obsolete").ConfigureAwait(false);
+        }
+
         if (error is not null)
         {
             // GNU adds its usage lines to option errors, not to bad values (conflicting matchers, -m, -A/-B/-C).
@@ -165,7 +174,7 @@ internal sealed partial class GrepCommand : PipelineStage
             }
             else if (file == "-" || StandardNames.IsInput(file))
             {
-                outcome = await SearchAsync(context, context.Input, file == "-" ? StdinName : file).ConfigureAwait(false);
+                outcome = await SearchAsync(context, context.Input, file == "-" ? StdinName : file, context.InputLength).ConfigureAwait(false);
             }
             else
             {
@@ -204,7 +213,7 @@ internal sealed partial class GrepCommand : PipelineStage
                     PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
                     try
                     {
-                        outcome = await SearchAsync(context, reader, input.Name).ConfigureAwait(false);
+                        outcome = await SearchAsync(context, reader, input.Name, stream.CanSeek ? stream.Length : null).ConfigureAwait(false);
                     }
                     finally
                     {

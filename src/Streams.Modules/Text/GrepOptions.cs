@@ -58,6 +58,18 @@ internal sealed class GrepOptions
     /// <summary>-n.</summary>
     public bool LineNumbers { get; set; }
 
+    /// <summary>-b: the byte offset of each line (of each match with -o) before it.</summary>
+    public bool ByteOffsets { get; set; }
+
+    /// <summary>-T: a tab between the prefixes and the text, and the numbers right-aligned.</summary>
+    public bool InitialTab { get; set; }
+
+    /// <summary>-Z: a NUL after each file name instead of its separator (or newline with -l and -L).</summary>
+    public bool NullAfterName { get; set; }
+
+    /// <summary>-u was given: obsolete, only warned about.</summary>
+    public bool UnixByteOffsets { get; set; }
+
     /// <summary>-o.</summary>
     public bool OnlyMatching { get; set; }
 
@@ -302,6 +314,10 @@ internal sealed class GrepOptions
             case 'v': Invert = true; break;
             case 'c': Count = true; break;
             case 'n': LineNumbers = true; break;
+            case 'b': ByteOffsets = true; break;
+            case 'T': InitialTab = true; break;
+            case 'Z': NullAfterName = true; break;
+            case 'u': UnixByteOffsets = true; break;
             case 'o': OnlyMatching = true; break;
             case 'q': Quiet = true; break;
             case 's': NoMessages = true; break;
@@ -404,6 +420,10 @@ internal sealed class GrepOptions
             "invert-match" => 'v',
             "count" => 'c',
             "line-number" => 'n',
+            "byte-offset" => 'b',
+            "initial-tab" => 'T',
+            "null" => 'Z',
+            "unix-byte-offsets" => 'u',
             "only-matching" => 'o',
             "quiet" or "silent" => 'q',
             "no-messages" => 's',

@@ -14,6 +14,7 @@ public class GnuFileDifferentialTests
         ("e", ""),
         ("crlf", "p q\r\nq\r\n\r\n"),
         ("bin", "a\0b\n\xff\xfe\n"),
+        ("gaps", "x\n\n\ny\n"),
         ("big", string.Concat(Enumerable.Range(0, 30_000).Select(i => $"line {i % 977} {(i * 7919) % 1000}\n"))),
     ];
 
@@ -37,6 +38,11 @@ public class GnuFileDifferentialTests
         { "grep", ["-A1", "a", "f1", "f2"] }, { "grep", ["-C1", "-n", "b", "f1", "f2", "bin"] },
         { "grep", ["-q", "a", "nofile", "f1"] }, { "grep", ["a", "bin"] }, { "grep", ["-n", "line 9", "big", "-"] }, { "grep", ["-c", "q", "crlf", "-"] },
         { "grep", ["-I", "a", "bin", "f1"] }, { "grep", ["-Ic", "a", "bin", "f1", "-"] }, { "grep", ["-I", "-L", "a", "bin", "f1"] },
+        { "grep", ["-bT", "b", "f1", "f2", "-"] }, { "grep", ["-nbT", "line 97", "big"] }, { "grep", ["-T", "a", "f1", "f2"] },
+        { "grep", ["-b", "-o", "b", "f1", "-"] }, { "grep", ["-Z", "b", "f1", "f2"] }, { "grep", ["-lZ", "b", "f1", "f2", "e"] },
+        { "grep", ["-LZ", "a", "f1", "f2", "e"] }, { "grep", ["-cZ", "b", "f1", "f2"] }, { "grep", ["-ZnbT", "-C1", "b", "f1", "crlf"] },
+        { "grep", ["--null", "--byte-offset", "--initial-tab", "-H", "q", "crlf"] }, { "grep", ["-nT", "-v", "x", "gaps"] },
+        { "grep", ["-bnT", "-B1", "y", "gaps"] }, { "grep", ["-u", "-b", "a", "f1"] }, { "grep", ["-obT", "[a-c]", "f1", "gaps"] },
         { "grep", ["-a", "-n", "a", "bin"] }, { "grep", ["--binary-files=text", "-c", "b", "bin"] }, { "grep", ["--text", "-o", "b.", "bin"] },
         { "sed", ["-n", "p", "f1", "f2"] }, { "sed", ["$d", "f1", "f2"] }, { "sed", ["=", "f1", "f2"] }, { "sed", ["s/a/b/", "nofile", "f1"] },
         { "sed", ["-n", "$p", "f1", "-", "e"] },
