@@ -8,7 +8,7 @@ internal sealed partial class GrepCommand
 {
     /// <summary>Plain <c>-c</c> (no <c>-m</c>, <c>-q</c>, <c>-l</c>, <c>-L</c>): the count over an input is the sum
     /// of the counts over any split of it at newlines.</summary>
-    private bool CountOnly => _options.Count && _options.MaxCount < 0 && !_options.Quiet && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
+    private bool CountOnly => _options.Count && !_options.NullData && _options.MaxCount < 0 && !_options.Quiet && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
 
     // A large regular file is counted in parts, each on its own thread (FileParts); false when the input is not one.
     private bool TryCountInParts(StageContext context, string file, out long selected)
@@ -94,7 +94,7 @@ internal sealed partial class GrepCommand
     /// with -c). True when <paramref name="block"/> held one; with -a (text) nothing is done and the answer is false.</summary>
     private bool BinaryToLines(Span<byte> block)
     {
-        if (_options.BinaryFiles == GrepBinaryFiles.Text || !block.Contains((byte)0))
+        if (_options.BinaryFiles == GrepBinaryFiles.Text || _options.NullData || !block.Contains((byte)0))
         {
             return false;
         }

@@ -47,6 +47,9 @@ internal sealed partial class GrepCommand
     // Whether lines go out in groups with context (set once the options are parsed).
     private bool _withContext;
 
+    // The byte that ends a line: NUL with -z.
+    private byte _eol = (byte)'\n';
+
     // -T: the widths line numbers and byte offsets are right-aligned in, for the file being searched (0: none).
     private int _numberWidth;
     private int _offsetWidth;
@@ -54,7 +57,7 @@ internal sealed partial class GrepCommand
     // `size`: the input's size when it is a regular file (for -T's widths).
     private async ValueTask<FileOutcome> SearchAsync(StageContext context, PipeReader input, string name, long? size)
     {
-        var lines = new GrepSedLines(input, context.Output);
+        var lines = new GrepSedLines(input, context.Output, _eol);
         try
         {
             return await SearchAsync(context, lines, name, size).ConfigureAwait(false);
@@ -148,27 +151,27 @@ internal sealed partial class GrepCommand
                     {
                         if (_options.LineNumbers)
                         {
-                            lineNumber += buffer.AsSpan(pos, end - pos).Count((byte)'\n');
+                            lineNumber += buffer.AsSpan(pos, end - pos).Count(_eol);
                         }
 
                         break;
                     }
 
                     hit += pos;
-                    int before = buffer.AsSpan(pos, hit - pos).LastIndexOf((byte)'\n');
+                    int before = buffer.AsSpan(pos, hit - pos).LastIndexOf(_eol);
                     lineStart = before < 0 ? pos : pos + before + 1;
                     if (_options.LineNumbers)
                     {
-                        lineNumber += buffer.AsSpan(pos, lineStart - pos).Count((byte)'\n') + 1;
+                        lineNumber += buffer.AsSpan(pos, lineStart - pos).Count(_eol) + 1;
                     }
 
-                    int after = buffer.AsSpan(hit, end - hit).IndexOf((byte)'\n');
+                    int after = buffer.AsSpan(hit, end - hit).IndexOf(_eol);
                     lineEnd = after < 0 ? end : hit + after;
                 }
                 else
                 {
                     lineStart = pos;
-                    int newline = buffer.AsSpan(pos, end - pos).IndexOf((byte)'\n');
+                    int newline = buffer.AsSpan(pos, end - pos).IndexOf(_eol);
                     lineEnd = newline < 0 ? end : pos + newline;
                     lineNumber++;
                     if (state.Finishing || LineMatches(buffer.AsSpan(lineStart, lineEnd - lineStart), ref _chars) == _options.Invert)
@@ -234,19 +237,19 @@ internal sealed partial class GrepCommand
             int runEnd = end;
             if (hit >= 0)
             {
-                int before = buffer.AsSpan(pos, hit).LastIndexOf((byte)'\n');
+                int before = buffer.AsSpan(pos, hit).LastIndexOf(_eol);
                 runEnd = before < 0 ? pos : pos + before + 1;
             }
 
             if (runEnd > pos)
             {
                 // Only the last line of the input may lack its newline; GNU adds one.
-                bool unterminated = buffer[runEnd - 1] != (byte)'\n';
-                state.Selected += buffer.AsSpan(pos, runEnd - pos).Count((byte)'\n') + (unterminated ? 1 : 0);
+                bool unterminated = buffer[runEnd - 1] != _eol;
+                state.Selected += buffer.AsSpan(pos, runEnd - pos).Count(_eol) + (unterminated ? 1 : 0);
                 output.Write(buffer.AsSpan(pos, runEnd - pos));
                 if (unterminated)
                 {
-                    output.Write("\n"u8);
+                    output.Write([_eol]);
                 }
             }
 
@@ -255,7 +258,7 @@ internal sealed partial class GrepCommand
                 return;
             }
 
-            int after = buffer.AsSpan(pos + hit, end - pos - hit).IndexOf((byte)'\n');
+            int after = buffer.AsSpan(pos + hit, end - pos - hit).IndexOf(_eol);
             pos = after < 0 ? end : pos + hit + after + 1;
         }
     }
@@ -323,7 +326,7 @@ internal sealed partial class GrepCommand
         {
             WritePrefix(output, state.Name, lineNumber, lineOffset, (byte)':', end - start);
             output.Write(buffer.AsSpan(start, end - start));
-            output.Write("\n"u8);
+            output.Write([_eol]);
         }
         else
         {
@@ -352,7 +355,7 @@ internal sealed partial class GrepCommand
 
                 WritePrefix(output, state.Name, lineNumber, lineOffset + s, (byte)':', e - s);
                 output.Write(buffer.AsSpan(start + s, e - s));
-                output.Write("\n"u8);
+                output.Write([_eol]);
                 pos = e;
             }
         }
@@ -404,7 +407,7 @@ internal sealed partial class GrepCommand
 
         WritePrefix(output, name, lineNumber, lineOffset, separator, text.Length);
         output.Write(text);
-        output.Write("\n"u8);
+        output.Write([_eol]);
     }
 
     private void WriteCount(PipeWriter output, string name, long selected)

@@ -30,8 +30,10 @@ internal sealed partial class GrepCommand : PipelineStage
           -e, --regexp=PATTERNS     use PATTERNS for matching
           -f, --file=FILE           take PATTERNS from FILE
           -i, --ignore-case         ignore case distinctions in patterns and data
+              --no-ignore-case      do not ignore case distinctions (default)
           -w, --word-regexp         match only whole words
           -x, --line-regexp         match only whole lines
+          -z, --null-data           a data line ends in 0 byte, not newline
 
         Miscellaneous:
           -s, --no-messages         suppress error messages
@@ -104,6 +106,7 @@ internal sealed partial class GrepCommand : PipelineStage
     {
         ArgumentNullException.ThrowIfNull(context);
         string? error = GrepOptions.Parse(context.Arguments, context.ResolvePath, out _options);
+        _eol = _options.NullData ? (byte)0 : (byte)'\n';
         if (_options.UnixByteOffsets)
         {
             await context.WriteErrorLineAsync("grep: warning: --unix-byte-offsets (-u) is obsolete").ConfigureAwait(false);

@@ -67,6 +67,10 @@ internal sealed class GrepOptions
     /// <summary>-Z: a NUL after each file name instead of its separator (or newline with -l and -L).</summary>
     public bool NullAfterName { get; set; }
 
+    /// <summary>-z: lines end with a NUL byte in the input and the output, not a newline (which is then an ordinary
+    /// character, and no input is binary).</summary>
+    public bool NullData { get; set; }
+
     /// <summary>-u was given: obsolete, only warned about.</summary>
     public bool UnixByteOffsets { get; set; }
 
@@ -317,6 +321,7 @@ internal sealed class GrepOptions
             case 'b': ByteOffsets = true; break;
             case 'T': InitialTab = true; break;
             case 'Z': NullAfterName = true; break;
+            case 'z': NullData = true; break;
             case 'u': UnixByteOffsets = true; break;
             case 'o': OnlyMatching = true; break;
             case 'q': Quiet = true; break;
@@ -411,6 +416,12 @@ internal sealed class GrepOptions
                     : $"grep: invalid argument '{value}' for '--color'";
         }
 
+        if (name == "no-ignore-case")
+        {
+            IgnoreCase = false;
+            return value is null ? null : $"grep: option '--{name}' doesn't allow an argument";
+        }
+
         char? flag = name switch
         {
             "extended-regexp" => 'E',
@@ -423,6 +434,7 @@ internal sealed class GrepOptions
             "byte-offset" => 'b',
             "initial-tab" => 'T',
             "null" => 'Z',
+            "null-data" => 'z',
             "unix-byte-offsets" => 'u',
             "only-matching" => 'o',
             "quiet" or "silent" => 'q',

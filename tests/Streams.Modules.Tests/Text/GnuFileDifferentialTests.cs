@@ -15,6 +15,7 @@ public class GnuFileDifferentialTests
         ("crlf", "p q\r\nq\r\n\r\n"),
         ("bin", "a\0b\n\xff\xfe\n"),
         ("gaps", "x\n\n\ny\n"),
+        ("nul", "a\0b x\0c\nd\0\0e"),
         ("big", string.Concat(Enumerable.Range(0, 30_000).Select(i => $"line {i % 977} {(i * 7919) % 1000}\n"))),
     ];
 
@@ -43,6 +44,9 @@ public class GnuFileDifferentialTests
         { "grep", ["-LZ", "a", "f1", "f2", "e"] }, { "grep", ["-cZ", "b", "f1", "f2"] }, { "grep", ["-ZnbT", "-C1", "b", "f1", "crlf"] },
         { "grep", ["--null", "--byte-offset", "--initial-tab", "-H", "q", "crlf"] }, { "grep", ["-nT", "-v", "x", "gaps"] },
         { "grep", ["-bnT", "-B1", "y", "gaps"] }, { "grep", ["-u", "-b", "a", "f1"] }, { "grep", ["-obT", "[a-c]", "f1", "gaps"] },
+        { "grep", ["-z", "b", "bin", "nul"] }, { "grep", ["-zn", "-A1", "b", "nul"] }, { "grep", ["-zc", "", "nul", "-"] },
+        { "grep", ["-zo", "[a-e]", "nul"] }, { "grep", ["-z", "^c", "nul"] }, { "grep", ["-z", "c.d", "nul", "f1"] },
+        { "grep", ["-zvx", "e", "nul"] }, { "grep", ["-zlZ", "e", "nul", "f1"] }, { "grep", ["--null-data", "-bT", "d$", "nul"] },
         { "grep", ["-a", "-n", "a", "bin"] }, { "grep", ["--binary-files=text", "-c", "b", "bin"] }, { "grep", ["--text", "-o", "b.", "bin"] },
         { "sed", ["-n", "p", "f1", "f2"] }, { "sed", ["$d", "f1", "f2"] }, { "sed", ["=", "f1", "f2"] }, { "sed", ["s/a/b/", "nofile", "f1"] },
         { "sed", ["-n", "$p", "f1", "-", "e"] },

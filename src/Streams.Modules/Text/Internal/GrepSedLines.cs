@@ -7,7 +7,7 @@ namespace Streams.Modules.Text.Internal;
 /// block is one array slice, so fixed strings can be searched across many lines with one vectorized
 /// <c>IndexOf</c>.</summary>
 /// <remarks>
-/// <para>Each block ends just after a <c>'\n'</c>, except the last one of the input when the input does not end
+/// <para>Each block ends just after a terminator (<c>'\n'</c> unless told otherwise), except the last one of the input when the input does not end
 /// with one. A block stays valid until the next call to <see cref="ReadBlockAsync"/>. Lines longer than the
 /// buffer grow it; input is consumed in pieces of at most <see cref="ChunkSize"/> bytes, so memory stays bounded
 /// by the longest line plus one chunk.</para>
@@ -21,7 +21,8 @@ namespace Streams.Modules.Text.Internal;
 /// <param name="reader">The input.</param>
 /// <param name="flushWhenIdle">The command's output, flushed whenever the next read would wait for input (see
 /// <see cref="IdleFlush"/>); null never flushes.</param>
-internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle = null)
+/// <param name="terminator">The byte that ends a line (NUL for <c>grep -z</c>).</param>
+internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle = null, byte terminator = (byte)'\n')
 {
     /// <summary>The most bytes taken from the pipe at a time.</summary>
     public const int ChunkSize = 1 << 20;
@@ -54,7 +55,7 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
         int searched = _start;
         while (true)
         {
-            int last = _buffer.AsSpan(searched, _end - searched).LastIndexOf((byte)'\n');
+            int last = _buffer.AsSpan(searched, _end - searched).LastIndexOf(terminator);
             if (last >= 0)
             {
                 int offset = _start;
@@ -90,7 +91,7 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
             }
 
             long take = Math.Min(data.Length, ChunkSize);
-            if (_end > 0 && data.PositionOf((byte)'\n') is { } newline)
+            if (_end > 0 && data.PositionOf(terminator) is { } newline)
             {
                 // Complete the pending line only: the block then ends where the copy ends, and what follows can be
                 // handed out in place again.
@@ -112,7 +113,7 @@ internal sealed class GrepSedLines(PipeReader reader, PipeWriter? flushWhenIdle 
     private bool TryInPlace(ReadOnlySequence<byte> data, out int offset, out int length)
     {
         ReadOnlyMemory<byte> first = data.First;
-        int last = first.Span[..Math.Min(first.Length, ChunkSize)].LastIndexOf((byte)'\n');
+        int last = first.Span[..Math.Min(first.Length, ChunkSize)].LastIndexOf(terminator);
         if (last < 0 || !System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first, out ArraySegment<byte> segment))
         {
             offset = length = 0;
