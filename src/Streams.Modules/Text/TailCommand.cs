@@ -5,9 +5,9 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>tail [-n [+]K | -c [+]K] [-f] [-qv] [FILE]...</c>: prints the last part of files, and with
-/// <c>-f</c> follows them as they grow until cancelled.</summary>
-internal sealed class TailCommand : PipelineStage
+/// <summary><c>tail [-n [+]K | -c [+]K] [-f | -F] [-qv] [FILE]...</c>: prints the last part of files, and with
+/// <c>-f</c> (by descriptor) or <c>-F</c> (by name, retrying) follows them as they grow until cancelled.</summary>
+internal sealed partial class TailCommand : PipelineStage
 {
     internal const string HelpText = """
         Usage: tail [OPTION]... [FILE]...
@@ -18,10 +18,18 @@ internal sealed class TailCommand : PipelineStage
 
           -c, --bytes=[+]NUM       output the last NUM bytes; or use -c +NUM to
                                      output starting with byte NUM of each file
-          -f, --follow             output appended data as the file grows
+          -f, --follow[={name|descriptor}]
+                                   output appended data as the file grows;
+                                     an absent option argument means 'descriptor'
+          -F                       same as --follow=name --retry
           -n, --lines=[+]NUM       output the last NUM lines, instead of the last 10;
                                      or use -n +NUM to skip NUM-1 lines at the start
+              --max-unchanged-stats=N
+                                   accepted for GNU's sake: every check here looks at
+                                     the name again
+              --pid=PID            with -f, terminate after process ID, PID dies
           -q, --quiet, --silent    never output headers giving file names
+              --retry              keep trying to open a file if it is inaccessible
           -s, --sleep-interval=N   with -f, sleep about N seconds (default 1.0) between checks
           -v, --verbose            always output headers giving file names
               --help        display this help and exit
@@ -29,9 +37,14 @@ internal sealed class TailCommand : PipelineStage
 
     private static readonly LongOption[] Longs =
     [
-        new("bytes", true, 'c'), new("lines", true, 'n'), new("follow", false, 'f'), new("quiet", false, 'q'),
-        new("silent", false, 'q'), new("verbose", false, 'v'), new("sleep-interval", true, 's'),
+        new("bytes", true, 'c'), new("lines", true, 'n'), new("follow", true, 'f', OptionalArgument: true), new("quiet", false, 'q'),
+        new("silent", false, 'q'), new("verbose", false, 'v'), new("sleep-interval", true, 's'), new("retry", false, RetryKey),
+        new("pid", true, PidKey), new("max-unchanged-stats", true, UnchangedKey),
     ];
+
+    private const char RetryKey = '\u0002';
+    private const char PidKey = '\u0003';
+    private const char UnchangedKey = '\u0004';
 
     private string? _lastHeader;
 
@@ -48,7 +61,7 @@ internal sealed class TailCommand : PipelineStage
             return await CommandIO.FailAsync(context, Name, $"option used in invalid context -- {arguments[0][1]}").ConfigureAwait(false);
         }
 
-        GnuArgs args = GnuArgs.Parse(arguments, "c:n:fqvs:", Longs);
+        GnuArgs args = GnuArgs.Parse(arguments, "c:n:fFqvs:", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -64,8 +77,50 @@ internal sealed class TailCommand : PipelineStage
         bool fromStart = false;
         bool? headers = null;
         double sleep = 1.0;
+        FollowMode follow = FollowMode.None;
+        bool retry = false;
+        int? pid = null;
         foreach ((char key, string? value) in args.Options)
         {
+            if (key == 'f')
+            {
+                follow = value switch
+                {
+                    null or "descriptor" => FollowMode.Descriptor,
+                    "name" => FollowMode.Name,
+                    _ => FollowMode.None,
+                };
+                if (follow == FollowMode.None)
+                {
+                    return await CommandIO.UsageAsync(context, Name, $"invalid argument '{value}' for '--follow'\nValid arguments are:\n  - 'descriptor'\n  - 'name'").ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (key == 'F')
+            {
+                (follow, retry) = (FollowMode.Name, true);
+                continue;
+            }
+
+            if (key == RetryKey)
+            {
+                retry = true;
+                continue;
+            }
+
+            if (key is PidKey or UnchangedKey)
+            {
+                if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number) || (key == PidKey && number == 0))
+                {
+                    return await CommandIO.FailAsync(context, Name, key == PidKey ? $"invalid PID: '{value}'" : $"invalid maximum number of unchanged stats between opens: '{value}'").ConfigureAwait(false);
+                }
+
+                pid = key == PidKey ? number : pid;
+                continue;
+            }
+
             if (key is 'c' or 'n')
             {
                 bytes = key == 'c';
@@ -89,7 +144,19 @@ internal sealed class TailCommand : PipelineStage
             }
         }
 
-        if (count == 0 && !fromStart && !args.Has('f'))
+        if (retry && follow != FollowMode.Name)
+        {
+            await context.WriteErrorLineAsync(follow == FollowMode.None
+                ? "tail: warning: --retry ignored; --retry is useful only when following"
+                : "tail: warning: --retry only effective for the initial open").ConfigureAwait(false);
+        }
+
+        if (pid is not null && follow == FollowMode.None)
+        {
+            await context.WriteErrorLineAsync("tail: warning: PID ignored; --pid=PID is useful only when following").ConfigureAwait(false);
+        }
+
+        if (count == 0 && !fromStart && follow == FollowMode.None)
         {
             // As GNU: nothing would be output, so no file is opened and no header written (a missing file is no
             // error).
@@ -99,7 +166,7 @@ internal sealed class TailCommand : PipelineStage
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         bool showHeaders = headers ?? files.Count > 1;
         int status = 0;
-        var followed = new List<(string Name, string Path, long Offset)>();
+        var followed = new List<Followed>();
         foreach (string file in files)
         {
             if (file != "-" && Directory.Exists(context.ResolvePath(file)))
@@ -119,6 +186,12 @@ internal sealed class TailCommand : PipelineStage
             if (reader == null)
             {
                 status = 1;
+                if (retry && follow != FollowMode.None && file != "-")
+                {
+                    // --retry: it is followed once it can be opened.
+                    followed.Add(new Followed(file, context.ResolvePath(file), 0));
+                }
+
                 continue;
             }
 
@@ -127,13 +200,16 @@ internal sealed class TailCommand : PipelineStage
                 WriteHeader(context.Output, file);
             }
 
+            // Followed from the file opened now: renamed before the first check, it is still the one followed by
+            // descriptor, and by name it is seen to have gone.
+            Followed? next = follow == FollowMode.None || file == "-" ? null : Followed.Open(file, context.ResolvePath(file));
             try
             {
                 if (!fromStart && file != "-" && File.Exists(context.ResolvePath(file)))
                 {
                     // A regular file: read only as much of its end as the count needs.
                     long length = await WriteEndOfFileAsync(context, context.ResolvePath(file), count, bytes).ConfigureAwait(false);
-                    followed.Add((file, context.ResolvePath(file), length));
+                    next?.Add(followed, length);
                     await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -152,23 +228,34 @@ internal sealed class TailCommand : PipelineStage
                     size = data.Length;
                 }
 
-                if (file != "-")
-                {
-                    followed.Add((file, context.ResolvePath(file), size));
-                }
+                next?.Add(followed, size);
             }
             finally
             {
                 await CommandIO.CloseAsync(context, reader).ConfigureAwait(false);
+                if (next is not null && !followed.Contains(next))
+                {
+                    next.Handle?.Dispose();
+                }
             }
 
             await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
-        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
-        if (args.Has('f') && followed.Count > 0)
+        if (follow != FollowMode.None && followed.Count > 0)
         {
-            await FollowAsync(context, followed, showHeaders, TimeSpan.FromSeconds(Math.Min(sleep, 1.0))).ConfigureAwait(false);
+            // FollowAsync closes the files, also when cancelled.
+            int ended = await FollowAsync(context, followed, follow, retry, pid, showHeaders, TimeSpan.FromSeconds(Math.Min(sleep, 1.0))).ConfigureAwait(false);
+            return Math.Max(status, ended);
+        }
+
+        await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+
+        if (follow != FollowMode.None && files.Exists(f => f != "-"))
+        {
+            // Nothing could be opened to follow (stdin, a pipe, is never followed).
+            await context.WriteErrorLineAsync("tail: no files remaining").ConfigureAwait(false);
+            return 1;
         }
 
         return status;
@@ -231,62 +318,6 @@ internal sealed class TailCommand : PipelineStage
     {
         output.WriteUtf8($"{(_lastHeader == null ? "" : "\n")}==> {(file == "-" ? "standard input" : file)} <==\n");
         _lastHeader = file;
-    }
-
-    private async ValueTask FollowAsync(StageContext context, List<(string Name, string Path, long Offset)> files, bool headers, TimeSpan interval)
-    {
-        CancellationToken token = context.CancellationToken;
-        byte[] buffer = new byte[StageIO.BatchSize];
-        while (true)
-        {
-            await Task.Delay(interval < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : interval / 4, token).ConfigureAwait(false);
-            for (int i = 0; i < files.Count; i++)
-            {
-                (string name, string path, long offset) = files[i];
-                long length;
-                try
-                {
-                    length = new FileInfo(path).Length;
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-
-                if (length < offset)
-                {
-                    await context.WriteErrorLineAsync($"tail: {name}: file truncated").ConfigureAwait(false);
-                    offset = 0;
-                }
-
-                if (length == offset)
-                {
-                    files[i] = (name, path, offset);
-                    continue;
-                }
-
-                if (headers && _lastHeader != name)
-                {
-                    WriteHeader(context.Output, name);
-                }
-
-                await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
-                {
-                    stream.Position = offset;
-                    int read;
-                    while ((read = await stream.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
-                    {
-                        context.Output.Write(buffer.AsSpan(0, read));
-                        offset += read;
-                    }
-                }
-
-                files[i] = (name, path, offset);
-
-                // Following is interactive: what has been appended goes out now.
-                await context.Output.FlushOrStopAsync(token).ConfigureAwait(false);
-            }
-        }
     }
 
     /// <summary>Skips to line (or byte) <paramref name="start"/> (1-based; 0 as 1), copies the rest, and returns
