@@ -108,6 +108,8 @@ public class BashComparisonTests
         "echo hi >&99999999999; echo $?; echo hi >&5; echo $?",
 
         // grep -T aligns numbers to the digits of a regular input's size (stdin included), 19 for a pipe.
+        // grep --color=always as GNU's, under GREP_COLORS and the deprecated GREP_COLOR.
+        "printf 'alpha\\nbeta x\\ngamma x y\\n\\nx\\n' > g; GREP_COLORS='ms=4:ln=33:se=35:fn=1' grep --color=always -Hn x g; GREP_COLORS='rv:sl=7:cx=2' grep --color=always -v -A1 beta g; GREP_COLORS=ne grep --color=always -bT x g; GREP_COLOR=4 grep --color=always x g 2>/dev/null; GREP_COLORS='mt=1;32:x=1:fn=7:ms=q:ln=4' grep --color=always -nH a g",
         "/usr/bin/seq 200 > n; grep -nT 9 < n; grep -bT -e 5 - n < n; /usr/bin/cat n | grep -nbT 7; grep -cZ 1 n - < n",
     };
 

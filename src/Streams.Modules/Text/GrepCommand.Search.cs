@@ -91,7 +91,7 @@ internal sealed partial class GrepCommand
         // -v with a fixed string and plain output (no names, numbers, limit or -o): every line between two hits is
         // selected, so whole runs of lines go out (or are counted) at once.
         bool runs = _literal is not null && _options.Invert && !withContext && !_options.Count && !_options.Quiet && !_options.FilesWithMatches
-            && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_options.ByteOffsets && !_withName && _options.MaxCount < 0;
+            && !_options.FilesWithoutMatch && !_options.OnlyMatching && !_options.LineNumbers && !_options.ByteOffsets && !_withName && _options.MaxCount < 0 && _colors is null;
         while (!stop)
         {
             (int offset, int length) = await lines.ReadBlockAsync(token).ConfigureAwait(false);
@@ -293,9 +293,10 @@ internal sealed partial class GrepCommand
             // A group that does not follow the last line printed starts with "--". With -o the context lines are
             // counted as printed but not shown, as GNU does.
             long groupStart = _leading.TryPeek(out (long Number, long Offset, byte[] Text) first) ? first.Number : lineNumber;
-            if (_printedAny && groupStart != _lastPrinted + 1)
+            if (_printedAny && groupStart != _lastPrinted + 1 && _options.GroupSeparator is string separator)
             {
-                output.Write("--\n"u8);
+                WriteColored(output, Encoding.UTF8.GetBytes(separator), _colors?.Separator);
+                output.Write("\n"u8);
             }
 
             bool visible = !_options.OnlyMatching;
@@ -325,7 +326,7 @@ internal sealed partial class GrepCommand
         else if (!_options.OnlyMatching)
         {
             WritePrefix(output, state.Name, lineNumber, lineOffset, (byte)':', end - start);
-            output.Write(buffer.AsSpan(start, end - start));
+            WriteLineText(output, buffer.AsSpan(start, end - start), selected: true);
             output.Write([_eol]);
         }
         else
@@ -354,7 +355,7 @@ internal sealed partial class GrepCommand
                 }
 
                 WritePrefix(output, state.Name, lineNumber, lineOffset + s, (byte)':', e - s);
-                output.Write(buffer.AsSpan(start + s, e - s));
+                WriteColored(output, buffer.AsSpan(start + s, e - s), _colors?.SelectedMatch);
                 output.Write([_eol]);
                 pos = e;
             }
@@ -406,7 +407,7 @@ internal sealed partial class GrepCommand
         }
 
         WritePrefix(output, name, lineNumber, lineOffset, separator, text.Length);
-        output.Write(text);
+        WriteLineText(output, text, selected: separator == (byte)':');
         output.Write([_eol]);
     }
 
@@ -415,7 +416,14 @@ internal sealed partial class GrepCommand
         if (_withName)
         {
             WriteName(output, name);
-            output.Write(_options.NullAfterName ? "\0"u8 : ":"u8);
+            if (_options.NullAfterName)
+            {
+                output.Write("\0"u8);
+            }
+            else
+            {
+                WriteSeparator(output, (byte)':');
+            }
         }
 
         output.WriteUtf8(selected.ToString(CultureInfo.InvariantCulture) + "\n");
@@ -429,19 +437,26 @@ internal sealed partial class GrepCommand
         if (_withName)
         {
             WriteName(output, name);
-            output.Write(_options.NullAfterName ? "\0"u8 : [separator]);
+            if (_options.NullAfterName)
+            {
+                output.Write("\0"u8);
+            }
+            else
+            {
+                WriteSeparator(output, separator);
+            }
         }
 
         if (_options.LineNumbers)
         {
-            WriteNumber(output, lineNumber, _numberWidth);
-            output.Write([separator]);
+            WriteNumber(output, lineNumber, _numberWidth, _colors?.LineNumber);
+            WriteSeparator(output, separator);
         }
 
         if (_options.ByteOffsets)
         {
-            WriteNumber(output, offset, _offsetWidth);
-            output.Write([separator]);
+            WriteNumber(output, offset, _offsetWidth, _colors?.ByteOffset);
+            WriteSeparator(output, separator);
         }
 
         if (_options.InitialTab && text != 0 && (_withName || _options.LineNumbers || _options.ByteOffsets))
@@ -450,16 +465,19 @@ internal sealed partial class GrepCommand
         }
     }
 
-    private static void WriteNumber(PipeWriter output, long value, int width)
+    // A number right-aligned in `width` columns (the padding inside the colour, as GNU's print_offset).
+    private void WriteNumber(PipeWriter output, long value, int width, string? color)
     {
-        Span<byte> digits = stackalloc byte[20];
+        Span<byte> digits = stackalloc byte[40];
         value.TryFormat(digits, out int n, default, CultureInfo.InvariantCulture);
-        for (int pad = width - n; pad > 0; pad--)
+        int pad = Math.Max(0, width - n);
+        if (pad > 0)
         {
-            output.Write(" "u8);
+            digits[..n].CopyTo(digits[pad..]);
+            digits[..pad].Fill((byte)' ');
         }
 
-        output.Write(digits[..n]);
+        WriteColored(output, digits[..(pad + n)], color);
     }
 
     private static int Digits(long value)
@@ -473,5 +491,5 @@ internal sealed partial class GrepCommand
         return digits;
     }
 
-    private static void WriteName(PipeWriter output, string name) => output.WriteUtf8(name);
+    private void WriteName(PipeWriter output, string name) => WriteColored(output, Encoding.UTF8.GetBytes(name), _colors?.FileName);
 }

@@ -75,6 +75,12 @@ internal sealed partial class GrepCommand : PipelineStage
           -A, --after-context=NUM   print NUM lines of trailing context
           -C, --context=NUM         print NUM lines of output context
           -NUM                      same as --context=NUM
+              --group-separator=SEP  print SEP on line between matches with context
+              --no-group-separator  do not print separator for matches with context
+              --color[=WHEN],
+              --colour[=WHEN]       use markers to highlight the matching strings;
+                                    WHEN is 'always', 'never', or 'auto'
+                                    (GREP_COLORS as GNU's: ms mc sl cx fn ln bn se rv ne)
 
         When FILE is '-', read standard input.  With no FILE, read '.' if
         recursive, '-' otherwise.
@@ -129,6 +135,7 @@ internal sealed partial class GrepCommand : PipelineStage
             return 0;
         }
 
+        await ChooseColorsAsync(context).ConfigureAwait(false);
         try
         {
             Compile();

@@ -29,6 +29,19 @@ internal enum GrepRecursion
     FollowAll,
 }
 
+/// <summary>When grep colours its output (<c>--color</c>).</summary>
+internal enum GrepColor
+{
+    /// <summary>Never (the default).</summary>
+    Never,
+
+    /// <summary>When stdout is a terminal and <c>TERM</c> is set and not <c>dumb</c>.</summary>
+    Auto,
+
+    /// <summary>Always.</summary>
+    Always,
+}
+
 /// <summary>grep's parsed command line.</summary>
 internal sealed class GrepOptions
 {
@@ -70,6 +83,13 @@ internal sealed class GrepOptions
     /// <summary>-z: lines end with a NUL byte in the input and the output, not a newline (which is then an ordinary
     /// character, and no input is binary).</summary>
     public bool NullData { get; set; }
+
+    /// <summary>--color: when matches and prefixes are coloured.</summary>
+    public GrepColor Color { get; set; }
+
+    /// <summary>What goes between groups of lines with context (<c>--</c>); null for nothing
+    /// (<c>--no-group-separator</c>).</summary>
+    public string? GroupSeparator { get; set; } = "--";
 
     /// <summary>-u was given: obsolete, only warned about.</summary>
     public bool UnixByteOffsets { get; set; }
@@ -408,12 +428,30 @@ internal sealed class GrepOptions
     {
         if (name is "color" or "colour")
         {
-            // Output goes to a pipe or a file, never a terminal here: "auto" means no colour, as "never" does.
-            return value is null or "never" or "no" or "none" or "auto" or "tty" or "if-tty"
-                ? null
-                : value is "always" or "yes" or "force"
-                    ? $"grep: --{name}={value} is not supported"
-                    : $"grep: invalid argument '{value}' for '--color'";
+            // As GNU: any case; no value is "auto"; an unknown one shows the help (and succeeds).
+            GrepColor? when = value?.ToLowerInvariant() switch
+            {
+                null or "auto" or "tty" or "if-tty" => GrepColor.Auto,
+                "always" or "yes" or "force" => GrepColor.Always,
+                "never" or "no" or "none" => GrepColor.Never,
+                _ => null,
+            };
+            Color = when ?? Color;
+            Help |= when is null;
+            return null;
+        }
+
+        if (name == "group-separator")
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            GroupSeparator = value;
+            return value is null ? "grep: option '--group-separator' requires an argument" : null;
+        }
+
+        if (name == "no-group-separator")
+        {
+            GroupSeparator = null;
+            return value is null ? null : $"grep: option '--{name}' doesn't allow an argument";
         }
 
         if (name == "no-ignore-case")
