@@ -114,10 +114,45 @@ public sealed partial class StreamCommandTests
     [Fact]
     public async Task Stack_RunningDevice_ShowsItsEngineLegsAndCounters()
     {
-        ShellOutcome o = await ShellRunner.RunAsync("streamer tcp://127.0.0.1:* tcp://127.0.0.1:* --name dev1 & sleep 0.5; stack; stack -s; kill %1; wait");
+        // The shell reads its script from a pipe line by line, so `stack` can be asked again until the job (started
+        // on another thread) has bound its legs: a fixed sleep was a race on a loaded machine.
+        var stdin = new System.IO.Pipelines.Pipe();
+        var stdout = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+        using var stderr = new MemoryStream();
+        using var cts = new CancellationTokenSource(Bound);
+        Task<int> shell = Task.Run(() => ShellHost.RunAsync([], stdin.Reader.AsStream(), stdout.Writer.AsStream(), stderr, new ShellHostOptions(), cts.Token));
+        await stdin.Writer.WriteAsync("streamer tcp://127.0.0.1:* tcp://127.0.0.1:* --name dev1 &\n"u8.ToArray(), cts.Token);
+        string shown = "END\n";
+        while (shown == "END\n")
+        {
+            await Task.Delay(50, cts.Token);
+            shown = await AskAsync("stack; echo END\n");
+        }
 
-        Assert.Matches(@"^dev1 \[zmtp\]\n    frontend tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\n    backend  tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\ndev1 \[zmtp\]\n$", o.Out);
-        Assert.DoesNotContain(":*", o.Out, StringComparison.Ordinal);
+        string brief = await AskAsync("stack -s; echo END\n");
+        await stdin.Writer.WriteAsync("kill %1; wait\n"u8.ToArray(), cts.Token);
+        await stdin.Writer.CompleteAsync();
+        Assert.Equal(0, await shell.WaitAsync(cts.Token));
+
+        Assert.Matches(@"^dev1 \[zmtp\]\n    frontend tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\n    backend  tcp://127\.0\.0\.1:\d+ +in 0 msgs/0 B, out 0 msgs/0 B\nEND\n$", shown);
+        Assert.Equal("dev1 [zmtp]\nEND\n", brief);
+        Assert.DoesNotContain(":*", shown, StringComparison.Ordinal);
+
+        // Writes a line of script and returns what the shell printed up to the END it echoes.
+        async Task<string> AskAsync(string line)
+        {
+            await stdin.Writer.WriteAsync(Encoding.UTF8.GetBytes(line), cts.Token);
+            string text = "";
+            while (!text.EndsWith("END\n", StringComparison.Ordinal))
+            {
+                System.IO.Pipelines.ReadResult result = await stdout.Reader.ReadAsync(cts.Token);
+                text += Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(result.Buffer));
+                stdout.Reader.AdvanceTo(result.Buffer.End);
+                Assert.False(result.IsCompleted, text);
+            }
+
+            return text;
+        }
     }
 
     [GeneratedRegex(@"listening on tcp:127\.0\.0\.1:(\d+)")]
