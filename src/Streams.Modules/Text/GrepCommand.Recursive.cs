@@ -16,21 +16,29 @@ internal sealed partial class GrepCommand
     /// the ones it meets, <c>-R</c> follows all (and warns of a directory loop); FIFOs, sockets and devices met in
     /// the walk are skipped. With no operand, <c>-r</c> walks <c>.</c> and prints names without <c>./</c>.
     /// <c>--include</c>, <c>--exclude</c> and <c>--exclude-dir</c> skip what they match, operands included
-    /// (<see cref="GrepOptions.IsExcludedFile"/>).</remarks>
+    /// (<see cref="GrepOptions.IsExcludedFile"/>). <c>-d skip</c> passes over directory operands and <c>-D skip</c>
+    /// over FIFOs, sockets and devices (never stdin).</remarks>
     private IEnumerable<GrepInput> Inputs(StageContext context, List<string> operands)
     {
         bool implicitDot = operands.Count == 0 && _options.Recursive != GrepRecursion.None;
         foreach (string operand in implicitDot ? ["."] : operands.Count == 0 ? ["-"] : operands)
         {
             if (operand == "-" || StandardNames.IsInput(operand)
-                || (_options.Recursive == GrepRecursion.None && _options.FileFilters.Count == 0 && _options.ExcludedDirectories.Count == 0))
+                || (_options.Recursive == GrepRecursion.None && _options.FileFilters.Count == 0 && _options.ExcludedDirectories.Count == 0
+                    && !_options.SkipDirectories && !_options.SkipDevices))
             {
                 yield return new GrepInput(operand, operand, false);
                 continue;
             }
 
             string path = context.ResolvePath(operand);
-            bool directory = FileKinds.Of(path, followLinks: true, out (ulong, ulong) identity) == FileKind.Directory;
+            FileKind kind = FileKinds.Of(path, followLinks: true, out (ulong, ulong) identity);
+            bool directory = kind == FileKind.Directory;
+            if ((directory && _options.SkipDirectories) || (kind == FileKind.Other && _options.SkipDevices))
+            {
+                // -d skip, -D skip: not read, and no error.
+                continue;
+            }
 
             // --include, --exclude and --exclude-dir apply to operands too (not to the '.' of a bare -r).
             if (directory ? !implicitDot && _options.IsExcludedDirectory(operand, operand: true) : _options.IsExcludedFile(operand, operand: true))

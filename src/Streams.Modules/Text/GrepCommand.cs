@@ -64,10 +64,15 @@ internal sealed partial class GrepCommand : PipelineStage
                                     TYPE is 'binary', 'text', or 'without-match'
           -U, --binary              do not strip CR characters at EOL (no effect here)
           -u, --unix-byte-offsets   obsolete: a warning, and no effect
+          -d, --directories=ACTION  how to handle directories;
+                                    ACTION is 'read', 'recurse', or 'skip'
+          -D, --devices=ACTION      how to handle devices, FIFOs and sockets;
+                                    ACTION is 'read' or 'skip'
           -r, --recursive           search the files under directory operands (. when none)
           -R, --dereference-recursive  likewise, but follow all symlinks
               --include=GLOB        search only files that match GLOB (a file pattern)
               --exclude=GLOB        skip files that match GLOB
+              --exclude-from=FILE   skip files that match any file pattern from FILE
               --exclude-dir=GLOB    skip directories that match GLOB
 
         Context control:
@@ -123,9 +128,12 @@ internal sealed partial class GrepCommand : PipelineStage
             // GNU adds its usage lines to option errors, not to bad values (conflicting matchers, -m, -A/-B/-C).
             bool usage = error.Length == 0 || !(error.StartsWith("grep: conflicting", StringComparison.Ordinal)
                 || error.EndsWith("invalid max count", StringComparison.Ordinal) || error.EndsWith("invalid context length argument", StringComparison.Ordinal)
-                || error.EndsWith("unknown binary-files type", StringComparison.Ordinal));
+                || error.EndsWith("unknown binary-files type", StringComparison.Ordinal) || error.EndsWith("unknown devices method", StringComparison.Ordinal)
+                || error.EndsWith(": No such file or directory", StringComparison.Ordinal) || error.EndsWith(": Permission denied", StringComparison.Ordinal));
             await context.WriteErrorLineAsync(error.Length == 0 ? GrepOptions.UsageTail : usage ? error + "\n" + GrepOptions.UsageTail : error).ConfigureAwait(false);
-            return 2;
+
+            // GNU's argmatch (-d) fails with EXIT_FAILURE, 1; every other usage error with 2.
+            return error.Contains("for '--directories'", StringComparison.Ordinal) ? 1 : 2;
         }
 
         if (_options.Help)

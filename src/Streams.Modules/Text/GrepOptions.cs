@@ -84,6 +84,12 @@ internal sealed class GrepOptions
     /// character, and no input is binary).</summary>
     public bool NullData { get; set; }
 
+    /// <summary>-d skip: directory operands are passed over.</summary>
+    public bool SkipDirectories { get; set; }
+
+    /// <summary>-D skip: FIFO, socket and device operands are passed over.</summary>
+    public bool SkipDevices { get; set; }
+
     /// <summary>--color: when matches and prefixes are coloured.</summary>
     public GrepColor Color { get; set; }
 
@@ -263,7 +269,7 @@ internal sealed class GrepOptions
                     continue;
                 }
 
-                if (c is 'e' or 'f' or 'm' or 'A' or 'B' or 'C')
+                if (c is 'e' or 'f' or 'm' or 'A' or 'B' or 'C' or 'd' or 'D')
                 {
                     string? value = j + 1 < arg.Length ? arg[(j + 1)..] : (i + 1 < args.Count ? args[++i] : null);
                     if (value is null)
@@ -354,8 +360,8 @@ internal sealed class GrepOptions
             case 'h': WithFileName = false; break;
             case 'a': BinaryFiles = GrepBinaryFiles.Text; break;
             case 'I': BinaryFiles = GrepBinaryFiles.WithoutMatch; break;
-            case 'r': Recursive = GrepRecursion.Recursive; break;
-            case 'R': Recursive = GrepRecursion.FollowAll; break;
+            case 'r': (Recursive, SkipDirectories) = (GrepRecursion.Recursive, false); break;
+            case 'R': (Recursive, SkipDirectories) = (GrepRecursion.FollowAll, false); break;
             case 'U': break; // --binary: only Windows strips CRs.
             case '\0': break; // --line-buffered: lines already go out whenever grep waits for input.
             default: return false;
@@ -393,6 +399,19 @@ internal sealed class GrepOptions
 
                 patternGiven = true;
                 return null;
+            case 'd':
+                switch (value)
+                {
+                    case "read": (Recursive, SkipDirectories) = (GrepRecursion.None, false); return null;
+                    case "skip": (Recursive, SkipDirectories) = (GrepRecursion.None, true); return null;
+                    case "recurse": (Recursive, SkipDirectories) = (GrepRecursion.Recursive, false); return null;
+                    default:
+                        return $"grep: invalid argument '{value}' for '--directories'\nValid arguments are:\n  - 'read'\n  - 'recurse'\n  - 'skip'";
+                }
+
+            case 'D':
+                SkipDevices = value switch { "read" => false, "skip" => true, _ => SkipDevices };
+                return value is "read" or "skip" ? null : "grep: unknown devices method";
             case 'A' or 'B' or 'C':
                 if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int lines))
                 {
@@ -509,12 +528,37 @@ internal sealed class GrepOptions
             "after-context" => 'A',
             "before-context" => 'B',
             "context" => 'C',
+            "directories" => 'd',
+            "devices" => 'D',
             _ => null,
         };
         if (withValue is char w)
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
             return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
+        }
+
+        if (name == "exclude-from")
+        {
+            value ??= i + 1 < args.Count ? args[++i] : null;
+            if (value is null)
+            {
+                return $"grep: option '--{name}' requires an argument";
+            }
+
+            try
+            {
+                foreach (string glob in File.ReadAllLines(resolve(value)))
+                {
+                    FileFilters.Add((glob, false));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return $"grep: {value}: {(ex is UnauthorizedAccessException ? "Permission denied" : "No such file or directory")}";
+            }
+
+            return null;
         }
 
         if (name is "include" or "exclude" or "exclude-dir")

@@ -48,6 +48,12 @@ public sealed class GrepRecursiveTests : IDisposable
         new[] { "--exclude-dir=sub", "foo", "sub" }, new[] { "--exclude=sub", "foo", "sub" },
         new[] { "-rc", "--include", "c", "--exclude-dir", "deep", "foo" }, new[] { "-R", "--exclude-dir=up", "foo", "sub" },
         new[] { "-r", "--include", "*", "--exclude=*", "foo", "-" }, new[] { "-r", "foo", "--include" },
+
+        // -d ACTION (the last of -d, -r and -R decides), -D ACTION, --exclude-from=FILE.
+        new[] { "-d", "skip", "foo", "sub", "a" }, new[] { "-d", "recurse", "foo", "sub" }, new[] { "--directories=read", "foo", "sub", "a" },
+        new[] { "-r", "-d", "skip", "foo", "sub" }, new[] { "-d", "skip", "-r", "foo", "sub" }, new[] { "-dbad", "foo", "a" },
+        new[] { "-D", "skip", "foo", "a", "/dev/null", "-" }, new[] { "--devices=read", "-c", "foo", "/dev/null" }, new[] { "-D", "x", "foo", "a" },
+        new[] { "-r", "--exclude-from=sub/b", "foo" }, new[] { "-r", "--exclude-from=nofile", "foo" }, new[] { "-f", "nofile", "a" },
     };
 
     [Theory]
