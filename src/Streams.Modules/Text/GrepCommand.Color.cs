@@ -66,22 +66,14 @@ internal sealed partial class GrepCommand
         {
             string line = Encoding.Latin1.GetString(text);
             int pos = 0;
-            while (pos <= line.Length && _regex.Match(line, pos, _captures))
+            while (NextMatch(line, ref pos, out int start, out int end))
             {
-                int start = _captures[0];
-                int end = _captures[1];
-                if (end == start)
-                {
-                    pos = start + 1;
-                    continue;
-                }
-
                 colors.Start(output, lineColor);
                 output.Write(text[done..start]);
                 colors.Start(output, matchColor);
                 output.Write(text[start..end]);
                 colors.End(output, matchColor);
-                done = pos = end;
+                done = end;
             }
         }
 

@@ -344,22 +344,33 @@ internal sealed partial class GrepCommand
         {
             string line = Encoding.Latin1.GetString(buffer, start, end - start);
             int pos = 0;
-            while (pos <= line.Length && _regex.Match(line, pos, _captures))
+            while (NextMatch(line, ref pos, out int s, out int e))
             {
-                int s = _captures[0];
-                int e = _captures[1];
-                if (e == s)
-                {
-                    pos = s + 1;
-                    continue;
-                }
-
                 WritePrefix(output, state.Name, lineNumber, lineOffset + s, (byte)':', e - s);
                 WriteColored(output, buffer.AsSpan(start + s, e - s), _colors?.SelectedMatch);
                 output.Write([_eol]);
-                pos = e;
             }
         }
+    }
+
+    // The next nonempty match in the line at or after `pos` (an empty one is stepped over, as GNU does); `pos` moves
+    // past it.
+    private bool NextMatch(string line, ref int pos, out int start, out int end)
+    {
+        while (pos <= line.Length && _regex!.Match(line, pos, _captures))
+        {
+            (start, end) = (_captures[0], _captures[1]);
+            if (end > start)
+            {
+                pos = end;
+                return true;
+            }
+
+            pos = start + 1;
+        }
+
+        start = end = 0;
+        return false;
     }
 
     // A line that is not selected, with context: trailing context, or kept as possible leading context. False when

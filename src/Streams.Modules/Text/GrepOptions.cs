@@ -443,6 +443,50 @@ internal sealed class GrepOptions
         }
     }
 
+    // A long option that takes an argument of its own (not one of the short options' spelled long).
+    private string? WithArgument(string name, string value, Func<string, string> resolve)
+    {
+        switch (name)
+        {
+            case "group-separator":
+                GroupSeparator = value;
+                return null;
+            case "exclude-from":
+                try
+                {
+                    foreach (string glob in File.ReadAllLines(resolve(value)))
+                    {
+                        FileFilters.Add((glob, false));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return $"grep: {value}: {(ex is UnauthorizedAccessException ? "Permission denied" : "No such file or directory")}";
+                }
+
+                return null;
+            case "exclude-dir":
+                ExcludedDirectories.Add(value);
+                return null;
+            case "include" or "exclude":
+                FileFilters.Add((value, name == "include"));
+                return null;
+            case "label":
+                Label = value;
+                return null;
+            default:
+                GrepBinaryFiles? type = value switch
+                {
+                    "binary" => GrepBinaryFiles.Binary,
+                    "text" => GrepBinaryFiles.Text,
+                    "without-match" => GrepBinaryFiles.WithoutMatch,
+                    _ => null,
+                };
+                BinaryFiles = type ?? BinaryFiles;
+                return type is null ? "grep: unknown binary-files type" : null;
+        }
+    }
+
     private string? Long(string name, string? value, IReadOnlyList<string> args, ref int i, Func<string, string> resolve, ref bool patternGiven)
     {
         if (name is "color" or "colour")
@@ -460,11 +504,11 @@ internal sealed class GrepOptions
             return null;
         }
 
-        if (name == "group-separator")
+        if (name is "group-separator" or "exclude-from" or "include" or "exclude" or "exclude-dir" or "label" or "binary-files")
         {
+            // Options whose argument is the rest after '=' or the next argument.
             value ??= i + 1 < args.Count ? args[++i] : null;
-            GroupSeparator = value;
-            return value is null ? "grep: option '--group-separator' requires an argument" : null;
+            return value is null ? $"grep: option '--{name}' requires an argument" : WithArgument(name, value, resolve);
         }
 
         if (name == "no-group-separator")
@@ -536,71 +580,6 @@ internal sealed class GrepOptions
         {
             value ??= i + 1 < args.Count ? args[++i] : null;
             return value is null ? $"grep: option '--{name}' requires an argument" : WithValue(w, value, resolve, ref patternGiven);
-        }
-
-        if (name == "exclude-from")
-        {
-            value ??= i + 1 < args.Count ? args[++i] : null;
-            if (value is null)
-            {
-                return $"grep: option '--{name}' requires an argument";
-            }
-
-            try
-            {
-                foreach (string glob in File.ReadAllLines(resolve(value)))
-                {
-                    FileFilters.Add((glob, false));
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return $"grep: {value}: {(ex is UnauthorizedAccessException ? "Permission denied" : "No such file or directory")}";
-            }
-
-            return null;
-        }
-
-        if (name is "include" or "exclude" or "exclude-dir")
-        {
-            value ??= i + 1 < args.Count ? args[++i] : null;
-            if (value is null)
-            {
-                return $"grep: option '--{name}' requires an argument";
-            }
-
-            if (name == "exclude-dir")
-            {
-                ExcludedDirectories.Add(value);
-            }
-            else
-            {
-                FileFilters.Add((value, name == "include"));
-            }
-
-            return null;
-        }
-
-        if (name == "label")
-        {
-            value ??= i + 1 < args.Count ? args[++i] : null;
-            Label = value;
-            return value is null ? "grep: option '--label' requires an argument" : null;
-        }
-
-        if (name == "binary-files")
-        {
-            value ??= i + 1 < args.Count ? args[++i] : null;
-            GrepBinaryFiles? type = value switch
-            {
-                "binary" => GrepBinaryFiles.Binary,
-                "text" => GrepBinaryFiles.Text,
-                "without-match" => GrepBinaryFiles.WithoutMatch,
-                _ => null,
-            };
-            BinaryFiles = type ?? BinaryFiles;
-            return value is null ? "grep: option '--binary-files' requires an argument"
-                : type is null ? "grep: unknown binary-files type" : null;
         }
 
         if (name == "help")
