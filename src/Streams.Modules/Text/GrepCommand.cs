@@ -27,6 +27,7 @@ internal sealed partial class GrepCommand : PipelineStage
           -E, --extended-regexp     PATTERNS are extended regular expressions
           -F, --fixed-strings       PATTERNS are strings
           -G, --basic-regexp        PATTERNS are basic regular expressions (default)
+          -P, --perl-regexp         PATTERNS are Perl regular expressions (.NET's engine)
           -e, --regexp=PATTERNS     use PATTERNS for matching
           -f, --file=FILE           take PATTERNS from FILE
           -i, --ignore-case         ignore case distinctions in patterns and data
@@ -169,82 +170,94 @@ internal sealed partial class GrepCommand : PipelineStage
         _withContext = _options.ContextGiven && !_options.Count && !_options.Quiet && !_options.FilesWithMatches && !_options.FilesWithoutMatch;
         bool anySelected = false;
         bool anyError = false;
-        foreach (GrepInput input in Inputs(context, _options.Files))
+        string current = StdinName;
+        try
         {
-            _withName = _options.WithFileName ?? (severalOperands || input.Found);
-            string file = input.Operand;
-            FileOutcome outcome;
-            if (input.Problem is not null)
+            foreach (GrepInput input in Inputs(context, _options.Files))
             {
-                anyError |= !input.Warning;
-                if (!_options.NoMessages)
+                _withName = _options.WithFileName ?? (severalOperands || input.Found);
+                current = input.Operand == "-" ? StdinName : input.Name;
+                string file = input.Operand;
+                FileOutcome outcome;
+                if (input.Problem is not null)
                 {
-                    await context.WriteErrorLineAsync($"grep: {input.Name}: {input.Problem}").ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            if (CountOnly && TryCountInParts(context, file, out long selected))
-            {
-                WriteCount(context.Output, file == "-" ? StdinName : input.Name, selected);
-                outcome = selected > 0 ? FileOutcome.Selected : FileOutcome.None;
-            }
-            else if (file == "-" || StandardNames.IsInput(file))
-            {
-                outcome = await SearchAsync(context, context.Input, file == "-" ? StdinName : file, context.InputLength).ConfigureAwait(false);
-            }
-            else
-            {
-                string path = context.ResolvePath(file);
-                string? problem = Directory.Exists(path) ? "Is a directory" : null;
-                FileStream? stream = null;
-                if (problem is null)
-                {
-                    try
-                    {
-                        stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-                    }
-                    catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-                    {
-                        problem = "No such file or directory";
-                    }
-                    catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-                    {
-                        problem = "Permission denied";
-                    }
-                }
-
-                if (stream is null)
-                {
-                    anyError = true;
+                    anyError |= !input.Warning;
                     if (!_options.NoMessages)
                     {
-                        await context.WriteErrorLineAsync($"grep: {input.Name}: {problem}").ConfigureAwait(false);
+                        await context.WriteErrorLineAsync($"grep: {input.Name}: {input.Problem}").ConfigureAwait(false);
                     }
 
                     continue;
                 }
 
-                await using (stream.ConfigureAwait(false))
+                if (CountOnly && TryCountInParts(context, file, out long selected))
                 {
-                    PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
-                    try
+                    WriteCount(context.Output, file == "-" ? StdinName : input.Name, selected);
+                    outcome = selected > 0 ? FileOutcome.Selected : FileOutcome.None;
+                }
+                else if (file == "-" || StandardNames.IsInput(file))
+                {
+                    outcome = await SearchAsync(context, context.Input, file == "-" ? StdinName : file, context.InputLength).ConfigureAwait(false);
+                }
+                else
+                {
+                    string path = context.ResolvePath(file);
+                    string? problem = Directory.Exists(path) ? "Is a directory" : null;
+                    FileStream? stream = null;
+                    if (problem is null)
                     {
-                        outcome = await SearchAsync(context, reader, input.Name, stream.CanSeek ? stream.Length : null).ConfigureAwait(false);
+                        try
+                        {
+                            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                        }
+                        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                        {
+                            problem = "No such file or directory";
+                        }
+                        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                        {
+                            problem = "Permission denied";
+                        }
                     }
-                    finally
+
+                    if (stream is null)
                     {
-                        await reader.CompleteAsync().ConfigureAwait(false);
+                        anyError = true;
+                        if (!_options.NoMessages)
+                        {
+                            await context.WriteErrorLineAsync($"grep: {input.Name}: {problem}").ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024));
+                        try
+                        {
+                            outcome = await SearchAsync(context, reader, input.Name, stream.CanSeek ? stream.Length : null).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            await reader.CompleteAsync().ConfigureAwait(false);
+                        }
                     }
                 }
-            }
 
-            anySelected |= outcome != FileOutcome.None;
-            if (outcome == FileOutcome.Quit)
-            {
-                return 0;
+                anySelected |= outcome != FileOutcome.None;
+                if (outcome == FileOutcome.Quit)
+                {
+                    return 0;
+                }
             }
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // -P: GNU stops at PCRE's backtracking limit; here a search that runs longer than PerlTimeout.
+            await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
+            await context.WriteErrorLineAsync($"grep: {current}: exceeded PCRE's backtracking limit").ConfigureAwait(false);
+            return 2;
         }
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
@@ -257,6 +270,15 @@ internal sealed partial class GrepCommand : PipelineStage
         List<string> patterns = _options.Patterns;
         if (patterns.Count == 0)
         {
+            return;
+        }
+
+        if (_options.Perl)
+        {
+            // As GNU's: one pattern only (and no fixed-string shortcut: \ and friends mean something).
+            _regex = patterns.Count == 1 ? PosixRegex.CreatePerl(patterns[0], _options.IgnoreCase, _options.Shape)
+                : throw new PosixRegexException("the -P option only supports a single pattern");
+            _captures = new int[2 * (_regex.GroupCount + 1)];
             return;
         }
 

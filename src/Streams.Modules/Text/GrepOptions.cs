@@ -326,9 +326,12 @@ internal sealed class GrepOptions
     /// <summary>Set when -E, -F and -G disagree: GNU refuses to choose.</summary>
     public bool ConflictingMatchers { get; private set; }
 
+    /// <summary>-P: the pattern is Perl-style (PosixRegex.CreatePerl).</summary>
+    public bool Perl { get; private set; }
+
     private void SetMatcher(PosixSyntax syntax)
     {
-        ConflictingMatchers |= _matcherSet && Syntax != syntax;
+        ConflictingMatchers |= _matcherSet && (Perl || Syntax != syntax);
         Syntax = syntax;
         _matcherSet = true;
     }
@@ -340,6 +343,10 @@ internal sealed class GrepOptions
             case 'E': SetMatcher(PosixSyntax.Extended); break;
             case 'F': SetMatcher(PosixSyntax.Fixed); break;
             case 'G': SetMatcher(PosixSyntax.Basic); break;
+            case 'P':
+                ConflictingMatchers |= _matcherSet && !Perl;
+                (Perl, _matcherSet) = (true, true);
+                break;
             case 'i': case 'y': IgnoreCase = true; break;
             case 'v': Invert = true; break;
             case 'c': Count = true; break;
@@ -528,6 +535,7 @@ internal sealed class GrepOptions
             "extended-regexp" => 'E',
             "fixed-strings" => 'F',
             "basic-regexp" => 'G',
+            "perl-regexp" => 'P',
             "ignore-case" => 'i',
             "invert-match" => 'v',
             "count" => 'c',

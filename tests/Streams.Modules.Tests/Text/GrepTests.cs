@@ -110,6 +110,47 @@ public sealed class GrepTests(ITestOutputHelper output)
         Assert.StartsWith("Usage: grep", help.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>-P on .NET's backtracking engine: lookarounds, lazy quantifiers, back-references, ASCII \\w \\d \\s
+    /// and POSIX classes as PCRE has them in the C locale, -w and -x wrapped as GNU does.</summary>
+    [Theory]
+    [InlineData("-oP", "\\d+")]
+    [InlineData("-oP", "\\w+")]
+    [InlineData("-oP", "\\w+(?= )")]
+    [InlineData("-oP", "(?<=o)\\w")]
+    [InlineData("-oP", "a*?b")]
+    [InlineData("-oP", "(o)\\1")]
+    [InlineData("-Pw", "foo")]
+    [InlineData("-Px", "foo\\w*")]
+    [InlineData("-iP", "HELLO")]
+    [InlineData("-cP", "\\s")]
+    [InlineData("-vP", "\\S")]
+    [InlineData("-oP", "[[:alpha:]]+")]
+    [InlineData("-oP", "[^[:alnum:][:space:]]")]
+    [InlineData("-nP", "^$")]
+    [InlineData("-oP", "\\bba\\w")]
+    [InlineData("--perl-regexp", "-c", "")]
+    public async Task Grep_Perl_SameAsGnu(params string[] args) => await Same(Sample + "caf\u00e9 \u00e9t\u00e9\n", args);
+
+    [Theory]
+    [InlineData("-P", "-e", "a", "-e", "b")]
+    [InlineData("-P", "(a")]
+    [InlineData("-E", "-P", "a")]
+    [InlineData("-P", "-F", "a")]
+    public async Task Grep_PerlUsage_StatusTwoLikeGnu(params string[] args)
+    {
+        CommandOutcome outcome = await Same(Sample, args);
+        Assert.Equal(2, outcome.ExitStatus);
+    }
+
+    [Fact]
+    public async Task Grep_PerlBacktrackingBeyondTheLimit_FailsAsGnu()
+    {
+        // GNU counts PCRE's steps; here a search may take PosixRegex.PerlTimeout (5 s). Both stop with status 2.
+        CommandOutcome outcome = await Same("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\nok\n", "-P", "(a+)+$");
+        Assert.Equal(2, outcome.ExitStatus);
+        Assert.Equal("grep: (standard input): exceeded PCRE's backtracking limit\n", outcome.ErrorText);
+    }
+
     [Fact]
     public async Task Grep_RegexError_MessageLikeGnu()
     {

@@ -110,6 +110,127 @@ internal sealed class PosixRegex
             : new PosixRegex(null, filter, exact, program, groups, dotNet);
     }
 
+    /// <summary>The most one search of a <see cref="CreatePerl"/> pattern may take before it fails with
+    /// <see cref="RegexMatchTimeoutException"/> (PCRE's backtracking limit, measured in time here).</summary>
+    public static readonly TimeSpan PerlTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>grep -P</c>: one Perl-style pattern on .NET's backtracking engine, which like PCRE takes the
+    /// leftmost match a backtracking search finds first; in ECMAScript mode, so that <c>\w</c>, <c>\d</c>,
+    /// <c>\s</c> and <c>\b</c> are ASCII as in PCRE under the C locale. <c>-w</c> and <c>-x</c> wrap it as GNU grep
+    /// does.</summary>
+    /// <exception cref="PosixRegexException">The pattern is not valid (the message is PCRE's where it is known).</exception>
+    public static PosixRegex CreatePerl(string pattern, bool ignoreCase, MatchShape shape)
+    {
+        pattern = WithAsciiClasses(pattern);
+        string wrapped = shape switch
+        {
+            MatchShape.Word => $"(?<!\\w)(?:{pattern})(?!\\w)",
+            MatchShape.Line => $"^(?:{pattern})$",
+            _ => pattern,
+        };
+        try
+        {
+            var regex = new DotNetRegex(wrapped, RegexOptions.ECMAScript | (ignoreCase ? RegexOptions.IgnoreCase : 0), PerlTimeout);
+            return new PosixRegex(regex, null, false, null, regex.GetGroupNumbers().Length - 1, wrapped);
+        }
+        catch (RegexParseException ex)
+        {
+            throw new PosixRegexException(ex.Error switch
+            {
+                RegexParseError.InsufficientClosingParentheses => "missing closing parenthesis",
+                RegexParseError.InsufficientOpeningParentheses => "unmatched closing parenthesis",
+                RegexParseError.UnterminatedBracket => "missing terminating ] for character class",
+                RegexParseError.QuantifierAfterNothing => "quantifier does not follow a repeatable item",
+                RegexParseError.UnescapedEndingBackslash => "\\ at end of pattern",
+                RegexParseError.ReversedCharacterRange => "range out of order in character class",
+                RegexParseError.ReversedQuantifierRange => "numbers out of order in {} quantifier",
+                _ => ex.Message,
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            // A construct .NET does not take in ECMAScript mode.
+            throw new PosixRegexException(ex.Message);
+        }
+    }
+
+    // PCRE's POSIX classes inside a bracket expression ([[:alpha:]_]), which .NET lacks, as the C locale's ASCII
+    // ranges; everything else is left as it is.
+    private static string WithAsciiClasses(string pattern)
+    {
+        if (!pattern.Contains("[:", StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        var text = new System.Text.StringBuilder(pattern.Length + 32);
+        bool inClass = false;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                text.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            if (!inClass)
+            {
+                if (c == '[')
+                {
+                    // A ']' right after '[' or '[^' is a member, not the end.
+                    inClass = true;
+                    text.Append(c);
+                    if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                    {
+                        text.Append(pattern[++i]);
+                    }
+
+                    if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                    {
+                        text.Append("\\]");
+                        i++;
+                    }
+
+                    continue;
+                }
+
+                text.Append(c);
+                continue;
+            }
+
+            int end = c == '[' && i + 1 < pattern.Length && pattern[i + 1] == ':' ? pattern.IndexOf(":]", i + 2, StringComparison.Ordinal) : -1;
+            string? ranges = end < 0 ? null : pattern[(i + 2)..end] switch
+            {
+                "alpha" => "a-zA-Z",
+                "digit" => "0-9",
+                "alnum" => "a-zA-Z0-9",
+                "upper" => "A-Z",
+                "lower" => "a-z",
+                "space" => "\\t\\n\\x0B\\f\\r ",
+                "blank" => " \\t",
+                "punct" => "!-/:-@\\[-`{-~",
+                "xdigit" => "0-9A-Fa-f",
+                "cntrl" => "\\x00-\\x1F\\x7F",
+                "graph" => "!-~",
+                "print" => " -~",
+                "word" => "a-zA-Z0-9_",
+                _ => null,
+            };
+            if (ranges is not null)
+            {
+                text.Append(ranges);
+                i = end + 1;
+                continue;
+            }
+
+            inClass = c != ']';
+            text.Append(c);
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Whether the pattern matches somewhere in <paramref name="text"/>.</summary>
     public bool IsMatch(ReadOnlySpan<char> text)
     {
