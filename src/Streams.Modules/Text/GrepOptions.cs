@@ -232,7 +232,7 @@ internal sealed class GrepOptions
                     name = name[..eq];
                 }
 
-                string? error = options.Long(name, value, args, ref i, resolve, ref patternGiven);
+                string? error = LongName(ref name) ?? options.Long(name, value, args, ref i, resolve, ref patternGiven);
                 if (error is not null)
                 {
                     return error;
@@ -316,6 +316,48 @@ internal sealed class GrepOptions
 
         options.Files.AddRange(operands);
         return null;
+    }
+
+    // Every long option, in GNU grep's order (its ambiguity message lists them so); names that mean the same
+    // option share a key.
+    private static readonly (string Name, string Key)[] LongNames =
+    [
+        ("basic-regexp", "G"), ("extended-regexp", "E"), ("fixed-regexp", "F"), ("fixed-strings", "F"), ("perl-regexp", "P"),
+        ("after-context", "A"), ("before-context", "B"), ("binary-files", "binary-files"), ("byte-offset", "b"),
+        ("context", "C"), ("color", "color"), ("colour", "color"), ("count", "c"), ("devices", "D"), ("directories", "d"),
+        ("dereference-recursive", "R"), ("exclude", "exclude"), ("exclude-from", "exclude-from"), ("exclude-dir", "exclude-dir"),
+        ("file", "f"), ("files-with-matches", "l"), ("files-without-match", "L"), ("group-separator", "group-separator"),
+        ("help", "help"), ("include", "include"), ("ignore-case", "i"), ("no-ignore-case", "no-ignore-case"),
+        ("initial-tab", "T"), ("label", "label"), ("line-buffered", "line-buffered"), ("line-number", "n"),
+        ("line-regexp", "x"), ("max-count", "m"), ("no-filename", "h"), ("no-group-separator", "no-group-separator"),
+        ("no-messages", "s"), ("null", "Z"), ("null-data", "z"), ("only-matching", "o"), ("quiet", "q"),
+        ("recursive", "r"), ("regexp", "e"), ("invert-match", "v"), ("silent", "q"), ("text", "a"), ("binary", "U"),
+        ("unix-byte-offsets", "u"), ("with-filename", "H"), ("word-regexp", "w"),
+    ];
+
+    // getopt_long's reading of a long option: its whole name, or a prefix of only one option's names; an error
+    // (without the usage lines) for a prefix of several.
+    private static string? LongName(ref string name)
+    {
+        string given = name;
+        if (Array.Exists(LongNames, n => n.Name == given))
+        {
+            return null;
+        }
+
+        (string Name, string Key)[] candidates = Array.FindAll(LongNames, n => n.Name.StartsWith(given, StringComparison.Ordinal));
+        if (candidates.Length == 0 || given.Length == 0)
+        {
+            return null;
+        }
+
+        if (candidates.All(c => c.Key == candidates[0].Key))
+        {
+            name = candidates[0].Name;
+            return null;
+        }
+
+        return $"grep: option '--{given}' is ambiguous; possibilities:" + string.Concat(candidates.Select(c => $" '--{c.Name}'"));
     }
 
     /// <summary>Arguments arrive as .NET strings: back to their UTF-8 bytes, one char per byte.</summary>
@@ -533,7 +575,7 @@ internal sealed class GrepOptions
         char? flag = name switch
         {
             "extended-regexp" => 'E',
-            "fixed-strings" => 'F',
+            "fixed-strings" or "fixed-regexp" => 'F',
             "basic-regexp" => 'G',
             "perl-regexp" => 'P',
             "ignore-case" => 'i',

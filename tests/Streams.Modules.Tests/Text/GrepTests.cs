@@ -151,6 +151,20 @@ public sealed class GrepTests(ITestOutputHelper output)
         Assert.Equal("grep: (standard input): exceeded PCRE's backtracking limit\n", outcome.ErrorText);
     }
 
+    /// <summary>Long options by any prefix that names one option (two spellings of one count as one), as getopt_long
+    /// reads them.</summary>
+    [Theory]
+    [InlineData("--line-n", "foo")]
+    [InlineData("--col=always", "o")]
+    [InlineData("--qu", "foo")]
+    [InlineData("--inv", "-c", "foo")]
+    [InlineData("--fixed-r", "x.y")]
+    [InlineData("--max=1", "foo")]
+    [InlineData("--co", "foo")]
+    [InlineData("--line-n=3", "foo")]
+    [InlineData("--e", "foo")]
+    public async Task Grep_LongOptionPrefixes_SameAsGnu(params string[] args) => await Same(Sample, args);
+
     [Fact]
     public async Task Grep_RegexError_MessageLikeGnu()
     {
