@@ -22,8 +22,11 @@ internal sealed class WcCommand : PipelineStage
         The options below may be used to select which counts are printed, always in
         the following order: newline, word, character, byte.
           -c, --bytes            print the byte counts
-          -m, --chars            print the character counts
           -l, --lines            print the newline counts
+          -m, --chars            print the character counts
+              --files0-from=F    read input from the files specified by
+                                   NUL-terminated names in file F;
+                                   If F is - then read names from standard input
           -L, --max-line-length  print the maximum display width
           -w, --words            print the word counts
               --help        display this help and exit
@@ -32,8 +35,10 @@ internal sealed class WcCommand : PipelineStage
     private static readonly LongOption[] Longs =
     [
         new("bytes", false, 'c'), new("chars", false, 'm'), new("lines", false, 'l'), new("words", false, 'w'),
-        new("max-line-length", false, 'L'),
+        new("max-line-length", false, 'L'), new("files0-from", true, FilesFromKey),
     ];
+
+    private const char FilesFromKey = '\u0002';
 
     /// <summary>Per byte: 1 white space (ends a word), 2 printable (starts or continues one), 0 neither —
     /// in the C locale GNU wc lets non-printable bytes (controls, 0x80 and up) neither start nor end a word.</summary>
@@ -65,11 +70,40 @@ internal sealed class WcCommand : PipelineStage
 
         int columns = (lines ? 1 : 0) + (words ? 1 : 0) + (chars ? 1 : 0) + (bytes ? 1 : 0) + (longest ? 1 : 0);
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
-        int width = Width(context, files, columns);
-        Tally total = default;
         int status = 0;
-        foreach (string file in files)
+        string? from = args.Options.LastOrDefault(o => o.Key == FilesFromKey).Value;
+        if (from is not null)
         {
+            if (args.Operands.Count > 0)
+            {
+                return await CommandIO.UsageAsync(context, Name, $"extra operand '{args.Operands[0]}'\nfile operands cannot be combined with --files0-from").ConfigureAwait(false);
+            }
+
+            (List<string>? listed, string? problem) = await FilesFromAsync(context, from).ConfigureAwait(false);
+            if (listed is null)
+            {
+                return await CommandIO.FailAsync(context, Name, problem!).ConfigureAwait(false);
+            }
+
+            files = listed;
+        }
+
+        // Names read from stdin cannot be sized ahead: GNU then pads nothing.
+        int width = from == "-" ? 1 : Width(context, files, columns);
+        Tally total = default;
+        for (int item = 0; item < files.Count; item++)
+        {
+            string file = files[item];
+            if (from is not null && (file.Length == 0 || (from == "-" && file == "-")))
+            {
+                // GNU skips such a name, says why, and still counts it towards the total line.
+                await context.WriteErrorLineAsync(file.Length == 0
+                    ? $"wc: {from}:{item + 1}: invalid zero-length file name"
+                    : "wc: when reading file names from stdin, no file name of '-' allowed").ConfigureAwait(false);
+                status = 1;
+                continue;
+            }
+
             var parts = new Tally[Environment.ProcessorCount];
             Tally counts = default;
             if (FileParts.TryScan(context, file, parts, (ref Tally tally, Span<byte> lines) => tally.Add(lines, words, longest)))
@@ -117,7 +151,7 @@ internal sealed class WcCommand : PipelineStage
 
             total.Merge(counts);
 
-            Write(context.Output, counts, width, (lines, words, chars, bytes, longest), args.Operands.Count == 0 ? null : file);
+            Write(context.Output, counts, width, (lines, words, chars, bytes, longest), args.Operands.Count == 0 && from is null ? null : file);
         }
 
         if (files.Count > 1)
@@ -127,6 +161,35 @@ internal sealed class WcCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
+    }
+
+    // The NUL-terminated names in `from` (- for stdin; a last name may lack its NUL), or why they cannot be read.
+    private static async ValueTask<(List<string>? Names, string? Problem)> FilesFromAsync(StageContext context, string from)
+    {
+        byte[] list;
+        if (from == "-")
+        {
+            list = await context.Input.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            try
+            {
+                list = await File.ReadAllBytesAsync(context.ResolvePath(from), context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return (null, $"cannot open '{from}' for reading: {CommandIO.Reason(ex)}");
+            }
+        }
+
+        List<string> names = [.. System.Text.Encoding.UTF8.GetString(list).Split('\0')];
+        if (names[^1].Length == 0)
+        {
+            names.RemoveAt(names.Count - 1);
+        }
+
+        return (names, null);
     }
 
     /// <summary>GNU's column width: 1 for one count of one input; otherwise the digits of the total size of
@@ -143,6 +206,12 @@ internal sealed class WcCommand : PipelineStage
         long regular = 0;
         foreach (string file in files)
         {
+            if (file.Length == 0)
+            {
+                // An empty name from --files0-from: refused later, sized as nothing.
+                continue;
+            }
+
             if (file == "-")
             {
                 // stdin: sized like a file operand when it is a regular file (wc < FILE), else a pipe.

@@ -16,6 +16,8 @@ public class GnuFileDifferentialTests
         ("bin", "a\0b\n\xff\xfe\n"),
         ("gaps", "x\n\n\ny\n"),
         ("nul", "a\0b x\0c\nd\0\0e"),
+        ("list0", "f1\0f2\0e\0"),
+        ("listbad", "f1\0\0nofile\0big"),
         ("big", string.Concat(Enumerable.Range(0, 30_000).Select(i => $"line {i % 977} {(i * 7919) % 1000}\n"))),
     ];
 
@@ -23,6 +25,8 @@ public class GnuFileDifferentialTests
     {
         { "wc", ["f1", "f2"] }, { "wc", ["-l", "f1", "-", "f2"] }, { "wc", ["-c", "f1"] }, { "wc", ["f1"] }, { "wc", ["f1", "nofile"] },
         { "wc", ["-"] }, { "wc", ["e"] }, { "wc", ["-w", "big"] }, { "wc", ["-lwc", "f1", "f2", "e"] }, { "wc", ["-m", "crlf", "bin"] },
+        { "wc", ["--files0-from=list0"] }, { "wc", ["-l", "--files0-from", "listbad"] }, { "wc", ["--files0-from=list0", "f1"] },
+        { "wc", ["--files0-from=nolist"] }, { "wc", ["--files0-from=-"] }, { "wc", ["-c", "--files0-from=listbad"] },
         { "wc", ["big", "-"] }, { "wc", ["-l", "-", "big"] }, { "wc", ["-lw", "big"] },
         { "cat", ["f1", "-", "f2"] }, { "cat", ["-n", "f1", "f2"] }, { "cat", ["-b", "f1", "e", "f2"] }, { "cat", ["nofile", "f1"] },
         { "cat", ["-E", "crlf"] }, { "cat", ["-nE", "f2", "crlf", "-"] },
