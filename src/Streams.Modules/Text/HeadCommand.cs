@@ -5,7 +5,7 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>head [-n [-]K | -c [-]K] [-qv] [FILE]...</c>: prints the first part of files.</summary>
+/// <summary><c>head [-n [-]K | -c [-]K] [-qvz] [FILE]...</c>: prints the first part of files.</summary>
 internal sealed class HeadCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -23,6 +23,7 @@ internal sealed class HeadCommand : PipelineStage
                                      NUM lines of each file
           -q, --quiet, --silent    never print headers giving file names
           -v, --verbose            always print headers giving file names
+          -z, --zero-terminated    line delimiter is NUL, not newline
               --help        display this help and exit
 
         NUM may have a multiplier suffix: b 512, kB 1000, K 1024, MB 1000*1000, M 1024*1024, and so on.
@@ -31,6 +32,7 @@ internal sealed class HeadCommand : PipelineStage
     private static readonly LongOption[] Longs =
     [
         new("bytes", true, 'c'), new("lines", true, 'n'), new("quiet", false, 'q'), new("silent", false, 'q'), new("verbose", false, 'v'),
+        new("zero-terminated", false, 'z'),
     ];
 
     /// <inheritdoc />
@@ -40,7 +42,7 @@ internal sealed class HeadCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(Obsolete(context.Arguments), "c:n:qv", Longs);
+        GnuArgs args = GnuArgs.Parse(Obsolete(context.Arguments), "c:n:qvz", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -67,11 +69,13 @@ internal sealed class HeadCommand : PipelineStage
                     return await CommandIO.FailAsync(context, Name, $"invalid number of {(bytes ? "bytes" : "lines")}: '{text}'").ConfigureAwait(false);
                 }
             }
-            else
+            else if (key is 'q' or 'v')
             {
                 headers = key == 'v';
             }
         }
+
+        byte eol = args.Has('z') ? (byte)0 : (byte)'\n';
 
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
         bool showHeaders = headers ?? files.Count > 1;
@@ -111,12 +115,12 @@ internal sealed class HeadCommand : PipelineStage
                 if (allBut)
                 {
                     byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
-                    int keep = bytes ? (int)Math.Max(0, data.Length - Math.Min(count, data.Length)) : TailCommand.StartOfLastLines(data, count);
+                    int keep = bytes ? (int)Math.Max(0, data.Length - Math.Min(count, data.Length)) : TailCommand.StartOfLastLines(data, count, eol);
                     context.Output.Write(data.AsSpan(0, keep));
                 }
                 else
                 {
-                    await CopyFirstAsync(reader, context.Output, count, bytes, context.CancellationToken).ConfigureAwait(false);
+                    await CopyFirstAsync(reader, context.Output, count, bytes, eol, context.CancellationToken).ConfigureAwait(false);
                 }
 
                 await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
@@ -163,7 +167,7 @@ internal sealed class HeadCommand : PipelineStage
         return args;
     }
 
-    private static async ValueTask CopyFirstAsync(PipeReader reader, PipeWriter output, long count, bool bytes, CancellationToken cancellationToken)
+    private static async ValueTask CopyFirstAsync(PipeReader reader, PipeWriter output, long count, bool bytes, byte eol, CancellationToken cancellationToken)
     {
         long remaining = count;
         while (remaining > 0)
@@ -173,7 +177,7 @@ internal sealed class HeadCommand : PipelineStage
             long taken = 0;
             foreach (ReadOnlyMemory<byte> segment in buffer)
             {
-                int length = bytes ? (int)Math.Min(remaining, segment.Length) : TakeLines(segment.Span, ref remaining);
+                int length = bytes ? (int)Math.Min(remaining, segment.Length) : TakeLines(segment.Span, ref remaining, eol);
                 output.Write(segment.Span[..length]);
                 taken += length;
                 if (bytes)
@@ -196,12 +200,12 @@ internal sealed class HeadCommand : PipelineStage
         }
     }
 
-    private static int TakeLines(ReadOnlySpan<byte> span, ref long remaining)
+    private static int TakeLines(ReadOnlySpan<byte> span, ref long remaining, byte eol)
     {
         int at = 0;
         while (remaining > 0)
         {
-            int newline = span[at..].IndexOf((byte)'\n');
+            int newline = span[at..].IndexOf(eol);
             if (newline < 0)
             {
                 return span.Length;

@@ -32,6 +32,7 @@ internal sealed partial class TailCommand : PipelineStage
               --retry              keep trying to open a file if it is inaccessible
           -s, --sleep-interval=N   with -f, sleep about N seconds (default 1.0) between checks
           -v, --verbose            always output headers giving file names
+          -z, --zero-terminated    line delimiter is NUL, not newline
               --help        display this help and exit
         """;
 
@@ -40,6 +41,7 @@ internal sealed partial class TailCommand : PipelineStage
         new("bytes", true, 'c'), new("lines", true, 'n'), new("follow", true, 'f', OptionalArgument: true), new("quiet", false, 'q'),
         new("silent", false, 'q'), new("verbose", false, 'v'), new("sleep-interval", true, 's'), new("retry", false, RetryKey),
         new("pid", true, PidKey), new("max-unchanged-stats", true, UnchangedKey),
+        new("zero-terminated", false, 'z'),
     ];
 
     private const char RetryKey = '\u0002';
@@ -47,6 +49,9 @@ internal sealed partial class TailCommand : PipelineStage
     private const char UnchangedKey = '\u0004';
 
     private string? _lastHeader;
+
+    // The line delimiter: NUL with -z.
+    private byte _eol = (byte)'\n';
 
     /// <inheritdoc />
     public override string Name => "tail";
@@ -61,7 +66,7 @@ internal sealed partial class TailCommand : PipelineStage
             return await CommandIO.FailAsync(context, Name, $"option used in invalid context -- {arguments[0][1]}").ConfigureAwait(false);
         }
 
-        GnuArgs args = GnuArgs.Parse(arguments, "c:n:fFqvs:", Longs);
+        GnuArgs args = GnuArgs.Parse(arguments, "c:n:fFqvs:z", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -144,6 +149,8 @@ internal sealed partial class TailCommand : PipelineStage
             }
         }
 
+        _eol = args.Has('z') ? (byte)0 : (byte)'\n';
+
         if (retry && follow != FollowMode.Name)
         {
             await context.WriteErrorLineAsync(follow == FollowMode.None
@@ -208,7 +215,7 @@ internal sealed partial class TailCommand : PipelineStage
                 if (!fromStart && file != "-" && File.Exists(context.ResolvePath(file)))
                 {
                     // A regular file: read only as much of its end as the count needs.
-                    long length = await WriteEndOfFileAsync(context, context.ResolvePath(file), count, bytes).ConfigureAwait(false);
+                    long length = await WriteEndOfFileAsync(context, context.ResolvePath(file), count, bytes, _eol).ConfigureAwait(false);
                     next?.Add(followed, length);
                     await context.Output.MaybeFlushAsync(context.CancellationToken).ConfigureAwait(false);
                     continue;
@@ -218,12 +225,12 @@ internal sealed partial class TailCommand : PipelineStage
                 if (fromStart)
                 {
                     // +K streams: skip, then pass the rest on as it comes.
-                    size = await CopyFromAsync(reader, context.Output, count, bytes, context.CancellationToken).ConfigureAwait(false);
+                    size = await CopyFromAsync(reader, context.Output, count, bytes, _eol, context.CancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     byte[] data = await reader.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
-                    int start = bytes ? (int)(data.Length - Math.Min(count, data.Length)) : StartOfLastLines(data, count);
+                    int start = bytes ? (int)(data.Length - Math.Min(count, data.Length)) : StartOfLastLines(data, count, _eol);
                     context.Output.Write(data.AsSpan(start));
                     size = data.Length;
                 }
@@ -263,7 +270,7 @@ internal sealed partial class TailCommand : PipelineStage
 
     /// <summary>Writes the last <paramref name="count"/> lines or bytes of a regular file, reading backwards in
     /// growing chunks; returns the file's length.</summary>
-    private static async ValueTask<long> WriteEndOfFileAsync(StageContext context, string path, long count, bool bytes)
+    private static async ValueTask<long> WriteEndOfFileAsync(StageContext context, string path, long count, bool bytes, byte eol)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
         long length = stream.Length;
@@ -279,7 +286,7 @@ internal sealed partial class TailCommand : PipelineStage
                 return length;
             }
 
-            int start = StartOfLastLines(tail, count);
+            int start = StartOfLastLines(tail, count, eol);
             if (start > 0 || chunk == length)
             {
                 context.Output.Write(tail.AsSpan(start));
@@ -292,17 +299,17 @@ internal sealed partial class TailCommand : PipelineStage
 
     /// <summary>The offset where the last <paramref name="count"/> lines start (a missing final newline still
     /// ends a line).</summary>
-    internal static int StartOfLastLines(ReadOnlySpan<byte> data, long count)
+    internal static int StartOfLastLines(ReadOnlySpan<byte> data, long count, byte eol = (byte)'\n')
     {
         if (count == 0)
         {
             return data.Length;
         }
 
-        int position = data.Length > 0 && data[^1] == '\n' ? data.Length - 1 : data.Length;
+        int position = data.Length > 0 && data[^1] == eol ? data.Length - 1 : data.Length;
         for (long i = 0; i < count; i++)
         {
-            int newline = data[..position].LastIndexOf((byte)'\n');
+            int newline = data[..position].LastIndexOf(eol);
             if (newline < 0)
             {
                 return 0;
@@ -322,7 +329,7 @@ internal sealed partial class TailCommand : PipelineStage
 
     /// <summary>Skips to line (or byte) <paramref name="start"/> (1-based; 0 as 1), copies the rest, and returns
     /// how many bytes were read in all.</summary>
-    private static async ValueTask<long> CopyFromAsync(PipeReader reader, PipeWriter output, long start, bool bytes, CancellationToken cancellationToken)
+    private static async ValueTask<long> CopyFromAsync(PipeReader reader, PipeWriter output, long start, bool bytes, byte eol, CancellationToken cancellationToken)
     {
         long skip = Math.Max(0, start - 1);
         long total = 0;
@@ -344,7 +351,7 @@ internal sealed partial class TailCommand : PipelineStage
                     }
                     else
                     {
-                        int newline = span.IndexOf((byte)'\n');
+                        int newline = span.IndexOf(eol);
                         span = newline < 0 ? default : span[(newline + 1)..];
                         skip -= newline < 0 ? 0 : 1;
                     }

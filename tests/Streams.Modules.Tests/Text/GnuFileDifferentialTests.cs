@@ -32,6 +32,8 @@ public class GnuFileDifferentialTests
         { "cat", ["-E", "crlf"] }, { "cat", ["-nE", "f2", "crlf", "-"] },
         { "head", ["-n1", "f1", "f2"] }, { "head", ["-q", "-n1", "f1", "f2"] }, { "head", ["-v", "f1"] }, { "head", ["-c3", "f1", "-", "f2"] },
         { "head", ["f1", "nofile"] }, { "head", ["-n", "-1", "f1", "f2"] }, { "head", ["-c", "-2", "big"] }, { "head", ["e", "f2"] },
+        { "head", ["-z", "-n2", "nul"] }, { "head", ["-z", "-n", "-1", "nul", "f1"] }, { "head", ["--zero-terminated", "-c3", "nul", "-"] },
+        { "tail", ["-z", "-n2", "nul"] }, { "tail", ["-z", "-n", "+3", "nul"] }, { "tail", ["-zn1", "nul", "f1", "-"] }, { "tail", ["-z", "big"] },
         { "tail", ["-n1", "f1", "f2"] }, { "tail", ["-q", "f1", "f2"] }, { "tail", ["-c2", "f2"] }, { "tail", ["-n", "+2", "f1", "f2"] },
         { "tail", ["-v", "-n1", "f1"] }, { "tail", ["f1", "nofile"] }, { "tail", ["-n2", "big"] }, { "tail", ["-c", "+29", "big"] },
         { "tail", ["-n", "+0", "-", "f1"] }, { "tail", ["e", "f2", "-"] },
