@@ -18,12 +18,13 @@ internal sealed class PasteCommand : PipelineStage
 
           -d, --delimiters=LIST   reuse characters from LIST instead of TABs
           -s, --serial            paste one file at a time instead of in parallel
+          -z, --zero-terminated    line delimiter is NUL, not newline
               --help        display this help and exit
 
         LIST may use the escapes \b \f \n \r \t \v \\ and \0 (no delimiter).
         """;
 
-    private static readonly LongOption[] Longs = [new("delimiters", true, 'd'), new("serial", false, 's')];
+    private static readonly LongOption[] Longs = [new("delimiters", true, 'd'), new("serial", false, 's'), new("zero-terminated", false, 'z')];
 
     /// <inheritdoc />
     public override string Name => "paste";

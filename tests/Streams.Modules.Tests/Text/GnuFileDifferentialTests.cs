@@ -37,6 +37,7 @@ public class GnuFileDifferentialTests
         { "tail", ["-n1", "f1", "f2"] }, { "tail", ["-q", "f1", "f2"] }, { "tail", ["-c2", "f2"] }, { "tail", ["-n", "+2", "f1", "f2"] },
         { "tail", ["-v", "-n1", "f1"] }, { "tail", ["f1", "nofile"] }, { "tail", ["-n2", "big"] }, { "tail", ["-c", "+29", "big"] },
         { "tail", ["-n", "+0", "-", "f1"] }, { "tail", ["e", "f2", "-"] },
+        { "paste", ["--zero-terminated", "nul", "f1"] }, { "paste", ["-zs", "-d,", "nul", "-"] },
         { "paste", ["f1", "f2"] }, { "paste", ["-s", "f1", "f2"] }, { "paste", ["-d:", "f1", "-", "f2"] }, { "paste", ["f1", "e"] },
         { "paste", ["-s", "-d,", "f1", "e", "f2"] }, { "paste", ["f1", "nofile"] },
         { "nl", ["f1", "f2"] }, { "nl", ["-ba", "e", "f2", "-"] },
