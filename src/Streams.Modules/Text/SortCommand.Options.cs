@@ -42,6 +42,9 @@ internal sealed partial class SortCommand
           -T, --temporary-directory=DIR  use DIR for temporaries, not $TMPDIR or /tmp
           -u, --unique              output only the first of an equal run
           -z, --zero-terminated     line delimiter is NUL, not newline
+              --files0-from=F       read input from the files specified by
+                                    NUL-terminated names in file F;
+                                    If F is - then read names from standard input
               --parallel=N          change the number of sorts run concurrently to N
               --help        display this help and exit
 
@@ -64,7 +67,11 @@ internal sealed partial class SortCommand
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
         new("zero-terminated", false, 'z'), new("buffer-size", true, BufferSizeKey), new("temporary-directory", true, 'T'),
         new("parallel", true, '\u0002'), new("merge", false, 'm'), new("sort", true, SortKeyWord),
+        new("files0-from", true, FilesFromKey),
     ];
+
+    /// <summary>The key GnuArgs reports for <c>--files0-from=F</c>.</summary>
+    private const char FilesFromKey = '\u0007';
 
     /// <summary>The key GnuArgs reports for <c>--check[=WORD]</c>.</summary>
     private const char CheckKey = '\u0004';

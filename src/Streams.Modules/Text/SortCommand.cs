@@ -126,6 +126,7 @@ internal sealed partial class SortCommand : PipelineStage
 
                     break;
                 case '\u0003': randomSource = value; break;
+                case FilesFromKey: break; // read below, once the other options are known
                 default:
                     global.Apply(option, end: false);
                     if (option == 'b')
@@ -182,6 +183,36 @@ internal sealed partial class SortCommand : PipelineStage
 
         byte delimiter = zero ? (byte)0 : (byte)'\n';
         List<string> files = args.Operands.Count == 0 ? ["-"] : args.Operands;
+        if (args.Options.LastOrDefault(o => o.Key == FilesFromKey).Value is string from)
+        {
+            if (args.Operands.Count > 0)
+            {
+                return await CommandIO.UsageAsync(context, Name, $"extra operand '{args.Operands[0]}'\nfile operands cannot be combined with --files0-from", 2).ConfigureAwait(false);
+            }
+
+            (List<string>? listed, Exception? failure) = await NulNames.ReadAsync(context, from).ConfigureAwait(false);
+            if (listed is null)
+            {
+                return await CommandIO.FailAsync(context, Name, $"open failed: {from}: {CommandIO.Reason(failure!)}", 2).ConfigureAwait(false);
+            }
+
+            // GNU checks every name before it reads any file.
+            for (int i = 0; i < listed.Count; i++)
+            {
+                if (NulNames.Refusal(from, i, listed[i]) is string refusal)
+                {
+                    return await CommandIO.FailAsync(context, Name, refusal, 2).ConfigureAwait(false);
+                }
+            }
+
+            if (listed.Count == 0)
+            {
+                return await CommandIO.FailAsync(context, Name, $"no input from '{from}'", 2).ConfigureAwait(false);
+            }
+
+            files = listed;
+        }
+
         if (check != '\0' && files.Count > 1)
         {
             return await CommandIO.FailAsync(context, Name, $"extra operand '{files[1]}' not allowed with -{check}", 2).ConfigureAwait(false);

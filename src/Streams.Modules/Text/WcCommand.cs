@@ -79,10 +79,10 @@ internal sealed class WcCommand : PipelineStage
                 return await CommandIO.UsageAsync(context, Name, $"extra operand '{args.Operands[0]}'\nfile operands cannot be combined with --files0-from").ConfigureAwait(false);
             }
 
-            (List<string>? listed, string? problem) = await FilesFromAsync(context, from).ConfigureAwait(false);
+            (List<string>? listed, Exception? failure) = await NulNames.ReadAsync(context, from).ConfigureAwait(false);
             if (listed is null)
             {
-                return await CommandIO.FailAsync(context, Name, problem!).ConfigureAwait(false);
+                return await CommandIO.FailAsync(context, Name, $"cannot open '{from}' for reading: {CommandIO.Reason(failure!)}").ConfigureAwait(false);
             }
 
             files = listed;
@@ -94,13 +94,10 @@ internal sealed class WcCommand : PipelineStage
         for (int item = 0; item < files.Count; item++)
         {
             string file = files[item];
-            if (from is not null && (file.Length == 0 || (from == "-" && file == "-")))
+            if (from is not null && NulNames.Refusal(from, item, file) is string refusal)
             {
                 // GNU skips such a name, says why, and still counts it towards the total line.
-                await context.WriteErrorLineAsync(file.Length == 0
-                    ? $"wc: {from}:{item + 1}: invalid zero-length file name"
-                    : "wc: when reading file names from stdin, no file name of '-' allowed").ConfigureAwait(false);
-                status = 1;
+                status = await CommandIO.FailAsync(context, Name, refusal).ConfigureAwait(false);
                 continue;
             }
 
@@ -161,35 +158,6 @@ internal sealed class WcCommand : PipelineStage
 
         await context.Output.FlushOrStopAsync(context.CancellationToken).ConfigureAwait(false);
         return status;
-    }
-
-    // The NUL-terminated names in `from` (- for stdin; a last name may lack its NUL), or why they cannot be read.
-    private static async ValueTask<(List<string>? Names, string? Problem)> FilesFromAsync(StageContext context, string from)
-    {
-        byte[] list;
-        if (from == "-")
-        {
-            list = await context.Input.ReadAllBytesAsync(context.CancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            try
-            {
-                list = await File.ReadAllBytesAsync(context.ResolvePath(from), context.CancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return (null, $"cannot open '{from}' for reading: {CommandIO.Reason(ex)}");
-            }
-        }
-
-        List<string> names = [.. System.Text.Encoding.UTF8.GetString(list).Split('\0')];
-        if (names[^1].Length == 0)
-        {
-            names.RemoveAt(names.Count - 1);
-        }
-
-        return (names, null);
     }
 
     /// <summary>GNU's column width: 1 for one count of one input; otherwise the digits of the total size of

@@ -62,6 +62,8 @@ public class GnuFileDifferentialTests
         { "grep", ["-a", "-n", "a", "bin"] }, { "grep", ["--binary-files=text", "-c", "b", "bin"] }, { "grep", ["--text", "-o", "b.", "bin"] },
         { "sed", ["-n", "p", "f1", "f2"] }, { "sed", ["$d", "f1", "f2"] }, { "sed", ["=", "f1", "f2"] }, { "sed", ["s/a/b/", "nofile", "f1"] },
         { "sed", ["-n", "$p", "f1", "-", "e"] },
+        { "sort", ["--files0-from=list0"] }, { "sort", ["-r", "--files0-from", "listbad"] }, { "sort", ["--files0-from=list0", "f1"] },
+        { "sort", ["--files0-from=nolist"] }, { "sort", ["--files0-from=-"] }, { "sort", ["-c", "--files0-from=list0"] },
         { "sort", ["f1", "f2"] }, { "sort", ["-o", "out", "f2", "f1"] }, { "sort", ["-o", "f1", "f1", "f2"] }, { "sort", ["-u", "f1", "f1"] },
         { "sort", ["-c", "f1"] }, { "sort", ["-k2n", "-k3,3nr", "big"] }, { "sort", ["nofile"] }, { "sort", ["-n", "big", "-"] },
         { "tee", ["out1", "out2"] }, { "tee", ["-a", "f1"] }, { "tee", ["out1", "nodir/x"] },
