@@ -7,8 +7,9 @@ using Streams.Pipelines;
 
 namespace Streams.Modules.Text;
 
-/// <summary><c>nl [-b STYLE] [-h STYLE] [-f STYLE] [-w N] [-s SEP] [-n FORMAT] [-v N] [-i N] [-p] [FILE]...</c>:
-/// numbers lines, with GNU's logical pages (<c>\:\:\:</c>, <c>\:\:</c>, <c>\:</c>).</summary>
+/// <summary><c>nl [-b STYLE] [-h STYLE] [-f STYLE] [-w N] [-s SEP] [-n FORMAT] [-v N] [-i N] [-l N] [-d CC] [-p]
+/// [FILE]...</c>: numbers lines, with GNU's logical pages (<c>\:\:\:</c>, <c>\:\:</c>, <c>\:</c>, or the
+/// delimiter of <c>-d</c>).</summary>
 internal sealed class NlCommand : PipelineStage
 {
     internal const string HelpText = """
@@ -18,9 +19,11 @@ internal sealed class NlCommand : PipelineStage
         With no FILE, or when FILE is -, read standard input.
 
           -b, --body-numbering=STYLE      use STYLE for numbering body lines
+          -d, --section-delimiter=CC      use CC for logical page delimiters
           -f, --footer-numbering=STYLE    use STYLE for numbering footer lines
           -h, --header-numbering=STYLE    use STYLE for numbering header lines
           -i, --line-increment=NUMBER     line number increment at each line
+          -l, --join-blank-lines=NUMBER   group of NUMBER empty lines counted as one
           -n, --number-format=FORMAT      insert line numbers according to FORMAT
           -p, --no-renumber               do not reset line numbers for each section
           -s, --number-separator=STRING   add STRING after (possible) line number
@@ -50,6 +53,7 @@ internal sealed class NlCommand : PipelineStage
         new("body-numbering", true, 'b'), new("footer-numbering", true, 'f'), new("header-numbering", true, 'h'),
         new("line-increment", true, 'i'), new("number-format", true, 'n'), new("no-renumber", false, 'p'),
         new("number-separator", true, 's'), new("starting-line-number", true, 'v'), new("number-width", true, 'w'),
+        new("section-delimiter", true, 'd'), new("join-blank-lines", true, 'l'),
     ];
 
     /// <inheritdoc />
@@ -59,7 +63,7 @@ internal sealed class NlCommand : PipelineStage
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GnuArgs args = GnuArgs.Parse(context.Arguments, "b:f:h:i:n:ps:v:w:", Longs);
+        GnuArgs args = GnuArgs.Parse(context.Arguments, "b:d:f:h:i:l:n:ps:v:w:", Longs);
         if (args.Error != null)
         {
             return await CommandIO.UsageAsync(context, Name, args.Error).ConfigureAwait(false);
@@ -76,6 +80,8 @@ internal sealed class NlCommand : PipelineStage
         long increment = 1, start = 1;
         int width = 6;
         string separator = "\t";
+        byte[] delimiter = "\\:"u8.ToArray();
+        long join = 1;
         foreach ((char key, string? value) in args.Options)
         {
             string v = value ?? "";
@@ -135,6 +141,18 @@ internal sealed class NlCommand : PipelineStage
 
                     break;
                 case 's': separator = v; break;
+                case 'd':
+                    // One character: the second stays ':'; empty: no line delimits a section.
+                    delimiter = Encoding.UTF8.GetBytes(v.Length == 1 ? v + ":" : v);
+                    break;
+                case 'l':
+                    if (!long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out join) || join < 1)
+                    {
+                        bool numeric = long.TryParse(v, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _);
+                        return await CommandIO.FailAsync(context, Name, $"invalid line number of blank lines: '{v}'{(numeric ? ": Numerical result out of range" : "")}").ConfigureAwait(false);
+                    }
+
+                    break;
             }
         }
 
@@ -146,6 +164,7 @@ internal sealed class NlCommand : PipelineStage
         int section = 1;
         int status = 0;
         char[] chars = [];
+        long blanks = 0; // consecutive empty lines so far, for -l (GNU's never resets between pages)
         foreach (string file in args.Operands.Count == 0 ? ["-"] : args.Operands)
         {
             PipeReader? reader = await CommandIO.OpenAsync(context, Name, file).ConfigureAwait(false);
@@ -161,10 +180,10 @@ internal sealed class NlCommand : PipelineStage
                 while (await lines.MoveNextAsync(context.CancellationToken).ConfigureAwait(false))
                 {
                     ReadOnlySpan<byte> line = lines.Current;
-                    int delimiter = Section(line);
-                    if (delimiter >= 0)
+                    int kind = Section(line, delimiter);
+                    if (kind >= 0)
                     {
-                        section = delimiter;
+                        section = kind;
                         if (renumber)
                         {
                             number = start;
@@ -176,7 +195,15 @@ internal sealed class NlCommand : PipelineStage
                     }
 
                     char style = styles[section];
-                    if (style == 'a' || (style == 't' && line.Length > 0) || (style == 'p' && Matches(regexes[section]!, line, ref chars)))
+
+                    // -a with -l N: of a run of empty lines, every Nth is numbered.
+                    bool joined = style == 'a' && join > 1 && line.Length == 0 && ++blanks < join;
+                    if (style == 'a' && join > 1 && !joined)
+                    {
+                        blanks = 0;
+                    }
+
+                    if ((style == 'a' && !joined) || (style == 't' && line.Length > 0) || (style == 'p' && Matches(regexes[section]!, line, ref chars)))
                     {
                         if (overflow)
                         {
@@ -222,7 +249,25 @@ internal sealed class NlCommand : PipelineStage
         return regex.IsMatch(chars.AsSpan(0, n));
     }
 
-    private static int Section(ReadOnlySpan<byte> line) => line.SequenceEqual("\\:\\:\\:"u8) ? 0 : line.SequenceEqual("\\:\\:"u8) ? 1 : line.SequenceEqual("\\:"u8) ? 2 : -1;
+    // The page part a delimiter line starts (0 header: three delimiters, 1 body: two, 2 footer: one), or -1.
+    private static int Section(ReadOnlySpan<byte> line, byte[] delimiter)
+    {
+        int n = delimiter.Length;
+        if (n == 0 || line.Length == 0 || line.Length % n != 0 || line.Length > 3 * n)
+        {
+            return -1;
+        }
+
+        for (int at = 0; at < line.Length; at += n)
+        {
+            if (!line.Slice(at, n).SequenceEqual(delimiter))
+            {
+                return -1;
+            }
+        }
+
+        return 3 - (line.Length / n);
+    }
 
     private static void WriteNumber(PipeWriter output, long number, int width, string format)
     {
