@@ -42,6 +42,10 @@ internal sealed partial class SortCommand
           -T, --temporary-directory=DIR  use DIR for temporaries, not $TMPDIR or /tmp
           -u, --unique              output only the first of an equal run
           -z, --zero-terminated     line delimiter is NUL, not newline
+              --batch-size=NMERGE   merge at most NMERGE inputs at once (checked;
+                                    runs are merged all at once here)
+              --compress-program=PROG  compress temporaries with PROG (accepted;
+                                    temporaries are not compressed here)
               --files0-from=F       read input from the files specified by
                                     NUL-terminated names in file F;
                                     If F is - then read names from standard input
@@ -67,8 +71,14 @@ internal sealed partial class SortCommand
         new("stable", false, 's'), new("field-separator", true, 't'), new("unique", false, 'u'),
         new("zero-terminated", false, 'z'), new("buffer-size", true, BufferSizeKey), new("temporary-directory", true, 'T'),
         new("parallel", true, '\u0002'), new("merge", false, 'm'), new("sort", true, SortKeyWord),
-        new("files0-from", true, FilesFromKey),
+        new("files0-from", true, FilesFromKey), new("batch-size", true, BatchSizeKey), new("compress-program", true, CompressKey),
     ];
+
+    /// <summary>The key GnuArgs reports for <c>--batch-size=NMERGE</c>.</summary>
+    private const char BatchSizeKey = '\u0008';
+
+    /// <summary>The key GnuArgs reports for <c>--compress-program=PROG</c>.</summary>
+    private const char CompressKey = '\u000e';
 
     /// <summary>The key GnuArgs reports for <c>--files0-from=F</c>.</summary>
     private const char FilesFromKey = '\u0007';

@@ -127,6 +127,14 @@ internal sealed partial class SortCommand : PipelineStage
                     break;
                 case '\u0003': randomSource = value; break;
                 case FilesFromKey: break; // read below, once the other options are known
+                case CompressKey: break;
+                case BatchSizeKey:
+                    if (SortSizes.BatchSizeError(value!) is string batch)
+                    {
+                        return await CommandIO.FailAsync(context, Name, batch, 2).ConfigureAwait(false);
+                    }
+
+                    break;
                 default:
                     global.Apply(option, end: false);
                     if (option == 'b')

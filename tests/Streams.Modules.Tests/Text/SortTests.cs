@@ -247,6 +247,13 @@ public class SortTests
     [InlineData("--parallel=x")]
     [InlineData("--parallel=2k")]
     [InlineData("--parallel=2")]
+    [InlineData("--batch-size=1")]
+    [InlineData("--batch-size=x")]
+    [InlineData("--batch-size=2")]
+    [InlineData("--batch-size=99999999999999999999")]
+    [InlineData("--batch-size=999999999")]
+    [InlineData("--batch-size=1k")]
+    [InlineData("--compress-program=nonexistent")]
     public async Task Sort_SizeArguments_CheckedAsGnu(params string[] args)
         => await Gnu.SameAsync(() => new SortCommand(), "sort", args, "b\na\n", compareErrors: true);
 

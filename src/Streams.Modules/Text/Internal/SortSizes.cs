@@ -2,7 +2,7 @@ namespace Streams.Modules.Text.Internal;
 
 /// <summary>The checks GNU sort makes of <c>-S SIZE</c> (<c>--buffer-size</c>) and <c>--parallel=N</c>, through
 /// gnulib's xstrtoumax, with its messages. Our sort sizes its runs itself, so the values are only validated.</summary>
-internal static class SortSizes
+internal static partial class SortSizes
 {
     [Flags]
     private enum Status
@@ -55,6 +55,41 @@ internal static class SortSizes
 
         return status != Status.Ok ? Message(status, "--parallel", value) : n == 0 ? "number in parallel must be nonzero" : null;
     }
+
+    /// <summary>GNU's check of <c>--batch-size=NMERGE</c>: at least 2, and at most what the open-file limit allows
+    /// (the limit less 3; an overflow too is too large). Only checked: runs are merged all at once here, which
+    /// gives the same output.</summary>
+    public static string? BatchSizeError(string value)
+    {
+        (Status status, ulong n, _) = Parse(value, string.Empty);
+        ulong most = OpenFileLimit() is ulong limit && limit > 3 ? limit - 3 : ulong.MaxValue;
+        if (status == Status.Ok && n < 2)
+        {
+            return $"invalid --batch-size argument '{value}'\nsort: minimum --batch-size argument is '2'";
+        }
+
+        if (status == Status.Overflow || (status == Status.Ok && n > most))
+        {
+            return $"--batch-size argument '{value}' too large\nsort: maximum --batch-size argument with current rlimit is {most}";
+        }
+
+        return Message(status, "--batch-size", value);
+    }
+
+    // RLIMIT_NOFILE's soft limit, or null where it cannot be read.
+    private static unsafe ulong? OpenFileLimit()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        ulong* limits = stackalloc ulong[2];
+        return GetRLimit(7, limits) == 0 ? limits[0] : null;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc.so.6", EntryPoint = "getrlimit")]
+    private static unsafe partial int GetRLimit(int resource, ulong* limits);
 
     private static string? Message(Status status, string option, string value) => status switch
     {
