@@ -94,6 +94,8 @@ public class BashComparisonTests
         "echo \"a\\nb\" 'it''s' \"$HOME\"x\"$HOME\" | /usr/bin/wc -c",
         "echo 2>/dev/null out; echo err 2>&1 1>/dev/null",
         "/usr/bin/seq 3 > s; /usr/bin/sort -r < s > t; /usr/bin/cat t",
+        // tee -p and the --output-error modes that go on once the reader of stdout has gone: the files get everything.
+        "/usr/bin/seq 100000 | tee -p f | head -n 1; wc -l < f; /usr/bin/seq 100000 | tee --output-error=warn g 2>/dev/null | head -n 1; wc -l < g; /usr/bin/seq 100000 | tee --output-error=exit-nopipe h | head -n 1; wc -l < h; /usr/bin/seq 100000 | tee -p | head -n 1; echo $?; set -o pipefail; /usr/bin/seq 100000 | tee --output-error=warn k 2>/dev/null | head -n 1; echo $?",
         "/usr/bin/seq 1000 > n; /usr/bin/seq 5 > s; printf 'n\\0s\\0' | wc --files0-from=-; printf 'n\\0-\\0\\0s' | wc -l --files0-from=-; printf 's\\0' | wc --files0-from=-; printf 's\\0n\\0' | sort -n --files0-from=- | tail -n 3; printf 's\\0-\\0' | sort --files0-from=-; printf '' | sort --files0-from=-",
         "/usr/bin/seq 1000 > n; wc < n; wc -lw < n; /usr/bin/cat n | wc; wc n - < n; wc < /dev/null; wc -c - n < /dev/null",
         "echo one; # comment; echo two\necho three",

@@ -10,7 +10,7 @@ namespace Streams.Pipelines;
 /// <para>When a stage ends, its stdin is completed, so the stage before it stops at its next flush with a
 /// <see cref="BrokenPipeException"/> (counted as success), and its stdout is completed, so the stage after it
 /// sees the end of its input. The stage before is also cancelled as "stopped by its reader", which stops one that
-/// flushes only full batches; between stages joined by the caller's own pipes, only where
+/// flushes only full batches (not one that <see cref="PipelineStage.OutlivesItsReader"/>); between stages joined by the caller's own pipes, only where
 /// <see cref="StageStart.StopsWithNext"/> says so. A stage that throws anything else fails the pipeline: the other stages are
 /// cancelled and the failure is reported with the stage's name.</para>
 /// <para>The stages of a pipeline of several start on the thread pool; a stage alone starts on the caller's thread
@@ -132,7 +132,7 @@ public static class Pipeline
                 InputPath = start.Input is null ? null : start.InputPath,
                 OutputPath = start.Output is null ? null : start.OutputPath,
             };
-            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], (owned[i, 0] && owned[i - 1, 1]) || (i > 0 && stages[i - 1].StopsWithNext) ? readerGone[i - 1] : null, inline: stages.Count == 1);
+            tasks[i] = RunStageAsync(start.Stage, context, owned[i, 0], owned[i, 1], stop, readerGone[i], (owned[i, 0] && owned[i - 1, 1]) || (i > 0 && stages[i - 1].StopsWithNext) ? readerGone[i - 1] : null, i > 0 ? stages[i - 1].Stage : null, inline: stages.Count == 1);
         }
 
         try
@@ -149,7 +149,7 @@ public static class Pipeline
         }
     }
 
-    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop, CancellationTokenSource own, CancellationTokenSource? upstream, bool inline)
+    private static async Task<StageResult> RunStageAsync(PipelineStage stage, StageContext context, bool ownsInput, bool ownsOutput, CancellationTokenSource stop, CancellationTokenSource own, CancellationTokenSource? upstream, PipelineStage? before, bool inline)
     {
         // Start every stage of a pipeline on the thread pool so that one stage's synchronous prologue never delays
         // the others. A stage alone starts on the caller's thread: `true` or `cd` never wake the thread pool (its
@@ -197,7 +197,7 @@ public static class Pipeline
             await context.Input.CompleteAsync().ConfigureAwait(false);
         }
 
-        if (upstream is not null)
+        if (upstream is not null && before?.OutlivesItsReader != true)
         {
             try
             {

@@ -29,6 +29,12 @@ public abstract class PipelineStage
     /// <c>sort</c>).</summary>
     public virtual int FailureStatus => 1;
 
+    /// <summary>Whether the stage goes on once the stage after it has stopped reading (<c>tee -p</c>, which still
+    /// has files to write): the pipeline then does not cancel it as stopped by its reader, and it only meets a
+    /// <see cref="BrokenPipeException"/> at its next flush to that reader. Read when the reader stops, so a stage
+    /// may decide it from its arguments.</summary>
+    public virtual bool OutlivesItsReader => false;
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -27,6 +27,9 @@ internal sealed class ShellStage : PipelineStage
 
     public PipelineStage Inner => _inner;
 
+    /// <inheritdoc />
+    public override bool OutlivesItsReader => _inner.OutlivesItsReader;
+
     public override async ValueTask<int> RunAsync(StageContext context)
     {
         int status;

@@ -23,4 +23,13 @@ public class TeeTests
         Assert.Equal(0, outcome.ExitStatus);
         Assert.Equal("keep\nmore\n", File.ReadAllText(Path.Combine(dir.Path, "old")));
     }
+
+    [Theory]
+    [InlineData("--output-error=bad")]
+    [InlineData("--output-error=w")]
+    [InlineData("--output-error=warn")]
+    [InlineData("-p")]
+    [InlineData("--output-error")]
+    public async Task Tee_OutputErrorModes_ParsedAsGnu(params string[] args)
+        => await Gnu.SameAsync(() => new TeeCommand(), "tee", args, "a\nb\n", compareErrors: true);
 }
